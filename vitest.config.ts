@@ -1,0 +1,20 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    // Tests and README examples import the package by name, as users do; run
+    // them against the sources so `npm test` needs no build first.
+    alias: [
+      { find: /^tamar-model-client\/server$/, replacement: fromRoot("./src/server/index.ts") },
+      { find: /^tamar-model-client$/, replacement: fromRoot("./src/index.ts") },
+    ],
+  },
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+  },
+});
