@@ -1,0 +1,181 @@
+// Client settings: options, else environment variables, else a `.env` file in
+// the working directory (which never overrides a variable that is set).
+// Environment values are in seconds, as in the Python SDK; options in ms.
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseEnv } from "node:util";
+import { Status } from "nice-grpc-common";
+import { ConfigurationError } from "./errors.js";
+
+/** TLS material for a custom CA and/or a client certificate (mTLS). PEM text or bytes. */
+export interface TlsOptions {
+  /** Root certificate(s) to trust instead of the system roots. */
+  ca?: string | Uint8Array;
+  /** Client certificate chain, for mTLS (needs `key`). */
+  cert?: string | Uint8Array;
+  /** Client private key, for mTLS (needs `cert`). */
+  key?: string | Uint8Array;
+  /** Name to verify the server certificate against (and send as SNI/authority) instead of the host of `address`. */
+  serverName?: string;
+}
+
+/** Settings of the connection, credentials and call defaults, after resolution. */
+export interface ClientSettings {
+  address: string;
+  useTls: boolean;
+  tls: TlsOptions;
+  defaultAuthority: string | undefined;
+  jwtSecretKey: string | Uint8Array | undefined;
+  jwtToken: string | undefined;
+  jwtExpiresInSeconds: number;
+  maxRetries: number;
+  retryDelayMs: number;
+  retryMaxDelayMs: number;
+  retryableCodes: Status[];
+  invokeTimeoutMs: number;
+  streamFirstChunkTimeoutMs: number;
+  streamIdleTimeoutMs: number;
+  keepaliveTimeMs: number;
+  maxMessageBytes: number;
+}
+
+/** Options of the settings that can also come from the environment. */
+export interface SettingsOptions {
+  /** `host:port` of the Model Manager (or any grpc-js target, e.g. `dns:///host:port`). Env `MODEL_MANAGER_SERVER_ADDRESS`. */
+  address?: string;
+  /** Shared HS256 secret; a JWT is signed per tenant. Env `MODEL_MANAGER_SERVER_JWT_SECRET_KEY`. */
+  jwtSecretKey?: string | Uint8Array;
+  /** A ready-made JWT sent as given (instead of a secret). Env `MODEL_MANAGER_SERVER_JWT_TOKEN`. */
+  jwtToken?: string;
+  /** Lifetime of signed tokens, seconds. Default 3600. */
+  jwtExpiresInSeconds?: number;
+  /** TLS on (default) or plaintext. Env `MODEL_MANAGER_SERVER_GRPC_USE_TLS`. */
+  useTls?: boolean;
+  /** Custom CA, client certificate and key, server name. Implies TLS. */
+  tls?: TlsOptions;
+  /** `:authority` override. Env `MODEL_MANAGER_SERVER_GRPC_DEFAULT_AUTHORITY`. */
+  defaultAuthority?: string;
+  /** Retries of a failed call (0 = none). Default 3. Env `MODEL_MANAGER_SERVER_GRPC_MAX_RETRIES`. */
+  maxRetries?: number;
+  /** Base backoff between retries, ms (doubles each retry, with jitter). Default 1000. Env `MODEL_MANAGER_SERVER_GRPC_RETRY_DELAY` (seconds). */
+  retryDelayMs?: number;
+  /** Longest backoff, ms. Default 60000. */
+  retryMaxDelayMs?: number;
+  /** gRPC codes that are retried. Default UNAVAILABLE and RESOURCE_EXHAUSTED. */
+  retryableCodes?: Status[];
+  /** Deadline of `invoke` and `invokeBatch`, ms. Default 30000. Env `MODEL_MANAGER_SERVER_INVOKE_TIMEOUT` (seconds). */
+  invokeTimeoutMs?: number;
+  /** Longest wait for a stream's first chunk, ms. Default 120000. Env `MODEL_CLIENT_STREAM_CHUNK_TIMEOUT` (seconds). */
+  streamFirstChunkTimeoutMs?: number;
+  /** Longest wait between two chunks of a stream, ms. Default 120000. Env `MODEL_CLIENT_STREAM_CHUNK_TIMEOUT` (seconds). */
+  streamIdleTimeoutMs?: number;
+  /** HTTP/2 keepalive ping interval, ms. Default 300000 (Python gRPC servers refuse more frequent pings). */
+  keepaliveTimeMs?: number;
+  /** Largest message sent or received, bytes. Default 128 MiB (several base64 images). */
+  maxMessageBytes?: number;
+  /** Environment to read instead of `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** `.env` file to read (relative to the working directory), or `false` for none. Default `.env`. */
+  envFile?: string | false;
+}
+
+const NEVER_RETRIED = new Set([Status.INVALID_ARGUMENT, Status.UNAUTHENTICATED, Status.PERMISSION_DENIED]);
+
+function loadEnv(options: SettingsOptions): Record<string, string | undefined> {
+  const env = options.env ?? process.env;
+  if (options.envFile === false) return env;
+  let text: string;
+  try {
+    text = readFileSync(resolve(options.envFile ?? ".env"), "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT" && options.envFile === undefined) return env;
+    throw new ConfigurationError(`Cannot read the env file ${options.envFile ?? ".env"}: ${(error as Error).message}`, { cause: error });
+  }
+  return { ...parseEnv(text), ...env };
+}
+
+interface NumberRule {
+  integer?: boolean;
+  min: number;
+  /** Multiplier from the environment unit (seconds) to the option unit (ms). */
+  envScale?: number;
+}
+
+/** Resolves and checks every setting; a bad value is a ConfigurationError naming its option or variable. */
+export function resolveSettings(options: SettingsOptions): ClientSettings {
+  const env = loadEnv(options);
+  const fromEnv = (name: string) => {
+    const value = env[name]?.trim();
+    return value === "" ? undefined : value;
+  };
+
+  function number(option: keyof SettingsOptions, variable: string | undefined, fallback: number, rule: NumberRule): number {
+    const given = options[option];
+    const raw = given ?? (variable ? fromEnv(variable) : undefined);
+    if (raw === undefined) return fallback;
+    const value = typeof raw === "string" ? Number(raw) * (rule.envScale ?? 1) : raw;
+    if (typeof value !== "number" || !Number.isFinite(value) || value < rule.min || (rule.integer && !Number.isInteger(value))) {
+      const where = given !== undefined ? `option ${option}` : `environment variable ${variable}`;
+      const kind = rule.integer ? "an integer" : "a number";
+      throw new ConfigurationError(`Invalid ${where}: expected ${kind} ≥ ${rule.min}, got ${JSON.stringify(raw)}`);
+    }
+    return value;
+  }
+
+  const address = options.address ?? fromEnv("MODEL_MANAGER_SERVER_ADDRESS");
+  if (!address) {
+    throw new ConfigurationError(
+      "No server address: pass the address option or set MODEL_MANAGER_SERVER_ADDRESS (e.g. 127.0.0.1:50051)",
+    );
+  }
+
+  let useTls = options.useTls;
+  if (useTls === undefined) {
+    const raw = fromEnv("MODEL_MANAGER_SERVER_GRPC_USE_TLS")?.toLowerCase();
+    if (raw !== undefined && !["true", "false", "1", "0", "yes", "no"].includes(raw)) {
+      throw new ConfigurationError(`Invalid environment variable MODEL_MANAGER_SERVER_GRPC_USE_TLS: expected true or false, got "${raw}"`);
+    }
+    useTls = raw === undefined || options.tls !== undefined || ["true", "1", "yes"].includes(raw);
+  }
+  const tls = options.tls ?? {};
+  if (!useTls && options.tls) throw new ConfigurationError("Options tls and useTls: false contradict each other");
+  if ((tls.cert === undefined) !== (tls.key === undefined)) {
+    throw new ConfigurationError("Option tls needs both cert and key for a client certificate (mTLS), or neither");
+  }
+
+  const jwtSecretKey = options.jwtSecretKey ?? fromEnv("MODEL_MANAGER_SERVER_JWT_SECRET_KEY");
+  const jwtToken = options.jwtToken ?? fromEnv("MODEL_MANAGER_SERVER_JWT_TOKEN");
+  if (jwtSecretKey !== undefined && jwtToken !== undefined) {
+    throw new ConfigurationError(
+      "Both a JWT secret key and a JWT token are configured (options jwtSecretKey / jwtToken or MODEL_MANAGER_SERVER_JWT_SECRET_KEY / _JWT_TOKEN): set one",
+    );
+  }
+  if (jwtSecretKey !== undefined && jwtSecretKey.length === 0) throw new ConfigurationError("Option jwtSecretKey is empty");
+
+  const retryableCodes = options.retryableCodes ?? [Status.UNAVAILABLE, Status.RESOURCE_EXHAUSTED];
+  const refused = retryableCodes.filter((code) => NEVER_RETRIED.has(code));
+  if (refused.length > 0) {
+    throw new ConfigurationError(`Option retryableCodes: ${refused.map((code) => Status[code]).join(", ")} are never retried`);
+  }
+
+  const chunkTimeout = "MODEL_CLIENT_STREAM_CHUNK_TIMEOUT";
+  const seconds = { min: 0.001, envScale: 1000 };
+  return {
+    address,
+    useTls,
+    tls,
+    defaultAuthority: options.defaultAuthority ?? fromEnv("MODEL_MANAGER_SERVER_GRPC_DEFAULT_AUTHORITY"),
+    jwtSecretKey,
+    jwtToken,
+    jwtExpiresInSeconds: number("jwtExpiresInSeconds", undefined, 3600, { min: 120, integer: true }),
+    maxRetries: number("maxRetries", "MODEL_MANAGER_SERVER_GRPC_MAX_RETRIES", 3, { min: 0, integer: true }),
+    retryDelayMs: number("retryDelayMs", "MODEL_MANAGER_SERVER_GRPC_RETRY_DELAY", 1000, { min: 0, envScale: 1000 }),
+    retryMaxDelayMs: number("retryMaxDelayMs", undefined, 60_000, { min: 0 }),
+    retryableCodes,
+    invokeTimeoutMs: number("invokeTimeoutMs", "MODEL_MANAGER_SERVER_INVOKE_TIMEOUT", 30_000, seconds),
+    streamFirstChunkTimeoutMs: number("streamFirstChunkTimeoutMs", chunkTimeout, 120_000, seconds),
+    streamIdleTimeoutMs: number("streamIdleTimeoutMs", chunkTimeout, 120_000, seconds),
+    keepaliveTimeMs: number("keepaliveTimeMs", undefined, 300_000, { min: 10_000 }),
+    maxMessageBytes: number("maxMessageBytes", undefined, 128 * 1024 * 1024, { min: 4 * 1024 * 1024, integer: true }),
+  };
+}

@@ -1,0 +1,198 @@
+// Typed errors. Every error the client raises is a TamarModelError carrying
+// the gRPC status code (when one applies), the request id of the call and
+// whether the same call may succeed if tried again.
+import { ClientError, Status } from "nice-grpc-common";
+
+/** What every {@link TamarModelError} can carry besides its message. */
+export interface TamarModelErrorDetails {
+  /** gRPC status of the failed call; undefined for errors raised locally without one. */
+  code?: Status | undefined;
+  /** The call's request id (`x-request-id`), when the call got that far. */
+  requestId?: string | undefined;
+  /** The underlying error. */
+  cause?: unknown;
+}
+
+/** Base class of every error raised by tamar-model-client. */
+export class TamarModelError extends Error {
+  override name = "TamarModelError";
+  /** gRPC status code of the failure, if any. */
+  readonly code: Status | undefined;
+  /** Request id of the call (`x-request-id`), if it was assigned. */
+  readonly requestId: string | undefined;
+
+  constructor(message: string, details: TamarModelErrorDetails = {}) {
+    super(details.requestId === undefined ? message : `${message} (request id ${details.requestId})`, {
+      cause: details.cause,
+    });
+    this.code = details.code;
+    this.requestId = details.requestId;
+  }
+
+  /** True when the same call may succeed if made again later. */
+  get retryable(): boolean {
+    return false;
+  }
+}
+
+/** One problem found in a request. */
+export interface ValidationIssue {
+  /** Dot path of the offending field, e.g. `messages.0.role`; `""` for the request itself. */
+  path: string;
+  /** What is wrong with it. */
+  message: string;
+}
+
+/**
+ * The request is invalid. Raised before any network I/O; `issues` names
+ * every offending field.
+ */
+export class ValidationError extends TamarModelError {
+  override name = "ValidationError";
+  readonly issues: readonly ValidationIssue[];
+  constructor(issues: readonly ValidationIssue[], details: TamarModelErrorDetails = {}) {
+    const list = issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message));
+    super(`Invalid request: ${list.join("; ")}`, { code: Status.INVALID_ARGUMENT, ...details });
+    this.issues = issues;
+  }
+}
+
+/** A client option or environment variable is invalid. Raised by `createModelClient`. */
+export class ConfigurationError extends TamarModelError {
+  override name = "ConfigurationError";
+}
+
+/** The client was closed before or while the call ran. */
+export class ClientClosedError extends TamarModelError {
+  override name = "ClientClosedError";
+}
+
+/** The server is unreachable or overloaded (UNAVAILABLE). */
+export class UnavailableError extends TamarModelError {
+  override name = "UnavailableError";
+  override get retryable(): boolean {
+    return true;
+  }
+}
+
+/** Rate limit or quota hit, or a message too large (RESOURCE_EXHAUSTED). */
+export class RateLimitError extends TamarModelError {
+  override name = "RateLimitError";
+  override get retryable(): boolean {
+    return true;
+  }
+}
+
+/** The call's deadline, or a stream's first-chunk / idle timeout, passed. */
+export class DeadlineExceededError extends TamarModelError {
+  override name = "DeadlineExceededError";
+}
+
+/** The call was cancelled: by the caller's `signal`, or by the server (CANCELLED). */
+export class CancelledError extends TamarModelError {
+  override name = "CancelledError";
+}
+
+/** Missing or invalid credentials (UNAUTHENTICATED). */
+export class AuthenticationError extends TamarModelError {
+  override name = "AuthenticationError";
+}
+
+/** The credentials do not allow this call, e.g. JWT tenant ≠ request tenant (PERMISSION_DENIED). */
+export class PermissionDeniedError extends TamarModelError {
+  override name = "PermissionDeniedError";
+}
+
+/** The server rejected the request (INVALID_ARGUMENT, OUT_OF_RANGE, FAILED_PRECONDITION). */
+export class InvalidArgumentError extends TamarModelError {
+  override name = "InvalidArgumentError";
+}
+
+/** The server does not know the requested thing or method (NOT_FOUND, UNIMPLEMENTED). */
+export class NotFoundError extends TamarModelError {
+  override name = "NotFoundError";
+}
+
+/** The server failed (INTERNAL, UNKNOWN, DATA_LOSS) or broke the protocol. */
+export class InternalError extends TamarModelError {
+  override name = "InternalError";
+}
+
+/** The call was refused as a conflict (ALREADY_EXISTS, ABORTED). */
+export class ConflictError extends TamarModelError {
+  override name = "ConflictError";
+}
+
+/**
+ * The provider behind the Model Manager reported an error in-band (the call
+ * itself succeeded). `providerMessage` is the server's text.
+ */
+export class ProviderError extends TamarModelError {
+  override name = "ProviderError";
+  readonly providerMessage: string;
+  constructor(providerMessage: string, details: TamarModelErrorDetails = {}) {
+    super(`Provider error: ${providerMessage}`, details);
+    this.providerMessage = providerMessage;
+  }
+}
+
+/**
+ * A stream failed after chunks had been delivered. It is not retried (that
+ * would repeat text already delivered); `chunksReceived` says how far it got,
+ * `cause` holds the typed error that ended it.
+ */
+export class StreamInterruptedError extends TamarModelError {
+  override name = "StreamInterruptedError";
+  readonly chunksReceived: number;
+  constructor(cause: TamarModelError, chunksReceived: number) {
+    super(`Stream interrupted after ${chunksReceived} chunk(s): ${cause.message}`, {
+      code: cause.code,
+      cause,
+    });
+    this.chunksReceived = chunksReceived;
+    // The cause's message already names the request id.
+    Object.defineProperty(this, "requestId", { value: cause.requestId });
+  }
+  override get retryable(): boolean {
+    return (this.cause as TamarModelError).retryable;
+  }
+}
+
+type ErrorClass = new (message: string, details: TamarModelErrorDetails) => TamarModelError;
+
+// Every gRPC status code (index = code) to the class that represents it.
+const classByCode: readonly ErrorClass[] = [
+  InternalError, // OK: a failure reported with OK is a protocol error
+  CancelledError,
+  InternalError, // UNKNOWN
+  InvalidArgumentError,
+  DeadlineExceededError,
+  NotFoundError,
+  ConflictError, // ALREADY_EXISTS
+  PermissionDeniedError,
+  RateLimitError, // RESOURCE_EXHAUSTED
+  InvalidArgumentError, // FAILED_PRECONDITION
+  ConflictError, // ABORTED
+  InvalidArgumentError, // OUT_OF_RANGE
+  NotFoundError, // UNIMPLEMENTED
+  InternalError,
+  UnavailableError,
+  InternalError, // DATA_LOSS
+  AuthenticationError,
+];
+
+/** The typed error for a gRPC status code. */
+export function errorFromStatus(code: Status, details: string, requestId?: string, cause?: unknown): TamarModelError {
+  const ErrorClass = classByCode[code] ?? InternalError;
+  return new ErrorClass(`${Status[code] ?? `status ${code}`}: ${details || "no details"}`, { code, requestId, cause });
+}
+
+/** Turns whatever a call threw into a {@link TamarModelError}. */
+export function toTamarModelError(error: unknown, requestId?: string): TamarModelError {
+  if (error instanceof TamarModelError) return error;
+  if (error instanceof ClientError) return errorFromStatus(error.code, error.details, requestId, error);
+  return new TamarModelError(`Call failed: ${error instanceof Error ? error.message : String(error)}`, {
+    requestId,
+    cause: error,
+  });
+}

@@ -1,0 +1,47 @@
+import {
+  type CallOptions,
+  type ClientMiddleware,
+  type ClientMiddlewareCall,
+  ClientError,
+  Status,
+} from "nice-grpc-common";
+import { linkedController } from "./abort.js";
+
+/** Call options read by {@link deadlineMiddleware}. */
+export interface DeadlineOptions {
+  /** When the call must be over: a Date, or milliseconds from now. */
+  deadline?: Date | number;
+}
+
+/**
+ * Cancels the call when its deadline passes and fails it with
+ * DEADLINE_EXCEEDED — retries and backoff sleeps included, since it sits
+ * outside the retry middlewares. Passes the deadline on as a `Date` so that
+ * {@link wireDeadlineMiddleware} can put the remaining time of each attempt on
+ * the wire.
+ */
+export const deadlineMiddleware: ClientMiddleware<DeadlineOptions> = async function* deadlineMiddleware<Request, Response>(
+  call: ClientMiddlewareCall<Request, Response>,
+  options: CallOptions & DeadlineOptions,
+) {
+  const { deadline } = options;
+  if (deadline == null || options.signal?.aborted) return yield* call.next(call.request, options);
+  const at = deadline instanceof Date ? deadline : new Date(Date.now() + deadline);
+  const { controller, unlink } = linkedController(options.signal);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, at.getTime() - Date.now());
+  try {
+    const inner = { ...options, deadline: at, signal: controller.signal };
+    return yield* call.next(call.request, inner);
+  } finally {
+    clearTimeout(timer);
+    unlink();
+    if (timedOut) {
+      // eslint-disable-next-line no-unsafe-finally -- replaces the AbortError of the cancelled attempt
+      throw new ClientError(call.method.path, Status.DEADLINE_EXCEEDED, `Deadline exceeded (${at.toISOString()})`);
+    }
+  }
+};

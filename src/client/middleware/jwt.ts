@@ -1,0 +1,97 @@
+import { SignJWT } from "jose";
+import { type CallOptions, type ClientMiddleware, type ClientMiddlewareCall, Metadata } from "nice-grpc-common";
+
+/** Settings of {@link createJwtMiddleware}. */
+export interface JwtMiddlewareSettings {
+  /** Shared HS256 secret: a token is signed per tenant (`org_id`, `user_id`). */
+  secretKey?: string | Uint8Array | undefined;
+  /** A ready-made token, sent as given (used when no `secretKey`). */
+  token?: string | undefined;
+  /** Lifetime of a signed token, seconds. Default 3600. */
+  expiresInSeconds?: number | undefined;
+  /** A cached token is re-signed this many seconds before it expires. Default 60. */
+  refreshBeforeSeconds?: number | undefined;
+  /** Most tokens kept (one per tenant); the oldest goes first. Default 1000. */
+  maxCachedTokens?: number | undefined;
+}
+
+/** Who a token is for; read from each call. */
+export interface JwtClaimsSource {
+  orgId: string;
+  userId: string;
+}
+
+/** Call options read by the JWT middleware. */
+export interface JwtCallOptions {
+  /** The tenant to sign for; else the request's own `orgId` / `userId` (Invoke, or a batch's first item). */
+  userContext?: JwtClaimsSource;
+}
+
+interface CachedToken {
+  header: string;
+  refreshAt: number;
+}
+
+function claimsOf(request: unknown, options: JwtCallOptions): JwtClaimsSource {
+  if (options.userContext) return options.userContext;
+  const item = ((request as { items?: unknown[] }).items?.[0] ?? request) as Partial<JwtClaimsSource>;
+  return { orgId: item.orgId ?? "", userId: item.userId ?? "" };
+}
+
+/**
+ * Sends `authorization: Bearer <JWT>`. With a `secretKey`, the token is
+ * HS256-signed over `{org_id, user_id, iat, exp}` of **each call's** tenant,
+ * cached per tenant and re-signed shortly before expiry, so a steady stream
+ * of calls signs nothing; the key is imported once. With only a `token`, that
+ * token is sent as given. An `authorization` already in the call's metadata
+ * is left alone.
+ */
+export function createJwtMiddleware(settings: JwtMiddlewareSettings): ClientMiddleware<JwtCallOptions> {
+  const { secretKey, token, expiresInSeconds = 3600, refreshBeforeSeconds = 60, maxCachedTokens = 1000 } = settings;
+  const cache = new Map<string, CachedToken>();
+  const signing = new Map<string, Promise<string>>();
+  let key: ReturnType<typeof crypto.subtle.importKey> | undefined;
+
+  async function sign(claims: JwtClaimsSource, cacheKey: string): Promise<string> {
+    key ??= crypto.subtle.importKey(
+      "raw",
+      typeof secretKey === "string" ? new TextEncoder().encode(secretKey) : secretKey!,
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign"],
+    );
+    const issuedAt = Math.floor(Date.now() / 1000);
+    const jwt = await new SignJWT({ org_id: claims.orgId, user_id: claims.userId })
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + expiresInSeconds)
+      .sign(await key);
+    if (cache.size >= maxCachedTokens) cache.delete(cache.keys().next().value!);
+    const header = `Bearer ${jwt}`;
+    cache.set(cacheKey, { header, refreshAt: (issuedAt + expiresInSeconds - refreshBeforeSeconds) * 1000 });
+    return header;
+  }
+
+  function authorization(claims: JwtClaimsSource): string | Promise<string> {
+    const cacheKey = `${claims.orgId}\u0000${claims.userId}`;
+    const cached = cache.get(cacheKey);
+    if (cached && Date.now() < cached.refreshAt) return cached.header;
+    let pending = signing.get(cacheKey);
+    if (!pending) {
+      pending = sign(claims, cacheKey).finally(() => signing.delete(cacheKey));
+      signing.set(cacheKey, pending);
+    }
+    return pending;
+  }
+
+  const staticHeader = token ? `Bearer ${token}` : undefined;
+  return async function* jwtMiddleware<Request, Response>(
+    call: ClientMiddlewareCall<Request, Response>,
+    options: CallOptions & JwtCallOptions,
+  ) {
+    const { userContext, ...rest } = options;
+    if (rest.metadata?.has("authorization") || (!secretKey && !staticHeader)) return yield* call.next(call.request, rest);
+    const header = secretKey ? await authorization(claimsOf(call.request, options)) : staticHeader!;
+    return yield* call.next(call.request, { ...rest, metadata: Metadata(rest.metadata).set("authorization", header) });
+  };
+}

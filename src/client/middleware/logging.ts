@@ -1,0 +1,80 @@
+import type { RetryOptions } from "nice-grpc-client-middleware-retry";
+import { type CallOptions, type ClientMiddleware, type ClientMiddlewareCall, ClientError, Status } from "nice-grpc-common";
+import type { RequestIdOptions } from "./request-id.js";
+
+type LogMethod = (fields: Record<string, unknown>, message: string) => void;
+
+/**
+ * A structured logger; pino's, or anything with the same methods (each
+ * takes a fields object first, then a message).
+ */
+export interface Logger {
+  debug: LogMethod;
+  info: LogMethod;
+  warn: LogMethod;
+  error: LogMethod;
+}
+
+function describe(method: string, request: unknown): Record<string, unknown> {
+  const item = request as { provider?: string; invokeType?: string; stream?: boolean; extra?: { model?: unknown }; items?: unknown[] };
+  if (item.items) return { method, items: item.items.length };
+  if (item.provider === undefined) return { method };
+  return { method, provider: item.provider, invokeType: item.invokeType, model: item.extra?.model, stream: item.stream };
+}
+
+function usageOf(message: unknown): unknown {
+  const usage = (message as { usage?: unknown }).usage;
+  if (typeof usage !== "string" || usage === "") return undefined;
+  try {
+    return JSON.parse(usage);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Logs each call: `request.start` (debug), `request.end` (info, with
+ * duration, message count and usage), `request.retry` (warn) and
+ * `request.error` (error), each with the request id, provider and model.
+ * Never logs prompt or answer text, metadata or credentials. Install it inside
+ * the request-id middleware so the id is known.
+ */
+export function createLoggingMiddleware(logger: Logger): ClientMiddleware<RetryOptions & RequestIdOptions> {
+  return async function* loggingMiddleware<Request, Response>(
+    call: ClientMiddlewareCall<Request, Response>,
+    options: CallOptions & RetryOptions & RequestIdOptions,
+  ) {
+    const method = call.method.path.slice(call.method.path.lastIndexOf("/") + 1);
+    const fields = { requestId: options.requestId, ...describe(method, call.request) };
+    const started = performance.now();
+    const durationMs = () => Math.round((performance.now() - started) * 10) / 10;
+    const onRetryableError = (error: ClientError, attempt: number, delayMs: number) => {
+      logger.warn({ ...fields, event: "request.retry", attempt: attempt + 1, delayMs, code: Status[error.code] }, "retrying call");
+      options.onRetryableError?.(error, attempt, delayMs);
+    };
+    logger.debug({ ...fields, event: "request.start" }, "call started");
+    let messages = 0;
+    let usage: unknown;
+    try {
+      const inner = { ...options, onRetryableError };
+      const next = call.next(call.request, inner);
+      let result = await next.next();
+      while (!result.done) {
+        messages++;
+        usage = usageOf(result.value) ?? usage;
+        yield result.value;
+        result = await next.next();
+      }
+      if (result.value !== undefined) usage = usageOf(result.value);
+      logger.info({ ...fields, event: "request.end", durationMs: durationMs(), messages, usage }, "call finished");
+      return result.value;
+    } catch (error) {
+      const code = error instanceof ClientError ? Status[error.code] : (error as Error | undefined)?.name;
+      logger.error(
+        { ...fields, event: "request.error", durationMs: durationMs(), messages, code, error: (error as Error | undefined)?.message },
+        "call failed",
+      );
+      throw error;
+    }
+  };
+}

@@ -1,0 +1,39 @@
+import {
+  type CallOptions,
+  type ClientMiddleware,
+  type ClientMiddlewareCall,
+  ClientError,
+  Metadata,
+  Status,
+} from "nice-grpc-common";
+import type { DeadlineOptions } from "./deadline.js";
+
+/**
+ * The `grpc-timeout` header value for `ms` milliseconds: at most 8 digits,
+ * in the finest unit that fits (gRPC over HTTP/2 spec).
+ */
+export function grpcTimeout(ms: number): string {
+  const millis = Math.max(1, Math.ceil(ms));
+  if (millis < 1e8) return `${millis}m`;
+  const seconds = Math.ceil(millis / 1000);
+  if (seconds < 1e8) return `${seconds}S`;
+  return `${Math.min(99_999_999, Math.ceil(seconds / 3600))}H`;
+}
+
+/**
+ * Puts the call's remaining time on the wire as `grpc-timeout`, freshly for
+ * each attempt, so the server gets a deadline and can stop upstream work
+ * when the caller gives up. nice-grpc itself never sends one (its deadline
+ * middleware is a client-side timer only); grpc-js sends the header as given.
+ */
+export const wireDeadlineMiddleware: ClientMiddleware<DeadlineOptions> = async function* wireDeadlineMiddleware<
+  Request,
+  Response,
+>(call: ClientMiddlewareCall<Request, Response>, options: CallOptions & DeadlineOptions) {
+  const { deadline } = options;
+  if (deadline == null) return yield* call.next(call.request, options);
+  const remaining = deadline instanceof Date ? deadline.getTime() - Date.now() : deadline;
+  if (remaining <= 0) throw new ClientError(call.method.path, Status.DEADLINE_EXCEEDED, "Deadline exceeded before the attempt started");
+  const metadata = Metadata(options.metadata).set("grpc-timeout", grpcTimeout(remaining));
+  return yield* call.next(call.request, { ...options, metadata });
+};

@@ -1,0 +1,185 @@
+// Validates a request against the schema of its (provider, invokeType) pair
+// and builds the wire message. Everything here runs before any network I/O.
+import * as v from "valibot";
+import { ProviderType } from "../../enums/provider-type.js";
+import type { ModelRequest, ModelRequestItem } from "../../gen/model_service/model_service.js";
+import type { BatchRequest } from "../../schemas/batch-request.js";
+import { type BatchItem, type InvokeRequest, RequestPairs } from "../../schemas/invoke-request.js";
+import { findRequestPair, inferInvokeType, invokeTypesOf } from "../../schemas/resolve-request-pair.js";
+import { UserContextSchema, type UserContext } from "../../schemas/user-context.js";
+import { ValidationError, type ValidationIssue } from "../errors.js";
+import { resolveBlobs, type StructWalk, toStructValue } from "./to-struct-value.js";
+import { toValidationIssues } from "./validation-issues.js";
+
+// Fields that travel as proto fields, never inside `extra`.
+const routingKeys = new Set(["provider", "invokeType", "channel", "stream", "userContext", "customId", "priority"]);
+
+const providers: unknown[] = Object.values(ProviderType);
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+// Python sent only "effective" top-level values; an empty optional top-level
+// value (`tools: []`, `instructions: ""`) means "not set" there too. Nested
+// values are sent exactly as given: an empty `content: ""` or `properties: {}`
+// means something to the provider.
+function isUnset(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (typeof value === "string") return value.trim() === "";
+  if (Array.isArray(value)) return value.length === 0;
+  if (isRecord(value) && Object.getPrototypeOf(value) === Object.prototype) return Object.keys(value).length === 0;
+  return false;
+}
+
+interface Checked {
+  provider: string;
+  invokeType: string;
+  extra: Record<string, unknown>;
+}
+
+/**
+ * Checks one request (or batch item: `asItem`) and builds its `extra`,
+ * appending problems to `walk.issues` (paths prefixed with `prefix`).
+ */
+function check(request: unknown, asItem: boolean, prefix: string, walk: StructWalk): Checked | undefined {
+  if (!isRecord(request)) {
+    walk.issues.push({ path: prefix.slice(0, -1), message: "a request must be an object" });
+    return undefined;
+  }
+  const { provider } = request;
+  if (!providers.includes(provider)) {
+    walk.issues.push({
+      path: `${prefix}provider`,
+      message: `must be one of ${providers.join(", ")}; got ${JSON.stringify(provider) ?? "nothing"}`,
+    });
+    return undefined;
+  }
+  const invokeType = request["invokeType"] ?? inferInvokeType(provider, request);
+  const pairName = findRequestPair(provider, invokeType);
+  if (pairName === undefined) {
+    walk.issues.push({
+      path: `${prefix}invokeType`,
+      message:
+        invokeType === undefined
+          ? `cannot be inferred from the parameters: set invokeType (${invokeTypesOf(provider).join(", ")}) or the main parameter (messages, input, contents, prompt)`
+          : `${JSON.stringify(invokeType)} is not supported for ${provider}; use one of ${invokeTypesOf(provider).join(", ")}`,
+    });
+    return undefined;
+  }
+  const pair = RequestPairs[pairName];
+  const result = v.safeParse(asItem ? pair.item : pair.request, request);
+  if (!result.success) {
+    walk.issues.push(...toValidationIssues(result.issues, provider, String(invokeType), prefix));
+  }
+  const extra: Record<string, unknown> = {};
+  const path: (string | number)[] = prefix ? prefix.slice(0, -1).split(".") : [];
+  for (const key in request) {
+    const value = request[key];
+    if (routingKeys.has(key) || isUnset(value)) continue;
+    path.push(key);
+    extra[key] = toStructValue(value, path, walk);
+    path.pop();
+  }
+  return { provider: provider as string, invokeType: String(invokeType), extra };
+}
+
+function newWalk(): StructWalk {
+  return { issues: [], blobs: new Map() };
+}
+
+async function finish(walk: StructWalk, extras: Record<string, unknown>[]): Promise<void> {
+  if (walk.issues.length > 0) throw new ValidationError(walk.issues);
+  if (walk.blobs.size === 0) return;
+  for (const extra of extras) Object.assign(extra, await resolveBlobs(extra, walk.blobs));
+}
+
+function wireItem(request: Record<string, unknown>, checked: Checked, user: UserContext, stream: boolean): ModelRequestItem {
+  return {
+    provider: checked.provider,
+    channel: (request["channel"] as string | undefined) ?? "normal",
+    invokeType: checked.invokeType,
+    stream,
+    orgId: user.orgId,
+    userId: user.userId,
+    clientType: user.clientType,
+    priority: request["priority"] as number | undefined,
+    customId: request["customId"] as string | undefined,
+    extra: checked.extra,
+  };
+}
+
+/** What a built single call carries besides its wire message. */
+export interface BuiltInvokeRequest {
+  item: ModelRequestItem;
+  model: string | undefined;
+}
+
+/**
+ * Validates a single call and builds its wire message. `stream` is what the
+ * calling function does; a request saying otherwise is rejected rather than
+ * silently served the other way.
+ */
+export async function buildInvokeRequest(request: InvokeRequest, stream: boolean): Promise<BuiltInvokeRequest> {
+  const walk = newWalk();
+  const checked = check(request, false, "", walk);
+  const given = (request as { stream?: unknown }).stream;
+  if (given !== undefined && given !== stream) {
+    walk.issues.push({
+      path: "stream",
+      message: stream
+        ? "invokeStream always streams; remove stream: false or call invoke"
+        : "invoke returns one answer; call invokeStream for a stream",
+    });
+  }
+  await finish(walk, checked ? [checked.extra] : []);
+  const item = wireItem(request as Record<string, unknown>, checked!, request.userContext, stream);
+  return { item, model: typeof checked!.extra["model"] === "string" ? checked!.extra["model"] : undefined };
+}
+
+/** A built batch: the wire message and the custom id of each item, in request order. */
+export interface BuiltBatchRequest {
+  message: ModelRequest;
+  customIds: string[];
+}
+
+/**
+ * Validates a batch and builds its wire message. Items without a `customId`
+ * get `#<index>` (made unique against the given ones), so every answer can be
+ * matched to its item by id; duplicate ids are an error.
+ */
+export async function buildBatchRequest(request: BatchRequest): Promise<BuiltBatchRequest> {
+  const walk = newWalk();
+  if (!isRecord(request) || !Array.isArray(request.items)) {
+    throw new ValidationError([{ path: "items", message: "a batch needs items: an array of requests" }]);
+  }
+  const envelope = v.safeParse(UserContextSchema, request.userContext);
+  if (!envelope.success) walk.issues.push(...toValidationIssues(envelope.issues, undefined, "", "userContext."));
+  for (const key in request) {
+    if (key !== "items" && key !== "userContext") walk.issues.push({ path: key, message: "unknown field of a batch" });
+  }
+  const items = request.items as BatchItem[];
+  const given = new Set<string>();
+  items.forEach((item, index) => {
+    const id = (item as { customId?: unknown } | undefined)?.customId;
+    if (typeof id !== "string") return;
+    if (given.has(id)) walk.issues.push({ path: `items.${index}.customId`, message: `duplicate customId ${JSON.stringify(id)}` });
+    given.add(id);
+  });
+  const checked = items.map((item, index) => check(item, true, `items.${index}.`, walk));
+  await finish(
+    walk,
+    checked.flatMap((entry) => (entry ? [entry.extra] : [])),
+  );
+  const customIds: string[] = [];
+  const wireItems = items.map((item, index) => {
+    let id = (item as { customId?: string }).customId;
+    if (id === undefined) {
+      id = `#${index}`;
+      while (given.has(id)) id = `${id}'`;
+      given.add(id);
+    }
+    customIds.push(id);
+    return { ...wireItem(item as Record<string, unknown>, checked[index]!, request.userContext, false), customId: id };
+  });
+  return { message: { items: wireItems }, customIds };
+}

@@ -1,0 +1,55 @@
+// Building blocks shared by the provider parameter schemas. Kept small and
+// generic on purpose: top-level provider fields are checked strictly, nested
+// provider structures only where a mistake is common (roles, content shapes).
+import * as v from "valibot";
+
+const isPlainObject = (input: unknown): input is object =>
+  typeof input === "object" && input !== null && !Array.isArray(input);
+
+/**
+ * Any non-array object. Typed as `object` (not an index signature) so values
+ * typed with the provider SDKs' interfaces are accepted as they are.
+ */
+export const anObject = v.custom<object>(isPlainObject, "Invalid type: Expected an object");
+
+/**
+ * An object whose known entries are checked and whose other keys pass
+ * through unchanged.
+ *
+ * Typed as `Plain | Plain & {[key: string]: unknown}`: the plain member accepts
+ * provider SDK interfaces (which have no index signature), the indexed one lets
+ * object literals carry provider fields this schema does not list.
+ */
+export function openObject<const TEntries extends v.ObjectEntries>(entries: TEntries) {
+  type Input = v.InferInput<v.ObjectSchema<TEntries, undefined>>;
+  type Open = Input | (Input & { [key: string]: unknown });
+  return v.looseObject(entries) as unknown as v.GenericSchema<Open, Open>;
+}
+
+/** A string that must not be empty (model names, prompts, ids). */
+export const nonEmptyString = v.pipe(v.string(), v.nonEmpty("must not be empty"));
+
+// Optional provider fields accept `null` as the provider SDKs do; a top-level
+// `null` means "not set" and is not sent (see the request builder).
+export const optionalNumber = v.nullish(v.number());
+export const optionalInteger = v.nullish(v.pipe(v.number(), v.integer()));
+export const optionalString = v.nullish(v.string());
+export const optionalBoolean = v.nullish(v.boolean());
+export const optionalObject = v.nullish(anObject);
+export const optionalObjectList = v.nullish(v.array(anObject));
+export const optionalStringList = v.nullish(v.array(v.string()));
+export const optionalStringRecord = v.nullish(v.record(v.string(), v.string()));
+
+/** An optional field restricted to the given wire values. */
+export const optionalOneOf = <const T extends string[]>(values: T) => v.nullish(v.picklist(values));
+
+/**
+ * The per-request escape hatches of the OpenAI and Anthropic SDKs. `extra_body`
+ * is where a provider parameter newer than this SDK goes: its keys are merged
+ * into the provider request body by the server's SDK.
+ */
+export const sdkRequestOptionEntries = {
+  extra_body: optionalObject,
+  extra_headers: v.nullish(v.record(v.string(), v.nullable(v.string()))),
+  extra_query: v.nullish(v.record(v.string(), v.unknown())),
+};

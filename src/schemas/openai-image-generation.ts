@@ -1,0 +1,39 @@
+import * as v from "valibot";
+import {
+  nonEmptyString,
+  optionalInteger,
+  optionalOneOf,
+  optionalString,
+  sdkRequestOptionEntries,
+} from "./fields.js";
+
+/** Image sizes: `auto` or `<width>x<height>` (gpt-image-1 and DALL·E sizes). */
+export const ImageSizeSchema = v.nullish(v.pipe(v.string(), v.regex(/^(auto|\d+x\d+)$/, 'must be "auto" or "<width>x<height>"')));
+
+/** Fields shared by image generation and image edit. */
+export const OpenAIImageCommonEntries = {
+  prompt: nonEmptyString,
+  model: optionalString,
+  background: optionalOneOf(["transparent", "opaque", "auto"]),
+  n: optionalInteger,
+  output_compression: optionalInteger,
+  output_format: optionalOneOf(["png", "jpeg", "webp"]),
+  partial_images: optionalInteger,
+  // The union of every model's values: DALL·E (standard, hd) and gpt-image-1
+  // (low, medium, high, auto).
+  quality: optionalOneOf(["standard", "hd", "low", "medium", "high", "auto"]),
+  response_format: optionalOneOf(["url", "b64_json"]),
+  size: ImageSizeSchema,
+  user: optionalString,
+  ...sdkRequestOptionEntries,
+};
+
+/** Parameters of image generation (openai-node `ImageGenerateParams`). */
+export const OpenAIImageGenerationEntries = {
+  ...OpenAIImageCommonEntries,
+  moderation: optionalOneOf(["low", "auto"]),
+  style: optionalOneOf(["vivid", "natural"]),
+};
+
+/** Image generation parameters on their own. */
+export const OpenAIImageGenerationSchema = v.strictObject(OpenAIImageGenerationEntries);
