@@ -1,3 +1,4 @@
+export * from "./client/index.js";
 export { Channel, InvokeType, ProviderType } from "./enums/index.js";
 export type {
   ModelRequest as WireModelRequest,
@@ -6,3 +7,5 @@ export type {
   ModelResponseItem as WireModelResponseItem,
 } from "./gen/model_service/model_service.js";
 export { ModelServiceDefinition } from "./gen/model_service/model_service.js";
+export * from "./schemas/index.js";
+export { Status } from "nice-grpc-common";

@@ -2,6 +2,7 @@
 // the gRPC status code (when one applies), the request id of the call and
 // whether the same call may succeed if tried again.
 import { ClientError, Status } from "nice-grpc-common";
+import type { ModelResponse } from "./response/model-response.js";
 
 /** What every {@link TamarModelError} can carry besides its message. */
 export interface TamarModelErrorDetails {
@@ -129,10 +130,14 @@ export class ConflictError extends TamarModelError {
  */
 export class ProviderError extends TamarModelError {
   override name = "ProviderError";
+  /** The provider's error text. */
   readonly providerMessage: string;
-  constructor(providerMessage: string, details: TamarModelErrorDetails = {}) {
+  /** The answer that carried the error (its `rawResponse` may hold details). */
+  readonly response: ModelResponse | undefined;
+  constructor(providerMessage: string, details: TamarModelErrorDetails & { response?: ModelResponse } = {}) {
     super(`Provider error: ${providerMessage}`, details);
     this.providerMessage = providerMessage;
+    this.response = details.response;
   }
 }
 

@@ -1,6 +1,5 @@
 // Validates a request against the schema of its (provider, invokeType) pair
 // and builds the wire message. Everything here runs before any network I/O.
-import * as v from "valibot";
 import { ProviderType } from "../../enums/provider-type.js";
 import type { ModelRequest, ModelRequestItem } from "../../gen/model_service/model_service.js";
 import type { BatchRequest } from "../../schemas/batch-request.js";
@@ -9,7 +8,7 @@ import { findRequestPair, inferInvokeType, invokeTypesOf } from "../../schemas/r
 import { UserContextSchema, type UserContext } from "../../schemas/user-context.js";
 import { ValidationError, type ValidationIssue } from "../errors.js";
 import { resolveBlobs, type StructWalk, toStructValue } from "./to-struct-value.js";
-import { toValidationIssues } from "./validation-issues.js";
+import { validate } from "./validation-issues.js";
 
 // Fields that travel as proto fields, never inside `extra`.
 const routingKeys = new Set(["provider", "invokeType", "channel", "stream", "userContext", "customId", "priority"]);
@@ -67,10 +66,7 @@ function check(request: unknown, asItem: boolean, prefix: string, walk: StructWa
     return undefined;
   }
   const pair = RequestPairs[pairName];
-  const result = v.safeParse(asItem ? pair.item : pair.request, request);
-  if (!result.success) {
-    walk.issues.push(...toValidationIssues(result.issues, provider, String(invokeType), prefix));
-  }
+  walk.issues.push(...validate(asItem ? pair.item : pair.request, request, provider, String(invokeType), prefix));
   const extra: Record<string, unknown> = {};
   const path: (string | number)[] = prefix ? prefix.slice(0, -1).split(".") : [];
   for (const key in request) {
@@ -152,8 +148,7 @@ export async function buildBatchRequest(request: BatchRequest): Promise<BuiltBat
   if (!isRecord(request) || !Array.isArray(request.items)) {
     throw new ValidationError([{ path: "items", message: "a batch needs items: an array of requests" }]);
   }
-  const envelope = v.safeParse(UserContextSchema, request.userContext);
-  if (!envelope.success) walk.issues.push(...toValidationIssues(envelope.issues, undefined, "", "userContext."));
+  walk.issues.push(...validate(UserContextSchema, request.userContext, undefined, "", "userContext."));
   for (const key in request) {
     if (key !== "items" && key !== "userContext") walk.issues.push({ path: key, message: "unknown field of a batch" });
   }

@@ -1,5 +1,6 @@
-// Turns valibot issues into ValidationIssues that name the offending path and,
-// for unknown fields, say where the field belongs or what to use instead.
+// Turns valibot issues into ValidationIssues that name the offending path, and
+// lists every unknown field (valibot's strictObject stops at the first one)
+// with where it belongs or what to use instead.
 import * as v from "valibot";
 import { GoogleGenerateContentConfigSchema } from "../../schemas/google-generation.js";
 import { RequestPairs } from "../../schemas/invoke-request.js";
@@ -15,15 +16,11 @@ const callOptionHints: Record<string, string> = {
   custom_id: "use customId (camelCase) instead",
 };
 
-function unknownFieldMessage(path: readonly v.IssuePathItem[], provider: unknown, invokeType: string): string {
-  const key = String(path[path.length - 1]?.key);
-  if (path.length > 1) {
-    const known = (path[path.length - 2]?.value ?? {}) as object;
+function unknownFieldMessage(key: string, nested: boolean, known: object, provider: unknown, invokeType: string): string {
+  if (nested || provider === undefined) {
     const camel = camelCase(key);
-    const hint = camel !== key && !(camel in known) ? ` (did you mean ${camel}?)` : "";
-    return `unknown field${hint}`;
+    return camel !== key && camel in known ? `unknown field (did you mean ${camel}?)` : "unknown field";
   }
-  if (provider === undefined) return "unknown field";
   const hint = callOptionHints[key];
   if (hint) return `unknown field: ${hint}`;
   const owners = Object.values(RequestPairs)
@@ -33,11 +30,40 @@ function unknownFieldMessage(path: readonly v.IssuePathItem[], provider: unknown
   if (provider === "google" && key in GoogleGenerateContentConfigSchema.entries) {
     return `unknown field: Google takes it inside config (config.${key})`;
   }
-  const escapeHatch =
-    provider === "google"
-      ? "config.httpOptions.extraBody"
-      : "extra_body (merged into the provider request body)";
+  const escapeHatch = provider === "google" ? "config.httpOptions.extraBody" : "extra_body (merged into the provider request body)";
   return `unknown field for ${provider} ${invokeType}; a provider parameter newer than this SDK goes in ${escapeHatch}`;
+}
+
+type AnySchema = v.GenericSchema & { wrapped?: AnySchema; pipe?: AnySchema[]; entries?: Record<string, AnySchema> };
+
+// Looks through optional / nullish / nullable wrappers and pipes.
+function unwrap(schema: AnySchema): AnySchema {
+  while (true) {
+    if (schema.wrapped) schema = schema.wrapped;
+    else if (schema.pipe?.[0] && schema.pipe[0] !== schema) schema = schema.pipe[0];
+    else return schema;
+  }
+}
+
+/** Every key of `input` that a strict object of `schema` (nested ones included) does not declare. */
+export function unknownFieldIssues(
+  schema: v.GenericSchema,
+  input: unknown,
+  provider: unknown,
+  invokeType: string,
+  prefix: string,
+  depth = 0,
+): ValidationIssue[] {
+  const strict = unwrap(schema as AnySchema);
+  if (strict.type !== "strict_object" || typeof input !== "object" || input === null || Array.isArray(input)) return [];
+  const entries = strict.entries!;
+  return Object.keys(input).flatMap((key) => {
+    const value = (input as Record<string, unknown>)[key];
+    if (!(key in entries)) {
+      return [{ path: prefix + key, message: unknownFieldMessage(key, depth > 0, entries, provider, invokeType) }];
+    }
+    return unknownFieldIssues(entries[key]!, value, provider, invokeType, `${prefix}${key}.`, depth + 1);
+  });
 }
 
 // A union failure carries one issue list per option; the most specific ones
@@ -50,20 +76,25 @@ function flatten(issue: v.BaseIssue<unknown>): v.BaseIssue<unknown>[] {
   return issue.issues.filter((item) => depth(item) === deepest).flatMap(flatten);
 }
 
-/** Converts the issues of a failed request parse. `prefix` locates the request (batch items). */
-export function toValidationIssues(
-  issues: readonly v.BaseIssue<unknown>[],
+/**
+ * All problems of `input` against `schema`: every unknown field, then every
+ * other issue. `prefix` locates the request (batch items).
+ */
+export function validate(
+  schema: v.GenericSchema,
+  input: unknown,
   provider: unknown,
   invokeType: string,
   prefix: string,
 ): ValidationIssue[] {
-  const out: ValidationIssue[] = [];
-  for (const issue of issues.flatMap(flatten)) {
+  const result = v.safeParse(schema, input);
+  if (result.success) return [];
+  const out = unknownFieldIssues(schema, input, provider, invokeType, prefix);
+  for (const issue of result.issues.flatMap(flatten)) {
+    if (issue.type === "strict_object" && issue.expected === "never") continue; // reported above
     const path = prefix + (v.getDotPath(issue) ?? "");
-    const message =
-      issue.type === "strict_object" && issue.path ? unknownFieldMessage(issue.path, provider, invokeType) : issue.message;
     // Union options can report the same place twice.
-    if (!out.some((seen) => seen.path === path && seen.message === message)) out.push({ path, message });
+    if (!out.some((seen) => seen.path === path && seen.message === issue.message)) out.push({ path, message: issue.message });
   }
   return out;
 }

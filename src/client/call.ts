@@ -1,0 +1,84 @@
+// What every call function does around its RPC: refuse a closed client, fix
+// the request id, link the caller's signal and the client's close() to the
+// call, and turn whatever the call throws into a typed error.
+import { randomUUID } from "node:crypto";
+import { Metadata, Status } from "nice-grpc-common";
+import type { UserContext } from "../schemas/user-context.js";
+import { CancelledError, ClientClosedError, type TamarModelError, toTamarModelError, ValidationError } from "./errors.js";
+import { linkedController } from "./middleware/abort.js";
+import { clientState, type ModelCallOptions, type ModelClient } from "./model-client.js";
+
+/** Options every call takes. */
+export interface CallOptions {
+  /** Cancels the call (on the server too) when aborted; the call then throws a CancelledError. */
+  signal?: AbortSignal;
+  /**
+   * Deadline of the whole call, ms; the server sees it (`grpc-timeout`).
+   * Default: the client's `invokeTimeoutMs` for `invoke` and `invokeBatch`;
+   * none for streams, which are bounded by the first-chunk and idle timeouts.
+   */
+  timeoutMs?: number;
+  /** The call's `x-request-id`; a random UUID by default. */
+  requestId?: string;
+  /** Extra gRPC metadata to send. */
+  metadata?: Metadata | Record<string, string>;
+}
+
+/** A call in progress. */
+export interface ActiveCall {
+  readonly requestId: string;
+  readonly options: ModelCallOptions & { signal: AbortSignal; metadata?: Metadata };
+  /** The typed error for whatever the call threw. */
+  fail(error: unknown): TamarModelError;
+  /** Must be called when the call is over. */
+  end(): void;
+}
+
+/** Starts the bookkeeping of one call on `client`. Throws before any I/O if the client is closed. */
+export function startCall(
+  client: ModelClient,
+  options: CallOptions,
+  stream: boolean,
+  userContext?: Pick<UserContext, "orgId" | "userId">,
+): ActiveCall {
+  const state = clientState(client);
+  const { timeoutMs } = options;
+  if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs > 0 && timeoutMs < 2 ** 31)) {
+    throw new ValidationError([{ path: "options.timeoutMs", message: "must be a positive number of milliseconds" }]);
+  }
+  const requestId = options.requestId ?? randomUUID();
+  if (state.closed) throw new ClientClosedError("The client is closed", { code: Status.CANCELLED, requestId });
+  const { controller, unlink } = linkedController(options.signal);
+  state.inFlight.add(controller);
+  const callOptions: ActiveCall["options"] = {
+    ...(stream ? state.streamOptions : state.unaryOptions),
+    signal: controller.signal,
+    requestId,
+  };
+  const deadline = stream ? timeoutMs : (timeoutMs ?? state.invokeTimeoutMs);
+  if (deadline !== undefined) callOptions.deadline = deadline;
+  if (options.metadata) callOptions.metadata = Metadata(options.metadata);
+  if (userContext) callOptions.userContext = userContext;
+  return {
+    requestId,
+    options: callOptions,
+    fail(error) {
+      const reason: unknown = controller.signal.reason;
+      if (controller.signal.aborted && reason instanceof ClientClosedError) {
+        return new ClientClosedError("The client was closed during the call", { code: Status.CANCELLED, requestId, cause: error });
+      }
+      if (options.signal?.aborted) {
+        return new CancelledError("The call was cancelled by the caller", {
+          code: Status.CANCELLED,
+          requestId,
+          cause: options.signal.reason,
+        });
+      }
+      return toTamarModelError(error, requestId);
+    },
+    end() {
+      unlink();
+      state.inFlight.delete(controller);
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import type { ModelResponse as WireBatchResponse } from "../gen/model_service/model_service.js";
+import type { BatchRequest } from "../schemas/batch-request.js";
+import { type CallOptions, startCall } from "./call.js";
+import { InternalError } from "./errors.js";
+import type { ModelClient } from "./model-client.js";
+import { buildBatchRequest } from "./request/build-request.js";
+import { type ModelResponse, toModelResponse } from "./response/model-response.js";
+
+/** The answer to a batch. */
+export interface BatchResponse {
+  /** The call's request id. */
+  requestId: string;
+  /** One answer per request item, in request order, each matched by its `customId`. */
+  responses: ModelResponse[];
+  /** The same answers by custom id. */
+  byCustomId: ReadonlyMap<string, ModelResponse>;
+}
+
+function matchByCustomId(reply: WireBatchResponse, customIds: string[], requestId: string): BatchResponse {
+  const wanted = new Set(customIds);
+  const answers = new Map<string, ModelResponse>();
+  const stray: string[] = [];
+  for (const item of reply.items) {
+    const id = item.customId ?? "";
+    if (!wanted.has(id) || answers.has(id)) stray.push(JSON.stringify(id));
+    else answers.set(id, toModelResponse(item, reply.requestId || requestId));
+  }
+  if (stray.length > 0) {
+    throw new InternalError(`The server answered custom ids that are unknown or repeated: ${stray.join(", ")}`, {
+      requestId,
+    });
+  }
+  const responses = customIds.map((customId) => {
+    let answer = answers.get(customId);
+    if (!answer) {
+      answer = { customId, requestId, error: "The server sent no answer for this item" };
+      answers.set(customId, answer);
+    }
+    return answer;
+  });
+  return { requestId: reply.requestId || requestId, responses, byCustomId: answers };
+}
+
+/**
+ * Makes a batch of model calls in one BatchInvoke. Items are validated one by
+ * one before any network I/O (errors name `items.<index>.<field>`); each
+ * answer is matched to its item by `customId`, never by position. Items
+ * without a `customId` get `#<index>`. A failed item carries its own `error`
+ * and does not fail the batch; an item the server did not answer gets an
+ * `error` saying so; answers with unknown or repeated custom ids fail the
+ * call with an InternalError. The call has the client's invoke deadline and is
+ * retried on UNAVAILABLE and RESOURCE_EXHAUSTED.
+ */
+export async function invokeBatch(client: ModelClient, request: BatchRequest, options: CallOptions = {}): Promise<BatchResponse> {
+  const { message, customIds } = await buildBatchRequest(request);
+  const call = startCall(client, options, false, request.userContext);
+  try {
+    return matchByCustomId(await client.service.batchInvoke(message, call.options), customIds, call.requestId);
+  } catch (error) {
+    throw call.fail(error);
+  } finally {
+    call.end();
+  }
+}

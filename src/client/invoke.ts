@@ -1,0 +1,42 @@
+import type { ModelResponseItem } from "../gen/model_service/model_service.js";
+import type { InvokeRequest } from "../schemas/invoke-request.js";
+import { type CallOptions, startCall } from "./call.js";
+import { InternalError, ProviderError } from "./errors.js";
+import type { ModelClient } from "./model-client.js";
+import { buildInvokeRequest } from "./request/build-request.js";
+import { type ModelResponse, toModelResponse } from "./response/model-response.js";
+
+/**
+ * Makes one model call and returns the whole answer.
+ *
+ * The request is validated first (a ValidationError names every bad field,
+ * before any network I/O). The call has a deadline (`timeoutMs`, default the
+ * client's `invokeTimeoutMs`) that the server sees; UNAVAILABLE and
+ * RESOURCE_EXHAUSTED are retried with backoff. An in-band provider error
+ * throws a ProviderError; transport failures throw the typed error of their
+ * gRPC status.
+ *
+ * @example
+ * const res = await invoke(client, { provider: "openai", model: "gpt-4o-mini",
+ *   messages: [{ role: "user", content: "hi" }], userContext });
+ */
+export async function invoke(client: ModelClient, request: InvokeRequest, options: CallOptions = {}): Promise<ModelResponse> {
+  const { item } = await buildInvokeRequest(request, false);
+  const call = startCall(client, options, false, request.userContext);
+  let answer: ModelResponseItem | undefined;
+  try {
+    // Read to the end of the call, so that an error status sent after the
+    // answer still surfaces.
+    for await (const message of client.service.invoke(item, call.options)) answer ??= message;
+  } catch (error) {
+    throw call.fail(error);
+  } finally {
+    call.end();
+  }
+  if (answer === undefined) {
+    throw new InternalError("The server ended the call without an answer", { requestId: call.requestId });
+  }
+  const response = toModelResponse(answer, call.requestId);
+  if (response.error !== undefined) throw new ProviderError(response.error, { requestId: response.requestId, response });
+  return response;
+}

@@ -1,0 +1,70 @@
+import type { ModelResponseItem } from "../../gen/model_service/model_service.js";
+import { type FinishReason, normalizeOutput, type ToolCall } from "./normalize-output.js";
+
+/**
+ * Token usage as the provider reports it: OpenAI Chat (`prompt_tokens`,
+ * `completion_tokens`, `total_tokens`), OpenAI Responses and Anthropic
+ * (`input_tokens`, `output_tokens`), Google (`promptTokenCount`,
+ * `candidatesTokenCount`, `totalTokenCount`), plus whatever else it sends.
+ */
+export interface Usage {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  input_tokens?: number;
+  output_tokens?: number;
+  total_tokens?: number;
+  promptTokenCount?: number;
+  candidatesTokenCount?: number;
+  totalTokenCount?: number;
+  [key: string]: unknown;
+}
+
+/** One answer, or one chunk of a streamed answer. */
+export interface ModelResponse {
+  /** Text of the answer or chunk; undefined when there is none (never `""`). */
+  content?: string;
+  /** Token usage (streams: usually on the last chunk). */
+  usage?: Usage;
+  /** The provider's response (or chunk), parsed; the raw text if it was not valid JSON. */
+  rawResponse?: unknown;
+  /** In-band provider error text. `invoke` / `invokeStream` throw a ProviderError instead; batch items keep it here. */
+  error?: string;
+  /** The call's request id. */
+  requestId?: string;
+  /** Batch items: the item's custom id. */
+  customId?: string;
+  /** Why generation stopped, normalised across providers. */
+  finishReason?: FinishReason;
+  /** Tool calls the model asked for, in the OpenAI Chat shape. */
+  toolCalls?: ToolCall[];
+}
+
+const UNPARSED = Symbol("unparsed");
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return UNPARSED;
+  }
+}
+
+/** Maps a wire `ModelResponseItem` to a {@link ModelResponse}. */
+export function toModelResponse(item: ModelResponseItem, requestId: string | undefined): ModelResponse {
+  const response: ModelResponse = {};
+  if (item.content) response.content = item.content;
+  if (item.usage) {
+    const usage = parseJson(item.usage);
+    if (typeof usage === "object" && usage !== null && !Array.isArray(usage)) response.usage = usage as Usage;
+  }
+  if (item.rawResponse) {
+    const raw = parseJson(item.rawResponse);
+    response.rawResponse = raw === UNPARSED ? item.rawResponse : raw;
+    Object.assign(response, normalizeOutput(raw));
+  }
+  if (item.error) response.error = item.error;
+  const id = item.requestId || requestId;
+  if (id) response.requestId = id;
+  if (item.customId) response.customId = item.customId;
+  return response;
+}

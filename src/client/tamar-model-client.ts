@@ -1,0 +1,61 @@
+import type { BatchRequest } from "../schemas/batch-request.js";
+import type { InvokeRequest } from "../schemas/invoke-request.js";
+import type { CallOptions } from "./call.js";
+import { invoke } from "./invoke.js";
+import { type BatchResponse, invokeBatch } from "./invoke-batch.js";
+import { invokeStream } from "./invoke-stream.js";
+import { createModelClient, type ModelClient, type ModelClientOptions } from "./model-client.js";
+import type { ModelResponse } from "./response/model-response.js";
+import { batchGetTaskStatus, getTaskStatus, type TaskStatus, type TaskStatusOptions } from "./task-status.js";
+
+/**
+ * A class facade over the functional API, for code coming from the Python
+ * SDK's `TamarModelClient`. `invoke` returns one answer; streams have their
+ * own method, `invokeStream`.
+ *
+ * @example
+ * await using client = new TamarModelClient({ address: "127.0.0.1:50051", useTls: false });
+ * const res = await client.invoke(request);
+ */
+export class TamarModelClient implements AsyncDisposable {
+  /** The functional client behind the facade. */
+  readonly client: ModelClient;
+
+  constructor(options: ModelClientOptions = {}) {
+    this.client = createModelClient(options);
+  }
+
+  /** See {@link invoke}. */
+  invoke(request: InvokeRequest, options?: CallOptions): Promise<ModelResponse> {
+    return invoke(this.client, request, options);
+  }
+
+  /** See {@link invokeStream}. */
+  invokeStream(request: InvokeRequest, options?: CallOptions): AsyncGenerator<ModelResponse, void, undefined> {
+    return invokeStream(this.client, request, options);
+  }
+
+  /** See {@link invokeBatch}. */
+  invokeBatch(request: BatchRequest, options?: CallOptions): Promise<BatchResponse> {
+    return invokeBatch(this.client, request, options);
+  }
+
+  /** See {@link getTaskStatus}. */
+  getTaskStatus(taskId: string, options?: TaskStatusOptions): Promise<TaskStatus> {
+    return getTaskStatus(this.client, taskId, options);
+  }
+
+  /** See {@link batchGetTaskStatus}. */
+  batchGetTaskStatus(taskIds: string[], options?: TaskStatusOptions): Promise<TaskStatus[]> {
+    return batchGetTaskStatus(this.client, taskIds, options);
+  }
+
+  /** Closes the channel; idempotent. */
+  close(): Promise<void> {
+    return this.client.close();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.client.close();
+  }
+}
