@@ -66,16 +66,20 @@ function check(request: unknown, asItem: boolean, prefix: string, walk: StructWa
     return undefined;
   }
   const pair = RequestPairs[pairName];
-  walk.issues.push(...validate(asItem ? pair.item : pair.request, request, provider, String(invokeType), prefix));
+  const schemaIssues = validate(asItem ? pair.item : pair.request, request, provider, String(invokeType), prefix);
   const extra: Record<string, unknown> = {};
   const path: (string | number)[] = prefix ? prefix.slice(0, -1).split(".") : [];
+  const structWalk: StructWalk = { issues: [], blobs: walk.blobs };
   for (const key in request) {
     const value = request[key];
     if (routingKeys.has(key) || isUnset(value)) continue;
     path.push(key);
-    extra[key] = toStructValue(value, path, walk);
+    extra[key] = toStructValue(value, path, structWalk);
     path.pop();
   }
+  // One issue per place: a value the schema already refused is not reported twice.
+  const refused = new Set(schemaIssues.map((issue) => issue.path));
+  walk.issues.push(...schemaIssues, ...structWalk.issues.filter((issue) => !refused.has(issue.path)));
   return { provider: provider as string, invokeType: String(invokeType), extra };
 }
 

@@ -14,6 +14,9 @@ const callOptionHints: Record<string, string> = {
   user_context: "use userContext (camelCase) instead",
   invoke_type: "use invokeType (camelCase) instead",
   custom_id: "use customId (camelCase) instead",
+  stream: "batch items are never streamed",
+  customId: "only batch items take a customId",
+  priority: "only batch items take a priority",
 };
 
 function unknownFieldMessage(key: string, nested: boolean, known: object, provider: unknown, invokeType: string): string {
@@ -66,15 +69,19 @@ export function unknownFieldIssues(
   });
 }
 
-// A union failure carries one issue list per option; the most specific ones
-// (those reaching deepest into the input) say what is actually wrong.
+// A union failure carries one issue list per option, with paths relative to
+// the union; the issues reaching deepest into the input say what is wrong.
 function flatten(issue: v.BaseIssue<unknown>): v.BaseIssue<unknown>[] {
   if (!issue.issues?.length) return [issue];
-  const depth = (item: v.BaseIssue<unknown>) => item.path?.length ?? 0;
-  const deepest = Math.max(...issue.issues.map(depth));
-  if (deepest <= depth(issue)) return [issue];
-  return issue.issues.filter((item) => depth(item) === deepest).flatMap(flatten);
+  const deepest = Math.max(...issue.issues.map((item) => item.path?.length ?? 0));
+  if (deepest === 0) return [issue];
+  return issue.issues
+    .filter((item) => (item.path?.length ?? 0) === deepest)
+    .flatMap((item) => flatten({ ...item, path: [...(issue.path ?? []), ...item.path!] as v.BaseIssue<unknown>["path"] }));
 }
+
+const messageOf = (issue: v.BaseIssue<unknown>) =>
+  issue.input === undefined && issue.expected?.startsWith('"') ? "required field is missing" : issue.message;
 
 /**
  * All problems of `input` against `schema`: every unknown field, then every
@@ -87,14 +94,16 @@ export function validate(
   invokeType: string,
   prefix: string,
 ): ValidationIssue[] {
+  if (input === undefined) return [{ path: prefix.slice(0, -1), message: "required field is missing" }];
   const result = v.safeParse(schema, input);
   if (result.success) return [];
   const out = unknownFieldIssues(schema, input, provider, invokeType, prefix);
   for (const issue of result.issues.flatMap(flatten)) {
     if (issue.type === "strict_object" && issue.expected === "never") continue; // reported above
     const path = prefix + (v.getDotPath(issue) ?? "");
+    const message = messageOf(issue);
     // Union options can report the same place twice.
-    if (!out.some((seen) => seen.path === path && seen.message === issue.message)) out.push({ path, message: issue.message });
+    if (!out.some((seen) => seen.path === path && seen.message === message)) out.push({ path, message });
   }
   return out;
 }
