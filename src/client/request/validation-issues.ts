@@ -62,6 +62,8 @@ export function unknownFieldIssues(
   const entries = strict.entries!;
   return Object.keys(input).flatMap((key) => {
     const value = (input as Record<string, unknown>)[key];
+    // undefined means "not given", as everywhere in the request.
+    if (value === undefined) return [];
     if (!(key in entries)) {
       return [{ path: prefix + key, message: unknownFieldMessage(key, depth > 0, entries, provider, invokeType) }];
     }

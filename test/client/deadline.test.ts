@@ -1,0 +1,131 @@
+// The server sees the deadline (grpc-timeout on the wire); streams are bounded
+// by first-chunk and idle timeouts instead of a whole-stream deadline.
+import * as grpc from "@grpc/grpc-js";
+import { describe, expect, it, onTestFinished } from "vitest";
+import {
+  createModelClient,
+  DeadlineExceededError,
+  grpcTimeout,
+  invoke,
+  invokeBatch,
+  invokeStream,
+  ModelServiceDefinition,
+  StreamInterruptedError,
+  type WireModelRequestItem,
+  type WireModelResponseItem,
+} from "tamar-model-client";
+import { ModelRequestItem, ModelResponseItem } from "../../src/gen/model_service/model_service.js";
+import { aborted, setup, userContext } from "./helpers/setup.js";
+
+const request = { provider: "openai", model: "m", messages: [{ role: "user", content: "hi" }], userContext } as const;
+
+/** A bare grpc-js server whose Invoke reports the deadline grpc-js derived from the call's headers. */
+async function startDeadlineProbe() {
+  const deadlines: (Date | number)[] = [];
+  const server = new grpc.Server();
+  server.addService(
+    {
+      invoke: {
+        path: `/${ModelServiceDefinition.fullName}/Invoke`,
+        requestStream: false,
+        responseStream: true,
+        requestSerialize: (message: WireModelRequestItem) => Buffer.from(ModelRequestItem.encode(message).finish()),
+        requestDeserialize: (bytes: Buffer) => ModelRequestItem.decode(bytes),
+        responseSerialize: (message: WireModelResponseItem) => Buffer.from(ModelResponseItem.encode(message).finish()),
+        responseDeserialize: (bytes: Buffer) => ModelResponseItem.decode(bytes),
+      },
+    },
+    {
+      invoke: (call: grpc.ServerWritableStream<WireModelRequestItem, WireModelResponseItem>) => {
+        deadlines.push(call.getDeadline());
+        call.write(ModelResponseItem.fromPartial({ content: "ok" }));
+        call.end();
+      },
+    },
+  );
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+  );
+  const client = createModelClient({ address: `127.0.0.1:${port}`, useTls: false, env: {}, envFile: false });
+  onTestFinished(async () => {
+    await client.close();
+    server.forceShutdown();
+  });
+  return { client, deadlines };
+}
+
+const msUntil = (deadline: Date | number) => (deadline instanceof Date ? deadline.getTime() : deadline) - Date.now();
+
+describe("deadlines", () => {
+  it("formats grpc-timeout within 8 digits", () => {
+    expect(grpcTimeout(1500)).toBe("1500m");
+    expect(grpcTimeout(0.2)).toBe("1m");
+    expect(grpcTimeout(1e9)).toBe("1000000S");
+    expect(grpcTimeout(1e12)).toBe("277778H");
+  });
+
+  it("the server gets the call's deadline: timeoutMs, else the client's invoke timeout", async () => {
+    const { client, deadlines } = await startDeadlineProbe();
+    await invoke(client, request, { timeoutMs: 5_000 });
+    await invoke(client, request);
+    await invokeBatch(client, { userContext, items: [] }).catch(() => undefined); // no BatchInvoke on the probe
+    expect(msUntil(deadlines[0]!)).toBeGreaterThan(3_000);
+    expect(msUntil(deadlines[0]!)).toBeLessThanOrEqual(5_000);
+    expect(msUntil(deadlines[1]!)).toBeGreaterThan(25_000);
+    expect(msUntil(deadlines[1]!)).toBeLessThanOrEqual(30_000);
+  });
+
+  it("a stream carries no deadline unless the caller sets one", async () => {
+    const { client, deadlines } = await startDeadlineProbe();
+    for await (const _ of invokeStream(client, request));
+    for await (const _ of invokeStream(client, request, { timeoutMs: 8_000 }));
+    expect(deadlines[0]).toBe(Infinity);
+    expect(msUntil(deadlines[1]!)).toBeGreaterThan(6_000);
+    expect(msUntil(deadlines[1]!)).toBeLessThanOrEqual(8_000);
+  });
+
+  it("a passed deadline fails with DeadlineExceededError and stops the server's work", async () => {
+    const { server, client } = await setup();
+    server.invoke = async function* (_req, ctx) {
+      await aborted(ctx.signal);
+    };
+    const error = await invoke(client, request, { timeoutMs: 200, requestId: "req-late" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect(error).toMatchObject({ code: 4, requestId: "req-late" });
+    await aborted(server.calls[0]!.signal);
+  });
+
+  it("a stream without a first chunk in time fails with DeadlineExceededError", async () => {
+    const { server, client } = await setup({ client: { streamFirstChunkTimeoutMs: 150 } });
+    server.invoke = async function* (_req, ctx) {
+      await aborted(ctx.signal);
+    };
+    const error = await invokeStream(client, request)
+      .next()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect((error as Error).message).toContain("no first message within 150 ms");
+    await aborted(server.calls[0]!.signal);
+  });
+
+  it("a stream idle for too long is interrupted; a slow consumer does not count as idle", async () => {
+    const { server, client } = await setup({ client: { streamIdleTimeoutMs: 150 } });
+    server.invoke = async function* (_req, ctx) {
+      yield { content: "a" };
+      yield { content: "b" };
+      await aborted(ctx.signal);
+    };
+    const chunks: string[] = [];
+    const error = await (async () => {
+      for await (const chunk of invokeStream(client, request)) {
+        chunks.push(chunk.content!);
+        // The consumer holds the first chunk longer than the idle timeout.
+        if (chunks.length === 1) await new Promise((resolve) => setTimeout(resolve, 400));
+      }
+    })().catch((e: unknown) => e);
+    expect(chunks).toEqual(["a", "b"]);
+    expect(error).toBeInstanceOf(StreamInterruptedError);
+    expect((error as Error).cause).toBeInstanceOf(DeadlineExceededError);
+    expect((error as Error).message).toContain("no message for 150 ms");
+  });
+});

@@ -1,0 +1,92 @@
+// JWTs as a Model Manager verifies them: HS256 over the shared secret, one
+// token per tenant, cached, re-signed shortly before expiry.
+import { SignJWT } from "jose";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { AuthenticationError, invoke, invokeBatch, PermissionDeniedError } from "tamar-model-client";
+import { setup } from "./helpers/setup.js";
+
+const secret = "shared-secret";
+const alice = { orgId: "org-a", userId: "alice", clientType: "svc" };
+const bob = { orgId: "org-b", userId: "bob", clientType: "svc" };
+const request = (userContext: typeof alice) =>
+  ({ provider: "openai", model: "m", messages: [{ role: "user", content: "hi" }], userContext }) as const;
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.useRealTimers();
+});
+
+describe("JWT per request tenant", () => {
+  it("signs each tenant's own token, verified by the server; steady state signs nothing", async () => {
+    const { server, client } = await setup({ server: { jwtSecret: secret }, client: { jwtSecretKey: secret } });
+    const sign = vi.spyOn(SignJWT.prototype, "sign");
+    for (let round = 0; round < 3; round++) {
+      await invoke(client, request(alice));
+      await invoke(client, request(bob));
+    }
+    expect(sign).toHaveBeenCalledTimes(2);
+    expect(server.calls.map((call) => [call.jwt!["org_id"], call.jwt!["user_id"]])).toEqual(
+      Array.from({ length: 3 }, () => [["org-a", "alice"], ["org-b", "bob"]]).flat(),
+    );
+    const [aliceToken, bobToken] = [server.calls[0]!.metadata["authorization"], server.calls[1]!.metadata["authorization"]];
+    expect(aliceToken).not.toBe(bobToken);
+    expect(server.calls.filter((call) => call.jwt!["org_id"] === "org-a").every((call) => call.metadata["authorization"] === aliceToken)).toBe(true);
+    const { iat, exp } = server.calls[0]!.jwt as { iat: number; exp: number };
+    expect(exp - iat).toBe(3600);
+  });
+
+  it("concurrent first calls of one tenant share one signature; a batch signs for its user context", async () => {
+    const { server, client } = await setup({ server: { jwtSecret: secret }, client: { jwtSecretKey: secret } });
+    const sign = vi.spyOn(SignJWT.prototype, "sign");
+    await Promise.all(Array.from({ length: 5 }, () => invoke(client, request(alice))));
+    expect(sign).toHaveBeenCalledTimes(1);
+    await invokeBatch(client, { userContext: bob, items: [] });
+    expect(server.calls.at(-1)!.jwt).toMatchObject({ org_id: "org-b", user_id: "bob" });
+  });
+
+  it("re-signs a token shortly before it expires", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const { server, client } = await setup({ server: { jwtSecret: secret }, client: { jwtSecretKey: secret } });
+    const sign = vi.spyOn(SignJWT.prototype, "sign");
+    await invoke(client, request(alice));
+    vi.setSystemTime(Date.now() + 3_530_000); // 70 s before expiry: still cached
+    await invoke(client, request(alice));
+    expect(sign).toHaveBeenCalledTimes(1);
+    vi.setSystemTime(Date.now() + 20_000); // 50 s before expiry: re-signed
+    await invoke(client, request(alice));
+    expect(sign).toHaveBeenCalledTimes(2);
+    expect(server.calls[2]!.metadata["authorization"]).not.toBe(server.calls[0]!.metadata["authorization"]);
+  });
+
+  it("sends a static jwtToken as given", async () => {
+    const { server, client } = await setup({ client: { jwtToken: "static.token.value" } });
+    await invoke(client, request(alice));
+    expect(server.calls[0]!.metadata["authorization"]).toBe("Bearer static.token.value");
+  });
+
+  it("sends no authorization without credentials", async () => {
+    const { server, client } = await setup();
+    await invoke(client, request(alice));
+    expect(server.calls[0]!.metadata).not.toHaveProperty("authorization");
+  });
+
+  it("a wrong secret is an AuthenticationError, not retried, with the request id", async () => {
+    const { server, client } = await setup({ server: { jwtSecret: secret }, client: { jwtSecretKey: "wrong" } });
+    const error = await invoke(client, request(alice), { requestId: "req-auth" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error).toMatchObject({ code: 16, requestId: "req-auth", retryable: false });
+    expect((error as Error).message).toMatch(/^UNAUTHENTICATED: bad token.*\(request id req-auth\)$/);
+    expect(server.calls).toHaveLength(1);
+  });
+
+  it("a token for another tenant is a PermissionDeniedError", async () => {
+    const token = await new SignJWT({ org_id: "org-a", user_id: "alice" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuedAt()
+      .setExpirationTime("1h")
+      .sign(new TextEncoder().encode(secret));
+    const { server, client } = await setup({ server: { jwtSecret: secret }, client: { jwtToken: token } });
+    await expect(invoke(client, request(bob))).rejects.toBeInstanceOf(PermissionDeniedError);
+    expect(server.calls).toHaveLength(1);
+  });
+});
