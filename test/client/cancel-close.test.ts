@@ -9,11 +9,12 @@ import {
   invoke,
   invokeStream,
   TamarModelClient,
+  type InvokeRequest,
 } from "tamar-model-client";
 import { aborted, setup, userContext } from "./helpers/setup.js";
 import { startTestServer } from "./helpers/test-server.js";
 
-const request = { provider: "openai", model: "m", messages: [{ role: "user", content: "hi" }], userContext } as const;
+const request: InvokeRequest = { provider: "openai", model: "m", messages: [{ role: "user", content: "hi" }], userContext };
 
 describe("cancellation", () => {
   it("signal.abort() mid-stream cancels the call on the server and throws a CancelledError", async () => {

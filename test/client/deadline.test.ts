@@ -13,11 +13,12 @@ import {
   StreamInterruptedError,
   type WireModelRequestItem,
   type WireModelResponseItem,
+  type InvokeRequest,
 } from "tamar-model-client";
 import { ModelRequestItem, ModelResponseItem } from "../../src/gen/model_service/model_service.js";
 import { aborted, setup, userContext } from "./helpers/setup.js";
 
-const request = { provider: "openai", model: "m", messages: [{ role: "user", content: "hi" }], userContext } as const;
+const request: InvokeRequest = { provider: "openai", model: "m", messages: [{ role: "user", content: "hi" }], userContext };
 
 /** A bare grpc-js server whose Invoke reports the deadline grpc-js derived from the call's headers. */
 async function startDeadlineProbe() {

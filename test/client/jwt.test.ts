@@ -2,14 +2,13 @@
 // token per tenant, cached, re-signed shortly before expiry.
 import { SignJWT } from "jose";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { AuthenticationError, invoke, invokeBatch, PermissionDeniedError } from "tamar-model-client";
+import { AuthenticationError, type InvokeRequest, invoke, invokeBatch, PermissionDeniedError } from "tamar-model-client";
 import { setup } from "./helpers/setup.js";
 
 const secret = "shared-secret";
 const alice = { orgId: "org-a", userId: "alice", clientType: "svc" };
 const bob = { orgId: "org-b", userId: "bob", clientType: "svc" };
-const request = (userContext: typeof alice) =>
-  ({ provider: "openai", model: "m", messages: [{ role: "user", content: "hi" }], userContext }) as const;
+const request = (userContext: typeof alice): InvokeRequest => ({ provider: "openai", model: "m", messages: [{ role: "user", content: "hi" }], userContext });
 
 afterEach(() => {
   vi.restoreAllMocks();

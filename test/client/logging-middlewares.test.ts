@@ -2,11 +2,11 @@
 import { ServerError, Status } from "nice-grpc";
 import type { CallOptions, ClientMiddlewareCall } from "nice-grpc-common";
 import { describe, expect, it } from "vitest";
-import { invoke, invokeStream, type Logger } from "tamar-model-client";
+import { invoke, invokeStream, type Logger , type InvokeRequest} from "tamar-model-client";
 import { setup, userContext } from "./helpers/setup.js";
 
 const secretPrompt = "my very private prompt";
-const request = { provider: "openai", model: "gpt-4o-mini", messages: [{ role: "user", content: secretPrompt }], userContext } as const;
+const request: InvokeRequest = { provider: "openai", model: "gpt-4o-mini", messages: [{ role: "user", content: secretPrompt }], userContext };
 
 function recordingLogger() {
   const events: { level: string; fields: Record<string, unknown>; message: string }[] = [];

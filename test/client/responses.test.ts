@@ -21,10 +21,12 @@ import {
   UnavailableError,
   getTaskStatus,
   batchGetTaskStatus,
+  type BatchItem,
+  type InvokeRequest,
 } from "tamar-model-client";
 import { setup, userContext } from "./helpers/setup.js";
 
-const request = { provider: "openai", model: "m", messages: [{ role: "user", content: "hi" }], userContext } as const;
+const request: InvokeRequest = { provider: "openai", model: "m", messages: [{ role: "user", content: "hi" }], userContext };
 
 const rawShapes: [string, unknown, unknown][] = [
   [
@@ -109,11 +111,11 @@ describe("ModelResponse", () => {
 });
 
 describe("batch", () => {
-  const items = [
+  const items: [BatchItem, BatchItem, BatchItem] = [
     { customId: "q1", provider: "openai", model: "m", messages: [{ role: "user", content: "a" }] },
     { customId: "q2", provider: "google", model: "g", contents: "b" },
     { provider: "anthropic", model: "c", max_tokens: 5, messages: [{ role: "user", content: "c" }] },
-  ] as const;
+  ];
 
   it("maps answers by custom id, whatever their order; failed items keep their own error", async () => {
     const { server, client } = await setup();

@@ -10,11 +10,12 @@ import {
   invokeStream,
   StreamInterruptedError,
   UnavailableError,
+  type InvokeRequest,
 } from "tamar-model-client";
 import { setup, userContext } from "./helpers/setup.js";
 import type { InvokeHandler } from "./helpers/test-server.js";
 
-const request = { provider: "openai", model: "m", messages: [{ role: "user", content: "hi" }], userContext } as const;
+const request: InvokeRequest = { provider: "openai", model: "m", messages: [{ role: "user", content: "hi" }], userContext };
 
 /** Fails the first `failures` calls with `code` before any message, then answers normally. */
 function failingFirst(failures: number, code: Status, then: InvokeHandler): InvokeHandler {
@@ -108,7 +109,7 @@ describe("retries", () => {
       if (++calls === 1) throw new ServerError(Status.UNAVAILABLE, "try again");
       return { items: req.items.map((item) => ({ content: "ok", customId: item.customId })) };
     };
-    const batch = await invokeBatch(client, { userContext, items: [{ customId: "x", ...request, userContext: undefined }] });
+    const batch = await invokeBatch(client, { userContext, items: [{ customId: "x", provider: "openai", model: "m", messages: [{ role: "user", content: "hi" }] }] });
     expect(batch.responses.map((r) => r.content)).toEqual(["ok"]);
     expect(server.calls).toHaveLength(2);
     expect(server.calls[0]!.metadata["x-request-id"]).toBe(server.calls[1]!.metadata["x-request-id"]);
