@@ -14,7 +14,7 @@ import {
 } from "./fields.js";
 
 const AnthropicMessageSchema = openObject({
-  role: v.picklist(["user", "assistant"]),
+  role: v.picklist(["user", "assistant", "system"]),
   content: v.union([v.string(), v.array(ContentPartSchema)]),
 });
 

@@ -1,0 +1,30 @@
+// Values typed with the official provider SDKs' own types are accepted as
+// they are (type-checked by `npm run typecheck`, sent by the test).
+import type { MessageParam, Tool } from "@anthropic-ai/sdk/resources/messages";
+import type { Content, GenerateContentConfig } from "@google/genai";
+import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
+import { expect, it } from "vitest";
+import { buildInvokeRequest, type InvokeRequest } from "tamar-model-client";
+import { userContext } from "../client/helpers/setup.js";
+
+it("accepts SDK-typed messages, tools, contents and config, and literals with extra provider keys", async () => {
+  const messages: ChatCompletionMessageParam[] = [
+    { role: "system", content: "be brief" },
+    { role: "user", content: [{ type: "text", text: "hi" }], name: "bob" },
+  ];
+  const tools: ChatCompletionTool[] = [{ type: "function", function: { name: "f", parameters: { type: "object", properties: {} } } }];
+  const anthropicMessages: MessageParam[] = [{ role: "user", content: [{ type: "text", text: "hi", cache_control: { type: "ephemeral" } }] }];
+  const anthropicTools: Tool[] = [{ name: "t", input_schema: { type: "object" } }];
+  const contents: Content[] = [{ role: "user", parts: [{ text: "hi" }] }];
+  const config: GenerateContentConfig = { temperature: 0.1, maxOutputTokens: 10 };
+  const requests: InvokeRequest[] = [
+    { provider: "openai", model: "gpt-4o", messages, tools, userContext },
+    { provider: "openai", model: "gpt-4o", messages: [{ role: "tool", content: "42", tool_call_id: "c1" }], userContext },
+    { provider: "anthropic", model: "claude", max_tokens: 10, messages: anthropicMessages, tools: anthropicTools, userContext },
+    { provider: "google", model: "gemini", contents, config, userContext },
+  ];
+  for (const request of requests) {
+    const { item } = await buildInvokeRequest(request, false);
+    expect(item.extra).toMatchObject({ model: (request as { model: string }).model });
+  }
+});
