@@ -1,0 +1,91 @@
+// The README's code blocks are the files in examples/, and each runs against a
+// real server configured the way users configure the client: environment
+// variables.
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { startTestServer, type TestServer } from "./helpers/test-server.js";
+
+const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+const blocks = [...readme.matchAll(/<!-- example: (examples\/[\w-]+\.ts) -->\n```ts\n([\s\S]*?)```/g)].map(
+  ([, file, code]) => [file!, code!] as const,
+);
+
+describe("README examples", () => {
+  it("every example file is in the README, verbatim", () => {
+    expect(blocks.map(([file]) => file).sort()).toEqual(
+      ["examples/batch.ts", "examples/cancellation.ts", "examples/errors.ts", "examples/invoke.ts", "examples/logging-middleware.ts", "examples/stream.ts"],
+    );
+    for (const [file, code] of blocks) {
+      expect(code, file).toBe(readFileSync(new URL(`../../${file}`, import.meta.url), "utf8"));
+    }
+  });
+
+  let server: TestServer;
+  const saved = { ...process.env };
+  beforeAll(async () => {
+    server = await startTestServer({ jwtSecret: "readme-secret" });
+    Object.assign(process.env, {
+      MODEL_MANAGER_SERVER_ADDRESS: server.address,
+      MODEL_MANAGER_SERVER_GRPC_USE_TLS: "false",
+      MODEL_MANAGER_SERVER_JWT_SECRET_KEY: "readme-secret",
+    });
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await server.close();
+  });
+
+  async function run(file: string): Promise<string> {
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    const before = server.calls.length;
+    try {
+      await import(`../../examples/${file}`);
+      expect(server.calls.length).toBeGreaterThan(before);
+      expect(server.calls.slice(before).every((call) => call.jwt?.["org_id"] === "org-1")).toBe(true);
+      return log.mock.calls.map((args) => args.map((arg) => (typeof arg === "object" ? JSON.stringify(arg) : String(arg))).join(" ")).join("\n");
+    } finally {
+      log.mockRestore();
+    }
+  }
+
+  it("invoke.ts", async () => {
+    expect(await run("invoke.ts")).toBe("echo openai chat-completions gpt-4o-mini 7 stop");
+  });
+
+  it("stream.ts", async () => {
+    expect(await run("stream.ts")).toContain("echo google generation gemini-2.5-flash");
+  });
+
+  it("batch.ts", async () => {
+    const output = await run("batch.ts");
+    expect(output).toContain("summary echo openai chat-completions gpt-4o-mini");
+    expect(output).toContain("haiku echo anthropic messages claude-sonnet-4-5");
+  });
+
+  it("errors.ts", async () => {
+    server.invoke = async function* () {
+      yield { error: "content policy" };
+    };
+    const output = await run("errors.ts");
+    expect(output).toContain("config.temperature");
+    expect(output).toMatch(/provider said: content policy [\w-]+/);
+    expect(server.calls.at(-1)!.method).toBe("invoke");
+  });
+
+  it("cancellation.ts", async () => {
+    server.invoke = async function* (req, ctx) {
+      yield { content: "Once" };
+      if (!req.stream) return;
+      await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve));
+    };
+    expect(await run("cancellation.ts")).toMatch(/^Once\ncancelled [\w-]+$/);
+  });
+
+  it("logging-middleware.ts", async () => {
+    server.invoke = async function* () {
+      yield { content: "ok" };
+    };
+    expect(await run("logging-middleware.ts")).toMatch(/^call finished [\w-]+ [\d.]+$/);
+    expect(server.calls.at(-1)!.metadata["x-team"]).toBe("search");
+  });
+});
