@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import type { BatchItem } from "./invoke-request.js";
+import type { AcceptReadonly, BatchItem } from "./invoke-request.js";
 import { UserContextSchema } from "./user-context.js";
 
 /**
@@ -12,4 +12,4 @@ export const BatchRequestSchema = v.strictObject({
 });
 
 /** A batch of model calls, as `invokeBatch` takes it. */
-export type BatchRequest = v.InferInput<typeof BatchRequestSchema>;
+export type BatchRequest = AcceptReadonly<v.InferInput<typeof BatchRequestSchema>>;

@@ -17,6 +17,7 @@ export {
   BatchItemRoutingEntries,
   RequestPairs,
   RequestRoutingEntries,
+  type AcceptReadonly,
   type BatchItem,
   type InvokeRequest,
   type InvokeRequestOf,

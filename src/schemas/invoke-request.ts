@@ -66,14 +66,26 @@ export const RequestPairs = {
 
 type Pairs = typeof RequestPairs;
 
+/**
+ * `T` with every object and list readonly-compatible, so requests written
+ * `as const` are accepted. Binary values and plain `object` stay as they are.
+ */
+export type AcceptReadonly<T> = T extends Blob | Uint8Array | Date
+  ? T
+  : T extends object
+    ? object extends T
+      ? T
+      : { readonly [K in keyof T]: AcceptReadonly<T[K]> }
+    : T;
+
 /** The name of a request pair in {@link RequestPairs}. */
 export type RequestPairName = keyof Pairs;
 
 /** A single model call, as `invoke` and `invokeStream` take it. */
-export type InvokeRequest = { [K in RequestPairName]: v.InferInput<Pairs[K]["request"]> }[RequestPairName];
+export type InvokeRequest = { [K in RequestPairName]: AcceptReadonly<v.InferInput<Pairs[K]["request"]>> }[RequestPairName];
 
 /** One item of a batch, as `invokeBatch` takes it. */
-export type BatchItem = { [K in RequestPairName]: v.InferInput<Pairs[K]["item"]> }[RequestPairName];
+export type BatchItem = { [K in RequestPairName]: AcceptReadonly<v.InferInput<Pairs[K]["item"]>> }[RequestPairName];
 
 /** Provider parameters of a single call for one pair, e.g. `InvokeRequestOf<"anthropicMessages">`. */
-export type InvokeRequestOf<K extends RequestPairName> = v.InferInput<Pairs[K]["request"]>;
+export type InvokeRequestOf<K extends RequestPairName> = AcceptReadonly<v.InferInput<Pairs[K]["request"]>>;

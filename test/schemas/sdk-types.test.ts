@@ -28,3 +28,19 @@ it("accepts SDK-typed messages, tools, contents and config, and literals with ex
     expect(item.extra).toMatchObject({ model: (request as { model: string }).model });
   }
 });
+
+it("accepts requests written as const", async () => {
+  const request = {
+    provider: "openai",
+    model: "gpt-4o",
+    messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }],
+    stop: ["\n"],
+    userContext,
+  } as const;
+  const image = ["cat.png", new Uint8Array([1]), "image/png"] as const;
+  const requests: InvokeRequest[] = [request, { provider: "openai", prompt: "x", image, userContext }];
+  for (const each of requests) await buildInvokeRequest(each, false);
+  // @ts-expect-error a wrong role is still a type error
+  const wrong: InvokeRequest = { ...request, messages: [{ role: "robot", content: "x" }] };
+  expect(wrong).toBeDefined();
+});
