@@ -88,3 +88,12 @@ describe("user middlewares", () => {
     expect(metadata).toEqual({ "x-trace": "t-1" });
   });
 });
+
+describe("logging a stream the caller stops reading", () => {
+  it("still logs request.end, marked not completed", async () => {
+    const { logger, events } = recordingLogger();
+    const { client } = await setup({ client: { logger } });
+    for await (const _ of invokeStream(client, request)) break;
+    expect(events.at(-1)).toMatchObject({ level: "info", fields: { event: "request.end", messages: 1, completed: false } });
+  });
+});

@@ -34,7 +34,8 @@ function usageOf(message: unknown): unknown {
 
 /**
  * Logs each call: `request.start` (debug), `request.end` (info, with
- * duration, message count and usage), `request.retry` (warn) and
+ * duration, message count, usage, and `completed: false` when the consumer
+ * stopped reading a stream early), `request.retry` (warn) and
  * `request.error` (error), each with the request id, provider and model.
  * Never logs prompt or answer text, metadata or credentials. Install it inside
  * the request-id middleware so the id is known.
@@ -55,6 +56,8 @@ export function createLoggingMiddleware(logger: Logger): ClientMiddleware<RetryO
     logger.debug({ ...fields, event: "request.start" }, "call started");
     let messages = 0;
     let usage: unknown;
+    let failed = false;
+    let completed = false;
     try {
       const inner = { ...options, onRetryableError };
       const next = call.next(call.request, inner);
@@ -66,15 +69,21 @@ export function createLoggingMiddleware(logger: Logger): ClientMiddleware<RetryO
         result = await next.next();
       }
       if (result.value !== undefined) usage = usageOf(result.value);
-      logger.info({ ...fields, event: "request.end", durationMs: durationMs(), messages, usage }, "call finished");
+      completed = true;
       return result.value;
     } catch (error) {
+      failed = true;
       const code = error instanceof ClientError ? Status[error.code] : (error as Error | undefined)?.name;
       logger.error(
         { ...fields, event: "request.error", durationMs: durationMs(), messages, code, error: (error as Error | undefined)?.message },
         "call failed",
       );
       throw error;
+    } finally {
+      // Reached on success, and when the consumer stops reading a stream early.
+      if (!failed) {
+        logger.info({ ...fields, event: "request.end", durationMs: durationMs(), messages, usage, completed }, "call finished");
+      }
     }
   };
 }
