@@ -34,6 +34,26 @@ export interface ActiveCall {
   end(): void;
 }
 
+/**
+ * Runs one unary-shaped call (`run` gets the call's options and request id):
+ * typed errors out, bookkeeping ended whatever happens.
+ */
+export async function withCall<T>(
+  client: ModelClient,
+  options: CallOptions,
+  userContext: Pick<UserContext, "orgId" | "userId"> | undefined,
+  run: (call: ActiveCall) => Promise<T>,
+): Promise<T> {
+  const call = startCall(client, options, false, userContext);
+  try {
+    return await run(call);
+  } catch (error) {
+    throw call.fail(error);
+  } finally {
+    call.end();
+  }
+}
+
 /** Starts the bookkeeping of one call on `client`. Throws before any I/O if the client is closed. */
 export function startCall(
   client: ModelClient,

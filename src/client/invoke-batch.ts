@@ -1,6 +1,6 @@
 import type { ModelResponse as WireBatchResponse } from "../gen/model_service/model_service.js";
 import type { BatchRequest } from "../schemas/batch-request.js";
-import { type CallOptions, startCall } from "./call.js";
+import { type CallOptions, withCall } from "./call.js";
 import { InternalError } from "./errors.js";
 import type { ModelClient } from "./model-client.js";
 import { buildBatchRequest } from "./request/build-request.js";
@@ -53,12 +53,9 @@ function matchByCustomId(reply: WireBatchResponse, customIds: string[], requestI
  */
 export async function invokeBatch(client: ModelClient, request: BatchRequest, options: CallOptions = {}): Promise<BatchResponse> {
   const { message, customIds } = await buildBatchRequest(request);
-  const call = startCall(client, options, false, request.userContext);
-  try {
-    return matchByCustomId(await client.service.batchInvoke(message, call.options), customIds, call.requestId);
-  } catch (error) {
-    throw call.fail(error);
-  } finally {
-    call.end();
-  }
+  const [reply, requestId] = await withCall(client, options, request.userContext, async (call) => [
+    await client.service.batchInvoke(message, call.options),
+    call.requestId,
+  ] as const);
+  return matchByCustomId(reply, customIds, requestId);
 }

@@ -1,6 +1,6 @@
 import type { GetTaskStatusResponse } from "../gen/model_service/model_service.js";
 import type { UserContext } from "../schemas/user-context.js";
-import { type CallOptions, startCall } from "./call.js";
+import { type CallOptions, withCall } from "./call.js";
 import { ValidationError } from "./errors.js";
 import type { ModelClient } from "./model-client.js";
 
@@ -50,14 +50,10 @@ function checkIds(taskIds: unknown[]): void {
 /** Reads the state of one asynchronous task. */
 export async function getTaskStatus(client: ModelClient, taskId: string, options: TaskStatusOptions = {}): Promise<TaskStatus> {
   checkIds([taskId]);
-  const call = startCall(client, options, false, options.userContext);
-  try {
-    return toTaskStatus(await client.service.getTaskStatus({ taskId }, call.options));
-  } catch (error) {
-    throw call.fail(error);
-  } finally {
-    call.end();
-  }
+  const task = await withCall(client, options, options.userContext, (call) =>
+    client.service.getTaskStatus({ taskId }, call.options),
+  );
+  return toTaskStatus(task);
 }
 
 /** Reads the states of several asynchronous tasks. */
@@ -67,12 +63,8 @@ export async function batchGetTaskStatus(
   options: TaskStatusOptions = {},
 ): Promise<TaskStatus[]> {
   checkIds(taskIds);
-  const call = startCall(client, options, false, options.userContext);
-  try {
-    return (await client.service.batchGetTaskStatus({ taskIds }, call.options)).tasks.map(toTaskStatus);
-  } catch (error) {
-    throw call.fail(error);
-  } finally {
-    call.end();
-  }
+  const reply = await withCall(client, options, options.userContext, (call) =>
+    client.service.batchGetTaskStatus({ taskIds }, call.options),
+  );
+  return reply.tasks.map(toTaskStatus);
 }
