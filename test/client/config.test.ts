@@ -62,6 +62,11 @@ describe("configuration sources", () => {
     });
   });
 
+  it("reads the Python SDK's stream chunk timeout variable for both stream timeouts", () => {
+    const { settings } = create({ address: "a:1", env: { MODEL_CLIENT_STREAM_CHUNK_TIMEOUT: "45" }, envFile: false });
+    expect(settings).toMatchObject({ streamFirstChunkTimeoutMs: 45_000, streamIdleTimeoutMs: 45_000 });
+  });
+
   it("reads .env from the working directory by default and leaves process.env alone", async () => {
     const server = await startTestServer();
     const dir = envFile(`MODEL_MANAGER_SERVER_ADDRESS=${server.address}\nMODEL_MANAGER_SERVER_GRPC_USE_TLS=false\n`);

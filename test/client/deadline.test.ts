@@ -11,11 +11,13 @@ import {
   invokeStream,
   ModelServiceDefinition,
   StreamInterruptedError,
+  type WireModelRequest,
   type WireModelRequestItem,
+  type WireModelResponse,
   type WireModelResponseItem,
   type InvokeRequest,
 } from "tamar-model-client";
-import { ModelRequestItem, ModelResponseItem } from "../../src/gen/model_service/model_service.js";
+import { ModelRequest, ModelRequestItem, ModelResponse, ModelResponseItem } from "../../src/gen/model_service/model_service.js";
 import { aborted, setup, userContext } from "./helpers/setup.js";
 
 const request: InvokeRequest = { provider: "openai", model: "m", messages: [{ role: "user", content: "hi" }], userContext };
@@ -35,12 +37,25 @@ async function startDeadlineProbe() {
         responseSerialize: (message: WireModelResponseItem) => Buffer.from(ModelResponseItem.encode(message).finish()),
         responseDeserialize: (bytes: Buffer) => ModelResponseItem.decode(bytes),
       },
+      batchInvoke: {
+        path: `/${ModelServiceDefinition.fullName}/BatchInvoke`,
+        requestStream: false,
+        responseStream: false,
+        requestSerialize: (message: WireModelRequest) => Buffer.from(ModelRequest.encode(message).finish()),
+        requestDeserialize: (bytes: Buffer) => ModelRequest.decode(bytes),
+        responseSerialize: (message: WireModelResponse) => Buffer.from(ModelResponse.encode(message).finish()),
+        responseDeserialize: (bytes: Buffer) => ModelResponse.decode(bytes),
+      },
     },
     {
       invoke: (call: grpc.ServerWritableStream<WireModelRequestItem, WireModelResponseItem>) => {
         deadlines.push(call.getDeadline());
         call.write(ModelResponseItem.fromPartial({ content: "ok" }));
         call.end();
+      },
+      batchInvoke: (call: grpc.ServerUnaryCall<WireModelRequest, WireModelResponse>, callback: grpc.sendUnaryData<WireModelResponse>) => {
+        deadlines.push(call.getDeadline());
+        callback(null, ModelResponse.fromPartial({}));
       },
     },
   );
@@ -65,15 +80,20 @@ describe("deadlines", () => {
     expect(grpcTimeout(1e12)).toBe("277778H");
   });
 
-  it("the server gets the call's deadline: timeoutMs, else the client's invoke timeout", async () => {
+  it("the server gets the deadline of invoke and invokeBatch: timeoutMs, else the client's invoke timeout", async () => {
     const { client, deadlines } = await startDeadlineProbe();
     await invoke(client, request, { timeoutMs: 5_000 });
     await invoke(client, request);
-    await invokeBatch(client, { userContext, items: [] }).catch(() => undefined); // no BatchInvoke on the probe
+    await invokeBatch(client, { userContext, items: [] }, { timeoutMs: 7_000 });
+    await invokeBatch(client, { userContext, items: [] });
     expect(msUntil(deadlines[0]!)).toBeGreaterThan(3_000);
     expect(msUntil(deadlines[0]!)).toBeLessThanOrEqual(5_000);
     expect(msUntil(deadlines[1]!)).toBeGreaterThan(25_000);
     expect(msUntil(deadlines[1]!)).toBeLessThanOrEqual(30_000);
+    expect(msUntil(deadlines[2]!)).toBeGreaterThan(5_000);
+    expect(msUntil(deadlines[2]!)).toBeLessThanOrEqual(7_000);
+    expect(msUntil(deadlines[3]!)).toBeGreaterThan(25_000);
+    expect(msUntil(deadlines[3]!)).toBeLessThanOrEqual(30_000);
   });
 
   it("a stream carries no deadline unless the caller sets one", async () => {
