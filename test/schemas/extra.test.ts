@@ -1,6 +1,6 @@
 // How provider parameters travel in `extra`, as the server receives them.
 import { describe, expect, it } from "vitest";
-import { invoke } from "tamar-model-client";
+import { buildInvokeRequest, invoke } from "tamar-model-client";
 import { setup, userContext } from "../client/helpers/setup.js";
 
 const bytes = new Uint8Array([1, 2, 3, 250]);
@@ -95,5 +95,15 @@ describe("extra on the wire", () => {
       thinkingConfig: { thinkingBudget: 0 },
       httpOptions: { extraBody: { newThing: true } },
     });
+  });
+
+  it("a stream also carries stream: true in extra, as the Python SDK sent it, except for Google", async () => {
+    const openai = await buildInvokeRequest({ provider: "openai", model: "m", input: "x", userContext }, true);
+    expect(openai.item).toMatchObject({ stream: true, extra: { stream: true } });
+    const google = await buildInvokeRequest({ provider: "google", model: "g", contents: "x", userContext }, true);
+    expect(google.item.stream).toBe(true);
+    expect(google.item.extra).not.toHaveProperty("stream");
+    const unary = await buildInvokeRequest({ provider: "anthropic", model: "c", max_tokens: 5, messages: [{ role: "user", content: "x" }], userContext }, false);
+    expect(unary.item.extra).not.toHaveProperty("stream");
   });
 });

@@ -132,6 +132,9 @@ export async function buildInvokeRequest(request: InvokeRequest, stream: boolean
     });
   }
   await finish(walk, checked ? [checked.extra] : []);
+  // The Python SDK also sends `stream: true` inside `extra` for the SDKs that
+  // take it as a parameter (all but Google's); existing servers may rely on it.
+  if (stream && checked!.provider !== "google") checked!.extra["stream"] = true;
   const item = wireItem(request as Record<string, unknown>, checked!, request.userContext, stream);
   return { item, model: typeof checked!.extra["model"] === "string" ? checked!.extra["model"] : undefined };
 }
