@@ -22,30 +22,32 @@ import { aborted, setup, userContext } from "./helpers/setup.js";
 
 const request: InvokeRequest = { provider: "openai", model: "m", messages: [{ role: "user", content: "hi" }], userContext };
 
+interface Codec<T> {
+  encode(message: T): { finish(): Uint8Array };
+  decode(bytes: Uint8Array): T;
+}
+
+/** A grpc-js method definition of ModelService, from the generated codecs. */
+function grpcJsMethod<Req, Res>(name: string, request: Codec<Req>, response: Codec<Res>, responseStream: boolean) {
+  return {
+    path: `/${ModelServiceDefinition.fullName}/${name}`,
+    requestStream: false,
+    responseStream,
+    requestSerialize: (message: Req) => Buffer.from(request.encode(message).finish()),
+    requestDeserialize: (bytes: Buffer) => request.decode(bytes),
+    responseSerialize: (message: Res) => Buffer.from(response.encode(message).finish()),
+    responseDeserialize: (bytes: Buffer) => response.decode(bytes),
+  };
+}
+
 /** A bare grpc-js server whose Invoke reports the deadline grpc-js derived from the call's headers. */
 async function startDeadlineProbe() {
   const deadlines: (Date | number)[] = [];
   const server = new grpc.Server();
   server.addService(
     {
-      invoke: {
-        path: `/${ModelServiceDefinition.fullName}/Invoke`,
-        requestStream: false,
-        responseStream: true,
-        requestSerialize: (message: WireModelRequestItem) => Buffer.from(ModelRequestItem.encode(message).finish()),
-        requestDeserialize: (bytes: Buffer) => ModelRequestItem.decode(bytes),
-        responseSerialize: (message: WireModelResponseItem) => Buffer.from(ModelResponseItem.encode(message).finish()),
-        responseDeserialize: (bytes: Buffer) => ModelResponseItem.decode(bytes),
-      },
-      batchInvoke: {
-        path: `/${ModelServiceDefinition.fullName}/BatchInvoke`,
-        requestStream: false,
-        responseStream: false,
-        requestSerialize: (message: WireModelRequest) => Buffer.from(ModelRequest.encode(message).finish()),
-        requestDeserialize: (bytes: Buffer) => ModelRequest.decode(bytes),
-        responseSerialize: (message: WireModelResponse) => Buffer.from(ModelResponse.encode(message).finish()),
-        responseDeserialize: (bytes: Buffer) => ModelResponse.decode(bytes),
-      },
+      invoke: grpcJsMethod("Invoke", ModelRequestItem, ModelResponseItem, true),
+      batchInvoke: grpcJsMethod("BatchInvoke", ModelRequest, ModelResponse, false),
     },
     {
       invoke: (call: grpc.ServerWritableStream<WireModelRequestItem, WireModelResponseItem>) => {
