@@ -14,6 +14,7 @@ cyclic["self"] = cyclic;
 // [what is wrong, request, [path, message fragment][]]
 const cases: [string, unknown, [string, string][]][] = [
   ["not an object", "hello", [["", "must be an object"]]],
+  ["null", null, [["", "must be an object"]]],
   ["unknown provider", { ...chat, provider: "openia" }, [["provider", "must be one of"]]],
   ["invoke type the provider lacks", { ...google, invokeType: "chat-completions" }, [["invokeType", "not supported for google"]]],
   ["missing required fields", { provider: "openai", messages: chat.messages }, [["model", "required"], ["userContext", "required"]]],

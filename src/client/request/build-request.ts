@@ -108,10 +108,9 @@ function wireItem(request: Record<string, unknown>, checked: Checked, user: User
   };
 }
 
-/** What a built single call carries besides its wire message. */
+/** A built single call: its wire message. */
 export interface BuiltInvokeRequest {
   item: ModelRequestItem;
-  model: string | undefined;
 }
 
 /**
@@ -122,7 +121,7 @@ export interface BuiltInvokeRequest {
 export async function buildInvokeRequest(request: InvokeRequest, stream: boolean): Promise<BuiltInvokeRequest> {
   const walk = newWalk();
   const checked = check(request, false, "", walk);
-  const given = (request as { stream?: unknown }).stream;
+  const given = isRecord(request) ? request["stream"] : undefined;
   if (given !== undefined && given !== stream) {
     walk.issues.push({
       path: "stream",
@@ -136,7 +135,7 @@ export async function buildInvokeRequest(request: InvokeRequest, stream: boolean
   // take it as a parameter (all but Google's); existing servers may rely on it.
   if (stream && checked!.provider !== "google") checked!.extra["stream"] = true;
   const item = wireItem(request as Record<string, unknown>, checked!, request.userContext, stream);
-  return { item, model: typeof checked!.extra["model"] === "string" ? checked!.extra["model"] : undefined };
+  return { item };
 }
 
 /** A built batch: the wire message and the custom id of each item, in request order. */
