@@ -118,7 +118,7 @@ async function* invokeOpenAI(sdk: OpenAISdk, client: OpenAIClient, call: Provide
       return;
     }
     case "openai.images.generate": {
-      const images = await client.images.generate({ ...params, stream: false } as never, options);
+      const images = await client.images.generate(params as never, options);
       yield { content: "", usage: (images as { usage?: unknown }).usage, raw: images };
       return;
     }
@@ -129,9 +129,11 @@ async function* invokeOpenAI(sdk: OpenAISdk, client: OpenAIClient, call: Provide
         ...params,
         image: Array.isArray(image) ? await Promise.all(image.filter(isBinaryFile).map(upload)) : await upload(image as BinaryFile),
         ...(isBinaryFile(params["mask"]) ? { mask: await upload(params["mask"]) } : {}),
-        stream: false,
       };
-      const images = await client.images.edit(edit as never, options);
+      // A multipart body hides `model` from AzureOpenAI, which needs it for the
+      // deployment path; the SDK reads it from __metadata instead.
+      const model = params["model"];
+      const images = await client.images.edit(edit as never, typeof model === "string" ? { ...options, __metadata: { model } } : options);
       yield { content: "", usage: (images as { usage?: unknown }).usage, raw: images };
       return;
     }

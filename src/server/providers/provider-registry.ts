@@ -13,11 +13,15 @@ import { createGoogleProvider } from "./google-provider.js";
 import type { ImportModule } from "./load-sdk.js";
 import { createOfflineProvider } from "./offline/offline-provider.js";
 import { createOpenAIProvider } from "./openai-provider.js";
-import { BACKENDS, type Backend, type ModelProvider } from "./provider.js";
+import { BACKENDS, type Backend, type ModelApi, type ModelProvider } from "./provider.js";
 
 export interface ProviderRegistry {
-  /** Backend that Google's `normal` channel means here: AI Studio unless only Vertex AI is configured. */
-  readonly googleDefault: Backend;
+  /**
+   * Backend that Google's `normal` channel means here for an API: AI Studio
+   * unless only Vertex AI is configured — except image generation, which
+   * @google/genai serves on Vertex AI only, so it prefers Vertex AI.
+   */
+  googleDefault(api: ModelApi): Backend;
   /** Backends that have a provider (all of them when offline). */
   readonly available: readonly Backend[];
   /** The provider of a backend; FAILED_PRECONDITION when it is not configured. */
@@ -55,8 +59,10 @@ export function createProviderRegistry(config: ServerConfig, deps: ProviderRegis
       providers.set(backend, provider);
     }
   }
+  const studioFirst: Backend = !providers.has("google-ai-studio") && providers.has("google-vertex") ? "google-vertex" : "google-ai-studio";
+  const vertexFirst: Backend = providers.has("google-vertex") || !providers.has("google-ai-studio") ? "google-vertex" : "google-ai-studio";
   return {
-    googleDefault: !providers.has("google-ai-studio") && providers.has("google-vertex") ? "google-vertex" : "google-ai-studio",
+    googleDefault: (api) => (api === "google.generate-images" ? vertexFirst : studioFirst),
     available: BACKENDS.filter((backend) => providers.has(backend)),
     providerFor(backend) {
       const provider = providers.get(backend);

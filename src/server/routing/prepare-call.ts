@@ -61,9 +61,9 @@ export const ROUTED_PROVIDERS = Object.keys(ROUTES);
 
 /**
  * Routes and validates one request item.
- * @param googleDefault the backend Google's `normal` channel means on this server.
+ * @param googleDefault the backend Google's `normal` channel means on this server, per API.
  */
-export function prepareCall(item: ModelRequestItem, googleDefault: Backend): PreparedCall {
+export function prepareCall(item: ModelRequestItem, googleDefault: (api: ModelApi) => Backend): PreparedCall {
   const provider = item.provider;
   // Unset proto3 strings arrive as ""; the wire defaults are "normal" and "generation".
   const channel = item.channel || "normal";
@@ -91,12 +91,13 @@ export function prepareCall(item: ModelRequestItem, googleDefault: Backend): Pre
   const extra = serverLevelParams(item.extra ?? {});
   const { params, upstream } = PARAMS_PARSERS[parserName](extra, `${provider} ${invokeType}`);
   const model = params["model"];
+  const api = parserName === "google.vertex-imagen" ? "google.generate-images" : parserName;
   return {
     provider,
     channel,
     invokeType,
-    backend: target === GOOGLE_DEFAULT ? googleDefault : target,
-    api: parserName === "google.vertex-imagen" ? "google.generate-images" : parserName,
+    backend: target === GOOGLE_DEFAULT ? googleDefault(api) : target,
+    api,
     model: typeof model === "string" ? model : undefined,
     params,
     upstream,
