@@ -21,39 +21,39 @@ export interface ServerTlsOptions {
 /** Options of {@link startModelServer}. Each falls back to its environment variable, then its default. */
 export interface ModelServerOptions {
   /** Interface to listen on. Default `127.0.0.1`. */
-  host?: string;
+  host?: string | undefined;
   /** Port to listen on; 0 picks a free one. Default 0 in code, 50051 for the CLI. */
-  port?: number;
+  port?: number | undefined;
   /** Shared HS256 secret of the callers' JWTs. Env `MODEL_MANAGER_SERVER_JWT_SECRET_KEY`. */
-  jwtSecret?: string;
+  jwtSecret?: string | undefined;
   /** Accept calls without a JWT (development only). Env `TAMAR_MODEL_SERVER_ALLOW_UNAUTHENTICATED`. */
-  allowUnauthenticated?: boolean;
+  allowUnauthenticated?: boolean | undefined;
   /** Answer every call from the offline provider, even with provider credentials set. Env `TAMAR_MODEL_SERVER_OFFLINE`. */
-  offline?: boolean;
+  offline?: boolean | undefined;
   /** Pause before each offline stream chunk, ms (0 = none). Default 5. Env `TAMAR_MODEL_SERVER_OFFLINE_CHUNK_DELAY_MS`. */
-  offlineChunkDelayMs?: number;
+  offlineChunkDelayMs?: number | undefined;
   /** Batch items run at the same time. Default 8. Env `TAMAR_MODEL_SERVER_BATCH_CONCURRENCY`. */
-  batchConcurrency?: number;
+  batchConcurrency?: number | undefined;
   /** Largest batch accepted. Default 1000. Env `TAMAR_MODEL_SERVER_MAX_BATCH_ITEMS`. */
-  maxBatchItems?: number;
+  maxBatchItems?: number | undefined;
   /** Largest request message, bytes; larger ones get RESOURCE_EXHAUSTED. Default 32 MiB. Env `TAMAR_MODEL_SERVER_MAX_MESSAGE_BYTES`. */
-  maxReceiveMessageBytes?: number;
+  maxReceiveMessageBytes?: number | undefined;
   /** How long `close()` lets in-flight calls finish before cancelling them, ms. Default 10000. Env `TAMAR_MODEL_SERVER_SHUTDOWN_GRACE_MS`. */
-  shutdownGraceMs?: number;
+  shutdownGraceMs?: number | undefined;
   /** Retries of a failed upstream provider request inside its SDK. Default 2. Env `TAMAR_MODEL_SERVER_PROVIDER_MAX_RETRIES`. */
-  providerMaxRetries?: number;
+  providerMaxRetries?: number | undefined;
   /** Environment to read settings and provider credentials from. Default: `process.env` over a `.env` file in the working directory. */
-  env?: Env;
+  env?: Env | undefined;
   /** Receives structured log records. Default: none (silent). */
-  logger?: ServerLogger;
+  logger?: ServerLogger | undefined;
   /** Serve TLS (and mTLS with `clientCa`) instead of plaintext. */
-  tls?: ServerTlsOptions;
+  tls?: ServerTlsOptions | undefined;
   /** Replaces the built-in provider module of a backend (tests, custom gateways). */
-  providers?: Partial<Record<Backend, ModelProvider>>;
+  providers?: Partial<Record<Backend, ModelProvider>> | undefined;
   /** `googleAuthOptions` for `@google/genai` on Vertex AI (default: Application Default Credentials). */
-  googleAuthOptions?: Readonly<Record<string, unknown>>;
+  googleAuthOptions?: Readonly<Record<string, unknown>> | undefined;
   /** Loads a provider SDK by package name. Default: `import()`. */
-  importModule?: (specifier: string) => Promise<unknown>;
+  importModule?: ((specifier: string) => Promise<unknown>) | undefined;
 }
 
 /** Fully resolved settings. */

@@ -148,7 +148,8 @@ function parseWith<T extends Record<string, unknown>>(
 function describeIssue(issue: v.BaseIssue<unknown>, context: string): string {
   const path = v.getDotPath(issue);
   const field = path ? `extra.${path}` : "extra";
-  if (issue.input === undefined && issue.type === "object") return `${field} is required for ${context}`;
+  // A missing key: reported by the (loose_/strict_)object schema holding it.
+  if (issue.input === undefined && issue.type.endsWith("object")) return `${field} is required for ${context}`;
   return `${field}: ${issue.message}`;
 }
 
