@@ -4,20 +4,16 @@
  * `message_delta`'s — on its final `message_stop` chunk.
  */
 import type { AnthropicSettings } from "../config/backend-settings.js";
-import type { ServerLogger } from "../logging/logger.js";
-import { lazySdk, type ImportModule } from "./load-sdk.js";
+import { lazySdk } from "./load-sdk.js";
 import type { ModelProvider, ProviderCall, ProviderChunk } from "./provider.js";
-import { sdkLogger } from "./sdk-logger.js";
+import { sdkLogger, stainlessRequestOptions, type SdkProviderDeps } from "./sdk-support.js";
 
 type AnthropicSdk = typeof import("@anthropic-ai/sdk");
 type AnthropicClient = InstanceType<AnthropicSdk["Anthropic"]>;
 type RequestOptions = NonNullable<Parameters<AnthropicClient["messages"]["create"]>[1]>;
 type MessageParams = Parameters<AnthropicClient["messages"]["create"]>[0];
 
-export interface AnthropicProviderOptions {
-  readonly importModule: ImportModule;
-  readonly maxRetries: number;
-  readonly logger: ServerLogger;
+export interface AnthropicProviderOptions extends SdkProviderDeps {
   readonly settings: AnthropicSettings;
 }
 
@@ -52,10 +48,7 @@ function createClient(sdk: AnthropicSdk, options: AnthropicProviderOptions): Ant
 
 async function* invokeAnthropic(client: AnthropicClient, call: ProviderCall): AsyncGenerator<ProviderChunk> {
   const params = call.params as unknown as MessageParams;
-  const options: RequestOptions = { signal: call.signal };
-  if (call.upstream.headers) options.headers = call.upstream.headers;
-  if (call.upstream.query) options.query = call.upstream.query;
-  if (call.upstream.timeoutMs !== undefined) options.timeout = call.upstream.timeoutMs;
+  const options: RequestOptions = stainlessRequestOptions(call);
 
   if (!call.stream) {
     const message = await client.messages.create({ ...params, stream: false }, options);

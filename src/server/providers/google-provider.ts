@@ -5,9 +5,9 @@
  * `usageMetadata` when it has one, so the last chunk holds the total.
  */
 import type { GoogleAIStudioSettings, GoogleVertexSettings } from "../config/backend-settings.js";
-import type { ServerLogger } from "../logging/logger.js";
-import { lazySdk, type ImportModule } from "./load-sdk.js";
+import { lazySdk } from "./load-sdk.js";
 import type { ModelProvider, ProviderCall, ProviderChunk } from "./provider.js";
+import type { SdkProviderDeps } from "./sdk-support.js";
 
 type GenAISdk = typeof import("@google/genai");
 type GenAIClient = InstanceType<GenAISdk["GoogleGenAI"]>;
@@ -16,11 +16,7 @@ type GenerateContentParams = Parameters<GenAIClient["models"]["generateContent"]
 type GenerateImagesParams = Parameters<GenAIClient["models"]["generateImages"]>[0];
 type GenerateContentResponse = Awaited<ReturnType<GenAIClient["models"]["generateContent"]>>;
 
-export type GoogleProviderOptions = {
-  readonly importModule: ImportModule;
-  readonly maxRetries: number;
-  readonly logger: ServerLogger;
-} & (
+export type GoogleProviderOptions = SdkProviderDeps & (
   | { readonly backend: "google-ai-studio"; readonly settings: GoogleAIStudioSettings }
   | {
       readonly backend: "google-vertex";

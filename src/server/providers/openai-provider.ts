@@ -5,11 +5,10 @@
  * for it with `stream_options.include_usage` unless the caller decided).
  */
 import type { AzureSettings, OpenAISettings } from "../config/backend-settings.js";
-import type { ServerLogger } from "../logging/logger.js";
 import { isBinaryFile } from "../routing/binary-input.js";
-import { lazySdk, type ImportModule } from "./load-sdk.js";
+import { lazySdk } from "./load-sdk.js";
 import type { BinaryFile, ModelProvider, ProviderCall, ProviderChunk } from "./provider.js";
-import { sdkLogger } from "./sdk-logger.js";
+import { sdkLogger, stainlessRequestOptions, type SdkProviderDeps } from "./sdk-support.js";
 
 type OpenAISdk = typeof import("openai");
 type OpenAIClient = InstanceType<OpenAISdk["OpenAI"]>;
@@ -17,11 +16,7 @@ type RequestOptions = NonNullable<Parameters<OpenAIClient["chat"]["completions"]
 // Parameters are checked by the server for what it reads and by OpenAI for the rest.
 type AnyParams = Record<string, unknown> & { model: string };
 
-export type OpenAIProviderOptions = {
-  readonly importModule: ImportModule;
-  readonly maxRetries: number;
-  readonly logger: ServerLogger;
-} & (
+export type OpenAIProviderOptions = SdkProviderDeps & (
   | { readonly backend: "openai"; readonly settings: OpenAISettings }
   | { readonly backend: "azure"; readonly settings: AzureSettings }
 );
@@ -64,10 +59,7 @@ function createClient(sdk: OpenAISdk, options: OpenAIProviderOptions): OpenAICli
 
 async function* invokeOpenAI(sdk: OpenAISdk, client: OpenAIClient, call: ProviderCall): AsyncGenerator<ProviderChunk> {
   const params = call.params as AnyParams;
-  const options: RequestOptions = { signal: call.signal };
-  if (call.upstream.headers) options.headers = call.upstream.headers;
-  if (call.upstream.query) options.query = call.upstream.query;
-  if (call.upstream.timeoutMs !== undefined) options.timeout = call.upstream.timeoutMs;
+  const options: RequestOptions = stainlessRequestOptions(call);
 
   switch (call.api) {
     case "openai.chat-completions": {

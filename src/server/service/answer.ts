@@ -97,5 +97,10 @@ function responseItem(chunk: ProviderChunk, scope: AnswerScope): ModelResponseIt
 function errorItem(call: ProviderCall, error: unknown, scope: AnswerScope): ModelResponseItem {
   const text = scope.redact(error instanceof ServerError ? inBandText(error) : describeProviderError(call.backend, error));
   scope.summary.provider_error = text;
-  return { content: "", usage: "", rawResponse: "", error: text, customId: scope.customId, requestId: scope.requestId };
+  return failedItem(text, scope);
+}
+
+/** A response that carries only an in-band error. */
+export function failedItem(error: string, scope: Pick<AnswerScope, "requestId" | "customId">): ModelResponseItem {
+  return { content: "", usage: "", rawResponse: "", error, customId: scope.customId, requestId: scope.requestId };
 }

@@ -17,7 +17,7 @@ import { inBandText, invalidArgument } from "../grpc/status-errors.js";
 import type { ProviderRegistry } from "../providers/provider-registry.js";
 import type { ProviderCall } from "../providers/provider.js";
 import { prepareCall } from "../routing/prepare-call.js";
-import { answerOnce, streamAnswer, type AnswerSummary } from "./answer.js";
+import { answerOnce, failedItem, streamAnswer, type AnswerSummary } from "./answer.js";
 import { runBatch } from "./run-batch.js";
 
 export interface ModelServiceDeps {
@@ -77,7 +77,7 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
             answer = await answerOnce(provider, call, scope, { statusErrors: "in-band" });
           } catch (error) {
             if (!(error instanceof ServerError)) throw error;
-            answer = { content: "", usage: "", rawResponse: "", error: inBandText(error), customId: item.customId, requestId: context.requestId };
+            answer = failedItem(inBandText(error), scope);
           }
           if (answer.error) failed++;
           return answer;
