@@ -45,6 +45,24 @@ describe("tamar-model-server", () => {
     expect([...cli.stdout, ...cli.stderr].join("\n")).not.toContain(SECRET);
   });
 
+  it("a second signal exits at once, without waiting for the calls in flight", async () => {
+    const cli = runCli(["--port", "0", "--offline-chunk-delay-ms", "50", "--shutdown-grace-ms", "600000"], {
+      env: { MODEL_MANAGER_SERVER_JWT_SECRET_KEY: SECRET },
+    });
+    const { client, channel } = modelClient(addressOf(await cli.line(LISTENING)));
+    // 1,000 words at 50 ms each: far longer than this test may take
+    const iterator = client.invoke(chat(1000), { metadata: await authMetadata() })[Symbol.asyncIterator]();
+    await iterator.next();
+    cli.child.kill("SIGTERM");
+    await cli.line(/"msg":"shutting down"/, "stderr");
+    cli.child.kill("SIGTERM");
+    expect(await cli.exited).toBe(1);
+    // the stream breaks off; which status the transport reports depends on how the socket closed
+    const broken = await clientErrorOf(() => collect({ [Symbol.asyncIterator]: () => iterator }));
+    expect([Status.UNAVAILABLE, Status.INTERNAL, Status.CANCELLED]).toContain(broken.code);
+    channel.close();
+  });
+
   it("without a JWT secret or --allow-unauthenticated: a config error naming the setting, exit 2", async () => {
     const cli = runCli(["--port", "0"]);
     expect(await cli.exited).toBe(2);

@@ -11,8 +11,8 @@ export interface CliProcess {
   readonly child: ChildProcess;
   readonly stdout: string[];
   readonly stderr: string[];
-  /** Resolves with the first stdout line matching `pattern` (already printed or still to come). */
-  line(pattern: RegExp): Promise<string>;
+  /** Resolves with the first line of `stream` matching `pattern` (already printed or still to come). */
+  line(pattern: RegExp, stream?: "stdout" | "stderr"): Promise<string>;
   /** Resolves with the exit code. */
   readonly exited: Promise<number | null>;
 }
@@ -32,26 +32,28 @@ export function runCli(args: string[], { env = {}, cwd }: { env?: Record<string,
   children.push(child);
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const waiters: Array<{ pattern: RegExp; found: Deferred<string> }> = [];
-  createInterface({ input: child.stdout! }).on("line", (line) => {
-    stdout.push(line);
-    for (const waiter of waiters.filter((w) => w.pattern.test(line))) {
-      waiters.splice(waiters.indexOf(waiter), 1);
-      waiter.found.resolve(line);
-    }
-  });
-  createInterface({ input: child.stderr! }).on("line", (line) => stderr.push(line));
+  const lines = { stdout, stderr };
+  const waiters: Array<{ pattern: RegExp; stream: keyof typeof lines; found: Deferred<string> }> = [];
+  for (const stream of ["stdout", "stderr"] as const) {
+    createInterface({ input: child[stream]! }).on("line", (line) => {
+      lines[stream].push(line);
+      for (const waiter of waiters.filter((w) => w.stream === stream && w.pattern.test(line))) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.found.resolve(line);
+      }
+    });
+  }
   const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
   return {
     child,
     stdout,
     stderr,
     exited,
-    line(pattern) {
-      const seen = stdout.find((line) => pattern.test(line));
+    line(pattern, stream = "stdout") {
+      const seen = lines[stream].find((line) => pattern.test(line));
       if (seen !== undefined) return Promise.resolve(seen);
       const found = deferred<string>();
-      waiters.push({ pattern, found });
+      waiters.push({ pattern, stream, found });
       exited.then((code) => found.reject(new Error(`the CLI exited (${code}) before printing ${pattern}; stderr:\n${stderr.join("\n")}`)));
       return found.promise;
     },
