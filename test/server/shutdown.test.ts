@@ -117,6 +117,8 @@ describe("structured logs", () => {
       invoke_type: "chat-completions",
       model: "gpt-4o",
       stream: true,
+      org_id: "org-1",
+      user_id: "user-1",
       status: "OK",
       messages: 4,
       chunks: 4,

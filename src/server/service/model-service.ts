@@ -43,6 +43,9 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
       backend: prepared.backend,
       ...(prepared.model === undefined ? {} : { model: prepared.model }),
       stream,
+      org_id: item.orgId,
+      user_id: item.userId,
+      ...(item.clientType ? { client_type: item.clientType } : {}),
     });
     const call: ProviderCall = { ...prepared, stream, signal };
     return { provider: deps.registry.providerFor(prepared.backend), call };
