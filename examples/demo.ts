@@ -7,7 +7,8 @@ import { ModelServiceDefinition } from "tamar-model-client";
 import { startModelServer } from "tamar-model-client/server";
 
 export async function main(log: (line: string) => void = console.log): Promise<string[]> {
-  const server = await startModelServer({ host: "127.0.0.1", port: 0 });
+  // Offline whatever credentials the machine has; this raw client sends no JWT.
+  const server = await startModelServer({ host: "127.0.0.1", port: 0, offline: true, allowUnauthenticated: true });
   const channel = createChannel(server.address);
   try {
     const client = createClient(ModelServiceDefinition, channel);

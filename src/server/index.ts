@@ -1,1 +1,17 @@
-export { startModelServer, type ModelServerOptions, type RunningModelServer } from "./start-model-server.js";
+/**
+ * The reference Model Manager server: `startModelServer` runs it in-process;
+ * the `tamar-model-server` binary runs it from the command line.
+ */
+export { startModelServer, type RunningModelServer } from "./start-model-server.js";
+export type { ModelServerOptions, ServerTlsOptions } from "./config/server-config.js";
+export { ModelServerConfigError } from "./config/config-error.js";
+export { jsonLinesLogger, silentLogger, type LogLevel, type LogRecord, type ServerLogger } from "./logging/logger.js";
+export type {
+  Backend,
+  BinaryFile,
+  ModelApi,
+  ModelProvider,
+  ProviderCall,
+  ProviderChunk,
+  UpstreamOptions,
+} from "./providers/provider.js";

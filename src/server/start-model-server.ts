@@ -1,70 +1,161 @@
+import { ServerCredentials } from "@grpc/grpc-js";
 import { createServer } from "nice-grpc";
-import {
-  ModelServiceDefinition,
-  type ModelRequestItem,
-  type ModelServiceImplementation,
-} from "../gen/model_service/model_service.js";
-
-/** Options of {@link startModelServer}. */
-export interface ModelServerOptions {
-  /** Interface to listen on; loopback by default. */
-  host?: string;
-  /** Port to listen on; 0 (the default) picks a free one. */
-  port?: number;
-}
+import { HealthDefinition, HealthServiceImpl, HealthState } from "nice-grpc-server-health";
+import { ModelServiceDefinition } from "../gen/model_service/model_service.js";
+import { createTokenVerifier } from "./auth/token-verifier.js";
+import { credentialValues } from "./config/backend-settings.js";
+import { ModelServerConfigError } from "./config/config-error.js";
+import { environmentWithDotEnv } from "./config/dotenv.js";
+import { resolveServerConfig, type ModelServerOptions, type ServerConfig, type ServerTlsOptions } from "./config/server-config.js";
+import { authenticate } from "./grpc/auth.js";
+import { callScope } from "./grpc/call-scope.js";
+import { createInFlightCalls } from "./grpc/in-flight-calls.js";
+import { terminateOnShutdown } from "./grpc/terminate-on-shutdown.js";
+import { redactingLogger, secretRedactor, silentLogger, type ServerLogger } from "./logging/logger.js";
+import { importPackage } from "./providers/load-sdk.js";
+import { createProviderRegistry } from "./providers/provider-registry.js";
+import type { Backend } from "./providers/provider.js";
+import { createModelService } from "./service/model-service.js";
 
 /** A running Model Manager server. */
 export interface RunningModelServer {
-  /** `host:port` the server accepts calls on. */
+  /** `host:port` the server accepts calls on (IPv6 hosts in brackets), ready for a client. */
   readonly address: string;
   /** The bound port (useful when 0 was requested). */
   readonly port: number;
-  /** Stops accepting calls and waits for in-flight ones to end. */
-  close(): Promise<void>;
+  /** Why calls are answered offline (`"forced"`, `"no-credentials"`), or false when providers are live. */
+  readonly offline: ServerConfig["offline"];
+  /** False when the server accepts calls without a JWT. */
+  readonly authenticated: boolean;
+  /** Backends that have a provider. */
+  readonly backends: readonly Backend[];
+  /** Calls in flight right now. */
+  readonly inFlight: number;
+  /**
+   * Stops accepting calls (health turns NOT_SERVING, new calls are refused),
+   * lets in-flight calls finish for up to `graceMs` (default: the
+   * `shutdownGraceMs` option), then cancels the rest — which aborts their
+   * upstream provider requests. Resolves once every call has ended.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
-
-// Smallest offline answer: deterministic text derived from the request, so a
-// round trip proves the request arrived intact.
-function offlineAnswer(request: ModelRequestItem): string {
-  const model = typeof request.extra?.["model"] === "string" ? request.extra["model"] : "offline";
-  return `[${request.provider}/${request.invokeType}/${model}] offline answer`;
-}
-
-const implementation: ModelServiceImplementation = {
-  async *invoke(request) {
-    yield { content: offlineAnswer(request) };
-  },
-  async batchInvoke(request) {
-    return {
-      items: request.items.map((item) => ({ content: offlineAnswer(item), customId: item.customId })),
-    };
-  },
-  async getTaskStatus(request) {
-    return { taskId: request.taskId, status: "failed", errorMessage: "no asynchronous tasks on this server" };
-  },
-  async batchGetTaskStatus(request) {
-    return {
-      tasks: request.taskIds.map((taskId) => ({
-        taskId,
-        status: "failed",
-        errorMessage: "no asynchronous tasks on this server",
-      })),
-    };
-  },
-};
 
 /**
- * Starts a Model Manager server that answers every call from its offline
- * provider.
+ * Starts the reference Model Manager server and resolves once it accepts
+ * calls. Throws {@link ModelServerConfigError} for a bad setting.
+ *
+ * @example
+ * ```ts
+ * const server = await startModelServer({ jwtSecret: "s3cret", offline: true });
+ * // ... createChannel(server.address) ...
+ * await server.close();
+ * ```
  */
 export async function startModelServer(options: ModelServerOptions = {}): Promise<RunningModelServer> {
-  const host = options.host ?? "127.0.0.1";
-  const server = createServer();
-  server.add(ModelServiceDefinition, implementation);
-  const port = await server.listen(`${host.includes(":") ? `[${host}]` : host}:${options.port ?? 0}`);
+  const env = options.env ?? environmentWithDotEnv();
+  const config = resolveServerConfig(options, env);
+  const secrets = [...(config.jwtSecret ? [config.jwtSecret] : []), ...credentialValues(config.backends)];
+  const logger = redactingLogger(options.logger ?? silentLogger, secrets);
+  const registry = createProviderRegistry(config, {
+    importModule: options.importModule ?? importPackage,
+    overrides: options.providers ?? {},
+    googleAuthOptions: options.googleAuthOptions,
+    logger,
+  });
+  const inFlight = createInFlightCalls();
+  const shutdown = new AbortController();
+  const health = HealthState();
+
+  const server = createServer({
+    "grpc.max_receive_message_length": config.maxReceiveMessageBytes,
+    "grpc.max_send_message_length": -1,
+  });
+  server
+    .with(callScope({ logger, inFlight }))
+    .with(authenticate(config.jwtSecret === undefined ? undefined : createTokenVerifier(config.jwtSecret)))
+    .add(
+      ModelServiceDefinition,
+      createModelService({
+        registry,
+        batchConcurrency: config.batchConcurrency,
+        maxBatchItems: config.maxBatchItems,
+        redact: secretRedactor(secrets),
+      }),
+    );
+  server.with(terminateOnShutdown(shutdown.signal)).add(HealthDefinition, HealthServiceImpl(health));
+  health.setStatus("healthy", ModelServiceDefinition.fullName);
+
+  const bracketed = config.host.includes(":") ? `[${config.host}]` : config.host;
+  let port: number;
+  try {
+    port = await server.listen(`${bracketed}:${config.port}`, credentialsOf(options.tls));
+  } catch (error) {
+    throw new ModelServerConfigError("port", `cannot listen on ${bracketed}:${config.port}: ${(error as Error).message}`);
+  }
+  const address = `${bracketed}:${port}`;
+  announce(logger, config, address, registry.available);
+
+  let closing: Promise<void> | undefined;
   return {
-    address: `${host}:${port}`,
+    address,
     port,
-    close: () => server.shutdown(),
+    offline: config.offline,
+    authenticated: config.jwtSecret !== undefined,
+    backends: registry.available,
+    get inFlight() {
+      return inFlight.size;
+    },
+    close({ graceMs = config.shutdownGraceMs } = {}) {
+      closing ??= (async () => {
+        logger({ level: "info", msg: "shutting down", in_flight: inFlight.size, grace_ms: graceMs });
+        health.setStatus("unhealthy");
+        health.setStatus("unhealthy", ModelServiceDefinition.fullName);
+        shutdown.abort();
+        const force = setTimeout(() => {
+          logger({ level: "warn", msg: "grace period over: cancelling calls still in flight", in_flight: inFlight.size });
+          server.forceShutdown();
+        }, graceMs);
+        try {
+          await server.shutdown();
+          await inFlight.idle();
+        } finally {
+          clearTimeout(force);
+        }
+        logger({ level: "info", msg: "stopped" });
+      })();
+      return closing;
+    },
   };
+}
+
+function credentialsOf(tls: ServerTlsOptions | undefined): ServerCredentials {
+  if (!tls) return ServerCredentials.createInsecure();
+  const pem = (value: string | Uint8Array) => Buffer.from(value);
+  return ServerCredentials.createSsl(
+    tls.clientCa === undefined ? null : pem(tls.clientCa),
+    [{ cert_chain: pem(tls.cert), private_key: pem(tls.key) }],
+    tls.clientCa !== undefined,
+  );
+}
+
+function announce(logger: ServerLogger, config: ServerConfig, address: string, backends: readonly Backend[]): void {
+  logger({
+    level: "info",
+    msg: "listening",
+    address,
+    mode: config.offline ? "offline" : "providers",
+    backends: backends.join(","),
+    authentication: config.jwtSecret !== undefined,
+  });
+  if (config.offline === "no-credentials") {
+    logger({
+      level: "warn",
+      msg: "no provider credentials are configured: every call is answered by the offline provider (deterministic text, no network)",
+    });
+  } else if (config.offline === "forced") {
+    logger({ level: "warn", msg: "offline mode is on: every call is answered by the offline provider, whatever credentials are set" });
+  }
+  if (config.jwtSecret === undefined) {
+    logger({ level: "warn", msg: "authentication is OFF: calls are accepted without a JWT and tenants are not checked" });
+  }
 }

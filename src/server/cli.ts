@@ -1,0 +1,187 @@
+#!/usr/bin/env node
+/**
+ * `tamar-model-server`: runs the reference Model Manager server until SIGTERM
+ * or SIGINT, then shuts down gracefully. Logs JSON lines to stderr; prints
+ * `… listening on HOST:PORT …` on stdout once it accepts calls.
+ */
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { ModelServerConfigError } from "./config/config-error.js";
+import { environmentWithDotEnv } from "./config/dotenv.js";
+import { envNameOf, type ModelServerOptions } from "./config/server-config.js";
+import { jsonLinesLogger, type LogLevel, type ServerLogger } from "./logging/logger.js";
+import { startModelServer } from "./start-model-server.js";
+
+const NAME = "tamar-model-server";
+const DEFAULT_PORT = 50051;
+
+const USAGE = `Usage: ${NAME} [options]
+
+Runs the reference Model Manager gRPC server. With no provider credentials in
+the environment every call is answered by the offline provider.
+
+Options (each also read from the environment variable shown):
+  --host HOST                   interface to listen on (default 127.0.0.1)
+  --port PORT                   port; 0 picks a free one (default ${DEFAULT_PORT})
+  --jwt-secret-file PATH        file holding the shared JWT secret
+                                (default: MODEL_MANAGER_SERVER_JWT_SECRET_KEY)
+  --allow-unauthenticated       accept calls without a JWT (development only)
+  --offline                     answer every call offline, credentials or not
+  --offline-chunk-delay-ms MS   pause before each offline stream chunk (default 5)
+  --batch-concurrency N         batch items run at once (default 8)
+  --max-batch-items N           largest batch accepted (default 1000)
+  --max-message-bytes N         largest request message (default 33554432)
+  --shutdown-grace-ms MS        time in-flight calls get on shutdown (default 10000)
+  --provider-max-retries N      retries inside the provider SDKs (default 2)
+  --tls-cert PATH --tls-key PATH  serve TLS
+  --tls-client-ca PATH          require client certificates signed by this CA (mTLS)
+  --log-level LEVEL             debug, info, warn, error or silent (default info)
+  --help                        show this help
+
+Environment: TAMAR_MODEL_SERVER_<OPTION> (e.g. TAMAR_MODEL_SERVER_OFFLINE=true),
+provider credentials under each SDK's own names (see the README), and a .env
+file in the working directory (never overriding variables already set).`;
+
+const INTEGER_FLAGS = {
+  "offline-chunk-delay-ms": "offlineChunkDelayMs",
+  "batch-concurrency": "batchConcurrency",
+  "max-batch-items": "maxBatchItems",
+  "max-message-bytes": "maxReceiveMessageBytes",
+  "shutdown-grace-ms": "shutdownGraceMs",
+  "provider-max-retries": "providerMaxRetries",
+} as const satisfies Record<string, keyof ModelServerOptions>;
+
+const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
+
+/** Runs the CLI; resolves to the process exit code once the server has stopped. */
+async function runCli(argv: readonly string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseFlags>;
+  try {
+    parsed = parseFlags(argv);
+  } catch (error) {
+    process.stderr.write(`${NAME}: ${(error as Error).message}\nRun ${NAME} --help for the options.\n`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  let server: Awaited<ReturnType<typeof startModelServer>>;
+  let logger: ServerLogger;
+  try {
+    const env = environmentWithDotEnv();
+    logger = loggerOf(parsed.values["log-level"] ?? env[envNameOf("logLevel")]);
+    server = await startModelServer({ ...optionsOf(parsed.values), env, logger });
+  } catch (error) {
+    if (!(error instanceof ModelServerConfigError)) throw error;
+    process.stderr.write(`${NAME}: config error (${error.setting}): ${error.message}\n`);
+    return 2;
+  }
+  const mode = server.offline ? "offline provider" : `providers: ${server.backends.join(", ")}`;
+  process.stdout.write(
+    `${NAME} listening on ${server.address} (${mode}; ${server.authenticated ? "JWT required" : "NO authentication"})\n`,
+  );
+  return new Promise((resolve) => {
+    let signals = 0;
+    const stop = (signal: NodeJS.Signals) => {
+      signals++;
+      if (signals > 1) {
+        logger({ level: "warn", msg: "second signal: exiting without waiting for calls in flight", signal });
+        resolve(1);
+        return;
+      }
+      logger({ level: "info", msg: "signal received", signal });
+      server.close().then(
+        () => resolve(0),
+        (error: unknown) => {
+          logger({ level: "error", msg: "shutdown failed", error: String(error) });
+          resolve(1);
+        },
+      );
+    };
+    process.on("SIGTERM", stop);
+    process.on("SIGINT", stop);
+  });
+}
+
+function parseFlags(argv: readonly string[]) {
+  const integer = { type: "string" } as const;
+  return parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      host: { type: "string" },
+      port: integer,
+      "jwt-secret-file": { type: "string" },
+      "allow-unauthenticated": { type: "boolean" },
+      offline: { type: "boolean" },
+      "offline-chunk-delay-ms": integer,
+      "batch-concurrency": integer,
+      "max-batch-items": integer,
+      "max-message-bytes": integer,
+      "shutdown-grace-ms": integer,
+      "provider-max-retries": integer,
+      "tls-cert": { type: "string" },
+      "tls-key": { type: "string" },
+      "tls-client-ca": { type: "string" },
+      "log-level": { type: "string" },
+      help: { type: "boolean" },
+    },
+  });
+}
+
+function optionsOf(values: ReturnType<typeof parseFlags>["values"]): ModelServerOptions {
+  const options: ModelServerOptions = { port: DEFAULT_PORT };
+  if (values.host !== undefined) options.host = values.host;
+  if (values.port !== undefined) options.port = integerFlag("--port", values.port);
+  for (const [flag, option] of Object.entries(INTEGER_FLAGS)) {
+    const text = values[flag as keyof typeof INTEGER_FLAGS];
+    if (text !== undefined) options[option] = integerFlag(`--${flag}`, text);
+  }
+  if (values["allow-unauthenticated"]) options.allowUnauthenticated = true;
+  if (values.offline) options.offline = true;
+  if (values["jwt-secret-file"] !== undefined) {
+    options.jwtSecret = readFlagFile("--jwt-secret-file", values["jwt-secret-file"]).toString("utf8").trim();
+  }
+  const cert = values["tls-cert"];
+  const key = values["tls-key"];
+  if ((cert === undefined) !== (key === undefined)) {
+    throw new ModelServerConfigError(cert === undefined ? "--tls-cert" : "--tls-key", "--tls-cert and --tls-key go together");
+  }
+  if (values["tls-client-ca"] !== undefined && cert === undefined) {
+    throw new ModelServerConfigError("--tls-client-ca", "--tls-client-ca needs --tls-cert and --tls-key");
+  }
+  if (cert !== undefined && key !== undefined) {
+    const clientCa = values["tls-client-ca"];
+    options.tls = {
+      cert: readFlagFile("--tls-cert", cert),
+      key: readFlagFile("--tls-key", key),
+      ...(clientCa === undefined ? {} : { clientCa: readFlagFile("--tls-client-ca", clientCa) }),
+    };
+  }
+  return options;
+}
+
+function integerFlag(flag: string, text: string): number {
+  if (!/^\d+$/.test(text.trim())) throw new ModelServerConfigError(flag, `${flag} must be a whole number, got "${text}"`);
+  return Number(text);
+}
+
+function readFlagFile(flag: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new ModelServerConfigError(flag, `${flag}: cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
+function loggerOf(level: string | undefined): ServerLogger {
+  const chosen = (level ?? "info").toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(chosen)) {
+    throw new ModelServerConfigError("--log-level", `--log-level must be one of ${LOG_LEVELS.join(", ")}, got "${level}"`);
+  }
+  return chosen === "silent" ? () => {} : jsonLinesLogger(process.stderr, chosen as LogLevel);
+}
+
+process.exit(await runCli(process.argv.slice(2)));

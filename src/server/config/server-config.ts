@@ -1,0 +1,167 @@
+/**
+ * Options of the reference server and their resolution: option (or CLI flag)
+ * first, then environment variable, then default. Every bad value is a
+ * {@link ModelServerConfigError} naming the setting, before anything listens.
+ */
+import type { ModelProvider, Backend } from "../providers/provider.js";
+import type { ServerLogger } from "../logging/logger.js";
+import { readBackendSettings, type BackendSettings, type Env } from "./backend-settings.js";
+import { ModelServerConfigError } from "./config-error.js";
+
+/** TLS for the server; with `clientCa` it also requires client certificates (mTLS). */
+export interface ServerTlsOptions {
+  /** PEM certificate chain of the server. */
+  readonly cert: string | Uint8Array;
+  /** PEM private key of the server. */
+  readonly key: string | Uint8Array;
+  /** PEM CA bundle that client certificates must chain to; set it to require them. */
+  readonly clientCa?: string | Uint8Array;
+}
+
+/** Options of {@link startModelServer}. Each falls back to its environment variable, then its default. */
+export interface ModelServerOptions {
+  /** Interface to listen on. Default `127.0.0.1`. */
+  host?: string | undefined;
+  /** Port to listen on; 0 picks a free one. Default 0 in code, 50051 for the CLI. */
+  port?: number | undefined;
+  /** Shared HS256 secret of the callers' JWTs. Env `MODEL_MANAGER_SERVER_JWT_SECRET_KEY`. */
+  jwtSecret?: string | undefined;
+  /** Accept calls without a JWT (development only). Env `TAMAR_MODEL_SERVER_ALLOW_UNAUTHENTICATED`. */
+  allowUnauthenticated?: boolean | undefined;
+  /** Answer every call from the offline provider, even with provider credentials set. Env `TAMAR_MODEL_SERVER_OFFLINE`. */
+  offline?: boolean | undefined;
+  /** Pause before each offline stream chunk, ms (0 = none). Default 5. Env `TAMAR_MODEL_SERVER_OFFLINE_CHUNK_DELAY_MS`. */
+  offlineChunkDelayMs?: number | undefined;
+  /** Batch items run at the same time. Default 8. Env `TAMAR_MODEL_SERVER_BATCH_CONCURRENCY`. */
+  batchConcurrency?: number | undefined;
+  /** Largest batch accepted. Default 1000. Env `TAMAR_MODEL_SERVER_MAX_BATCH_ITEMS`. */
+  maxBatchItems?: number | undefined;
+  /** Largest request message, bytes; larger ones get RESOURCE_EXHAUSTED. Default 32 MiB. Env `TAMAR_MODEL_SERVER_MAX_MESSAGE_BYTES`. */
+  maxReceiveMessageBytes?: number | undefined;
+  /** How long `close()` lets in-flight calls finish before cancelling them, ms. Default 10000. Env `TAMAR_MODEL_SERVER_SHUTDOWN_GRACE_MS`. */
+  shutdownGraceMs?: number | undefined;
+  /** Retries of a failed upstream provider request inside its SDK. Default 2. Env `TAMAR_MODEL_SERVER_PROVIDER_MAX_RETRIES`. */
+  providerMaxRetries?: number | undefined;
+  /** Environment to read settings and provider credentials from. Default: `process.env` over a `.env` file in the working directory. */
+  env?: Env | undefined;
+  /** Receives structured log records. Default: none (silent). */
+  logger?: ServerLogger | undefined;
+  /** Serve TLS (and mTLS with `clientCa`) instead of plaintext. */
+  tls?: ServerTlsOptions | undefined;
+  /** Replaces the built-in provider module of a backend (tests, custom gateways). */
+  providers?: Partial<Record<Backend, ModelProvider>> | undefined;
+  /** `googleAuthOptions` for `@google/genai` on Vertex AI (default: Application Default Credentials). */
+  googleAuthOptions?: Readonly<Record<string, unknown>> | undefined;
+  /** Loads a provider SDK by package name. Default: `import()`. */
+  importModule?: ((specifier: string) => Promise<unknown>) | undefined;
+}
+
+/** Fully resolved settings. */
+export interface ServerConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly jwtSecret: string | undefined;
+  readonly offline: "forced" | "no-credentials" | false;
+  readonly offlineChunkDelayMs: number;
+  readonly batchConcurrency: number;
+  readonly maxBatchItems: number;
+  readonly maxReceiveMessageBytes: number;
+  readonly shutdownGraceMs: number;
+  readonly providerMaxRetries: number;
+  readonly backends: BackendSettings;
+}
+
+const ENV_PREFIX = "TAMAR_MODEL_SERVER_";
+
+/** Resolves and checks every setting. */
+export function resolveServerConfig(options: ModelServerOptions, env: Env): ServerConfig {
+  const setting = new SettingReader(env);
+  const allowUnauthenticated = setting.flag("allowUnauthenticated", options.allowUnauthenticated);
+  if (options.jwtSecret !== undefined && options.jwtSecret.trim() === "") {
+    throw new ModelServerConfigError("jwtSecret", "the JWT secret is empty");
+  }
+  // An empty variable (`KEY=` in a .env file) means unset.
+  const envSecret = env["MODEL_MANAGER_SERVER_JWT_SECRET_KEY"];
+  const jwtSecret = options.jwtSecret ?? (envSecret?.trim() ? envSecret : undefined);
+  if (jwtSecret === undefined && !allowUnauthenticated) {
+    throw new ModelServerConfigError(
+      "MODEL_MANAGER_SERVER_JWT_SECRET_KEY",
+      "no JWT secret: set MODEL_MANAGER_SERVER_JWT_SECRET_KEY (the secret the clients sign with), or allow unauthenticated calls explicitly (--allow-unauthenticated / allowUnauthenticated: true)",
+    );
+  }
+  const backends = readBackendSettings(env);
+  const configured = Object.keys(backends).length > 0 || Object.keys(options.providers ?? {}).length > 0;
+  const forcedOffline = setting.flag("offline", options.offline);
+  const host = options.host ?? "127.0.0.1";
+  if (host.trim() === "") throw new ModelServerConfigError("host", "host must not be empty");
+  return {
+    host,
+    port: setting.integer("port", options.port, { min: 0, max: 65_535, fallback: 0, env: false }),
+    // Allowing unauthenticated calls turns verification off altogether, secret or not.
+    jwtSecret: allowUnauthenticated ? undefined : jwtSecret,
+    offline: forcedOffline ? "forced" : configured ? false : "no-credentials",
+    offlineChunkDelayMs: setting.integer("offlineChunkDelayMs", options.offlineChunkDelayMs, { min: 0, max: 60_000, fallback: 5 }),
+    batchConcurrency: setting.integer("batchConcurrency", options.batchConcurrency, { min: 1, max: 1_000, fallback: 8 }),
+    maxBatchItems: setting.integer("maxBatchItems", options.maxBatchItems, { min: 1, max: 100_000, fallback: 1_000 }),
+    maxReceiveMessageBytes: setting.integer("maxReceiveMessageBytes", options.maxReceiveMessageBytes, {
+      min: 1_024,
+      max: 2 ** 31 - 1,
+      fallback: 32 * 1024 * 1024,
+      envName: "MAX_MESSAGE_BYTES",
+    }),
+    shutdownGraceMs: setting.integer("shutdownGraceMs", options.shutdownGraceMs, { min: 0, max: 3_600_000, fallback: 10_000 }),
+    providerMaxRetries: setting.integer("providerMaxRetries", options.providerMaxRetries, { min: 0, max: 10, fallback: 2 }),
+    backends,
+  };
+}
+
+/** The environment variable of an option: `batchConcurrency` → `TAMAR_MODEL_SERVER_BATCH_CONCURRENCY`. */
+export function envNameOf(option: string): string {
+  return ENV_PREFIX + option.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase();
+}
+
+interface IntegerRule {
+  readonly min: number;
+  readonly max: number;
+  readonly fallback: number;
+  /** false: the option has no environment variable. */
+  readonly env?: false;
+  /** Suffix of the variable when it differs from the option name. */
+  readonly envName?: string;
+}
+
+class SettingReader {
+  private readonly env: Env;
+
+  constructor(env: Env) {
+    this.env = env;
+  }
+
+  flag(option: string, value: boolean | undefined): boolean {
+    if (value !== undefined) return value;
+    const name = envNameOf(option);
+    const text = this.env[name]?.trim().toLowerCase();
+    if (text === undefined || text === "" || ["false", "0", "no", "off"].includes(text)) return false;
+    if (["true", "1", "yes", "on"].includes(text)) return true;
+    throw new ModelServerConfigError(name, `${name} must be true or false, got "${this.env[name]}"`);
+  }
+
+  integer(option: string, value: number | undefined, rule: IntegerRule): number {
+    if (value !== undefined) return checkInteger(option, value, rule);
+    if (rule.env === false) return rule.fallback;
+    const name = rule.envName ? ENV_PREFIX + rule.envName : envNameOf(option);
+    const text = this.env[name]?.trim();
+    if (text === undefined || text === "") return rule.fallback;
+    return checkInteger(name, /^-?\d+$/.test(text) ? Number(text) : Number.NaN, rule, text);
+  }
+}
+
+function checkInteger(setting: string, value: number, rule: IntegerRule, text = String(value)): number {
+  if (!Number.isSafeInteger(value) || value < rule.min || value > rule.max) {
+    throw new ModelServerConfigError(
+      setting,
+      `${setting} must be an integer from ${rule.min} to ${rule.max}, got ${JSON.stringify(text)}`,
+    );
+  }
+  return value;
+}

@@ -1,0 +1,88 @@
+/**
+ * Google AI Studio (Gemini API) and Vertex AI through the official
+ * `@google/genai`: generateContent / generateContentStream and generateImages.
+ * Stream chunks pass through as `raw`; each carries Gemini's running
+ * `usageMetadata` when it has one, so the last chunk holds the total.
+ */
+import type { GoogleAIStudioSettings, GoogleVertexSettings } from "../config/backend-settings.js";
+import { lazySdk } from "./load-sdk.js";
+import type { ModelProvider, ProviderCall, ProviderChunk } from "./provider.js";
+import type { SdkProviderDeps } from "./sdk-support.js";
+
+type GenAISdk = typeof import("@google/genai");
+type GenAIClient = InstanceType<GenAISdk["GoogleGenAI"]>;
+type ClientOptions = NonNullable<ConstructorParameters<GenAISdk["GoogleGenAI"]>[0]>;
+type GenerateContentParams = Parameters<GenAIClient["models"]["generateContent"]>[0];
+type GenerateImagesParams = Parameters<GenAIClient["models"]["generateImages"]>[0];
+type GenerateContentResponse = Awaited<ReturnType<GenAIClient["models"]["generateContent"]>>;
+
+export type GoogleProviderOptions = SdkProviderDeps & (
+  | { readonly backend: "google-ai-studio"; readonly settings: GoogleAIStudioSettings }
+  | {
+      readonly backend: "google-vertex";
+      readonly settings: GoogleVertexSettings;
+      readonly googleAuthOptions: Readonly<Record<string, unknown>> | undefined;
+    }
+);
+
+export function createGoogleProvider(options: GoogleProviderOptions): ModelProvider {
+  const loadSdk = lazySdk<GenAISdk>(options.importModule, "@google/genai", options.backend);
+  let client: GenAIClient | undefined;
+  return {
+    async *invoke(call) {
+      const sdk = await loadSdk();
+      client ??= new sdk.GoogleGenAI(clientOptions(options));
+      yield* invokeGoogle(client, call);
+    },
+  };
+}
+
+function clientOptions(options: GoogleProviderOptions): ClientOptions {
+  const httpOptions: NonNullable<ClientOptions["httpOptions"]> = {};
+  if (options.settings.baseUrl) httpOptions.baseUrl = options.settings.baseUrl;
+  // The SDK retries only when asked to; attempts count the first one.
+  if (options.maxRetries > 0) httpOptions.retryOptions = { attempts: options.maxRetries + 1 };
+  if (options.backend === "google-ai-studio") {
+    return { vertexai: false, apiKey: options.settings.apiKey, httpOptions };
+  }
+  const { project, location } = options.settings;
+  return {
+    vertexai: true,
+    project,
+    location,
+    httpOptions,
+    ...(options.googleAuthOptions ? { googleAuthOptions: options.googleAuthOptions as NonNullable<ClientOptions["googleAuthOptions"]> } : {}),
+  };
+}
+
+async function* invokeGoogle(client: GenAIClient, call: ProviderCall): AsyncGenerator<ProviderChunk> {
+  const config = { ...(call.params["config"] as object | undefined), abortSignal: call.signal };
+  switch (call.api) {
+    case "google.generate-content": {
+      const params = { ...call.params, config } as GenerateContentParams;
+      if (!call.stream) {
+        yield contentChunk(await client.models.generateContent(params));
+        return;
+      }
+      for await (const chunk of await client.models.generateContentStream(params)) yield contentChunk(chunk);
+      return;
+    }
+    case "google.generate-images": {
+      const response = await client.models.generateImages({ ...call.params, config } as GenerateImagesParams);
+      // Google reports no usage for images: "{}" says so explicitly.
+      yield { content: "", usage: {}, raw: response };
+      return;
+    }
+    default:
+      throw new Error(`the ${call.backend} provider does not implement ${call.api}`);
+  }
+}
+
+function contentChunk(response: GenerateContentResponse): ProviderChunk {
+  const candidate = response.candidates?.[0];
+  // Text parts only; thought summaries are not the answer (they stay in raw).
+  const text = (candidate?.content?.parts ?? [])
+    .map((part) => (typeof part.text === "string" && !part.thought ? part.text : ""))
+    .join("");
+  return { content: text, usage: response.usageMetadata, raw: response, finishReason: candidate?.finishReason };
+}

@@ -1,0 +1,81 @@
+/**
+ * The one interface every provider module implements: a normalised request in,
+ * an async iterable of chunks out, stopped by an AbortSignal.
+ */
+
+/** Upstream services a request can be routed to. */
+export type Backend = "openai" | "azure" | "google-ai-studio" | "google-vertex" | "anthropic";
+
+/** Every backend, in the order the server describes them. */
+export const BACKENDS: readonly Backend[] = ["openai", "azure", "google-ai-studio", "google-vertex", "anthropic"];
+
+/** Provider APIs the server calls; each (provider, invoke type) route maps to one. */
+export type ModelApi =
+  | "openai.chat-completions"
+  | "openai.responses"
+  | "openai.images.generate"
+  | "openai.images.edit"
+  | "google.generate-content"
+  | "google.generate-images"
+  | "anthropic.messages";
+
+/**
+ * Per-request HTTP options for the upstream call, from the Python client's
+ * `extra_headers` / `extra_query` / `timeout` parameters.
+ */
+export interface UpstreamOptions {
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly query?: Readonly<Record<string, string>>;
+  readonly timeoutMs?: number;
+}
+
+/** A validated request, ready for a provider. */
+export interface ProviderCall {
+  /** Upstream service chosen from provider + channel. */
+  readonly backend: Backend;
+  /** Provider API chosen from provider + invoke type. */
+  readonly api: ModelApi;
+  /** Wire values of the request, for providers that describe them (offline). */
+  readonly provider: string;
+  readonly invokeType: string;
+  /**
+   * Provider parameters as the provider's TypeScript SDK spells them (Google
+   * keys already camelCase, binary inputs already decoded to {@link BinaryFile}).
+   */
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly upstream: UpstreamOptions;
+  /** True for a chunked answer; false for exactly one chunk. */
+  readonly stream: boolean;
+  /** Aborted when the caller cancels or its deadline passes. */
+  readonly signal: AbortSignal;
+}
+
+/** One piece of an answer. `usage` and `raw` are serialised to JSON on the wire. */
+export interface ProviderChunk {
+  /** Text of this piece ("" when it carries none). */
+  readonly content: string;
+  /** Token usage in the provider's own shape; on the final chunk of a stream. */
+  readonly usage?: unknown;
+  /** The provider's response (non-stream) or event/chunk (stream). */
+  readonly raw?: unknown;
+  /** The provider's finish reason, when this chunk reports one (for logs). */
+  readonly finishReason?: string | null | undefined;
+}
+
+/** A model provider: one module per upstream family, plus the offline one. */
+export interface ModelProvider {
+  /**
+   * Runs one call. Non-stream calls yield exactly one chunk. Provider failures
+   * are thrown (the service turns them into in-band `error` text); setup
+   * problems are thrown as `ServerError`s with a gRPC status.
+   */
+  invoke(call: ProviderCall): AsyncIterable<ProviderChunk>;
+}
+
+/** A decoded binary input (`"bytes:<base64>"` or `[name, "bytes:<base64>", mime]`). */
+export interface BinaryFile {
+  readonly kind: "binary-file";
+  readonly fileName: string;
+  readonly mimeType: string;
+  readonly bytes: Uint8Array;
+}

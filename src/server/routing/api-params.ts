@@ -1,0 +1,162 @@
+/**
+ * Server-side checks of `extra`: the parameters each API requires and the
+ * few the server itself reads (token limits, image counts, files). Anything
+ * else goes to the provider as sent; the provider judges it.
+ */
+import { invalidArgument as invalid } from "../grpc/status-errors.js";
+import * as v from "valibot";
+import type { ModelApi, UpstreamOptions } from "../providers/provider.js";
+import { binaryFileSchema, binaryFilesSchema } from "./binary-input.js";
+import { toGoogleCase } from "./google-case.js";
+
+/** Parameters ready for a provider, and the HTTP options for its upstream call. */
+export interface ParsedParams {
+  readonly params: Record<string, unknown>;
+  readonly upstream: UpstreamOptions;
+}
+
+/** Validates one API's `extra`; throws INVALID_ARGUMENT naming the field. */
+export type ParamsParser = (extra: Readonly<Record<string, unknown>>, context: string) => ParsedParams;
+
+const modelName = v.pipe(v.string(), v.nonEmpty("must not be empty"));
+const positiveInt = v.pipe(v.number(), v.integer("must be an integer"), v.minValue(1, "must be at least 1"));
+const optionalPositiveInt = v.optional(v.nullable(positiveInt));
+const turns = v.array(v.looseObject({ role: v.string() }));
+
+const chatCompletions = v.looseObject({
+  model: modelName,
+  messages: turns,
+  max_tokens: optionalPositiveInt,
+  max_completion_tokens: optionalPositiveInt,
+  n: optionalPositiveInt,
+  stream_options: v.optional(v.nullable(v.looseObject({}))),
+});
+
+const responses = v.looseObject({
+  model: modelName,
+  input: v.union([v.string(), v.array(v.unknown())], "expected a string or a list of input items"),
+  max_output_tokens: optionalPositiveInt,
+});
+
+const imagesGenerate = v.looseObject({
+  prompt: v.string(),
+  model: v.optional(modelName),
+  n: optionalPositiveInt,
+  response_format: v.optional(v.nullable(v.picklist(["url", "b64_json"]))),
+});
+
+const imagesEdit = v.looseObject({
+  prompt: v.string(),
+  image: binaryFilesSchema,
+  mask: v.optional(binaryFileSchema),
+  model: v.optional(modelName),
+  n: optionalPositiveInt,
+  response_format: v.optional(v.nullable(v.picklist(["url", "b64_json"]))),
+});
+
+const anthropicMessages = v.looseObject({
+  model: modelName,
+  messages: turns,
+  max_tokens: positiveInt,
+});
+
+const generateContent = v.object({
+  model: modelName,
+  contents: v.union([v.string(), v.array(v.unknown()), v.looseObject({})], "expected a string, a Content or a list of them"),
+  config: v.optional(v.looseObject({ maxOutputTokens: optionalPositiveInt })),
+});
+
+const generateImages = v.object({
+  model: modelName,
+  prompt: v.string(),
+  config: v.optional(v.looseObject({ numberOfImages: optionalPositiveInt })),
+});
+
+// Python-client parameters that steer the HTTP call rather than the model.
+const requestOptions = v.object({
+  extra_headers: v.optional(v.nullable(v.record(v.string(), v.string()))),
+  extra_query: v.optional(v.nullable(v.record(v.string(), v.union([v.string(), v.number(), v.boolean()])))),
+  extra_body: v.optional(v.nullable(v.record(v.string(), v.unknown()))),
+  timeout: v.optional(v.nullable(v.pipe(v.number(), v.gtValue(0, "must be a positive number of seconds")))),
+});
+const REQUEST_OPTION_KEYS = ["extra_headers", "extra_query", "extra_body", "timeout"] as const;
+
+// Headers that carry the server's provider credentials: a caller may not replace them.
+const CREDENTIAL_HEADERS = new Set(["authorization", "api-key", "x-api-key", "x-goog-api-key"]);
+
+/** Parsers by API, plus the Python client's flat Vertex AI Imagen input. */
+export const PARAMS_PARSERS = {
+  "openai.chat-completions": sdkParams(chatCompletions),
+  "openai.responses": sdkParams(responses),
+  "openai.images.generate": sdkParams(imagesGenerate),
+  "openai.images.edit": sdkParams(imagesEdit),
+  "anthropic.messages": sdkParams(anthropicMessages),
+  "google.generate-content": googleParams(generateContent, "Google generateContent", "generation settings such as temperature belong in extra.config"),
+  "google.generate-images": googleParams(generateImages, "Google generateImages", "image settings belong in extra.config"),
+  "google.vertex-imagen": (extra, context) => {
+    // GoogleVertexAIImagesInput: every setting at the top level, snake_case.
+    const { model, prompt, config, ...settings } = extra;
+    const flattened = { ...(toGoogleCase(settings) as object), ...(toGoogleCase(config ?? {}) as object) };
+    return parseWith(generateImages, { model, prompt, config: flattened }, context);
+  },
+} satisfies Record<ModelApi | "google.vertex-imagen", ParamsParser>;
+
+function sdkParams(schema: v.GenericSchema<Record<string, unknown>, Record<string, unknown>>): ParamsParser {
+  return (extra, context) => {
+    const { extra_headers, extra_query, extra_body, timeout } = parseWith(requestOptions, pick(extra, REQUEST_OPTION_KEYS), context).params;
+    const rest = omit(extra, REQUEST_OPTION_KEYS);
+    for (const name of Object.keys(extra_headers ?? {})) {
+      if (CREDENTIAL_HEADERS.has(name.toLowerCase())) {
+        throw invalid(`extra.extra_headers.${name}: the server's provider credentials cannot be replaced`);
+      }
+    }
+    const { params } = parseWith(schema, { ...rest, ...extra_body }, context);
+    const upstream: { headers?: Record<string, string>; query?: Record<string, string>; timeoutMs?: number } = {};
+    if (extra_headers) upstream.headers = extra_headers;
+    if (extra_query) upstream.query = Object.fromEntries(Object.entries(extra_query).map(([k, value]) => [k, String(value)]));
+    if (timeout != null) upstream.timeoutMs = Math.ceil(timeout * 1000);
+    return { params, upstream };
+  };
+}
+
+function googleParams(
+  schema: v.ObjectSchema<v.ObjectEntries, undefined>,
+  apiName: string,
+  hint: string,
+): ParamsParser {
+  const known = Object.keys(schema.entries);
+  return (extra, context) => {
+    const normalised = toGoogleCase(extra) as Record<string, unknown>;
+    const unknown = Object.keys(normalised).filter((key) => !known.includes(key));
+    if (unknown.length > 0) {
+      throw invalid(`extra.${unknown[0]}: not a parameter of ${apiName} (expected ${known.join(", ")}); ${hint}`);
+    }
+    return parseWith(schema, normalised, context);
+  };
+}
+
+function parseWith<T extends Record<string, unknown>>(
+  schema: v.GenericSchema<unknown, T>,
+  input: unknown,
+  context: string,
+): { params: T; upstream: UpstreamOptions } {
+  const result = v.safeParse(schema, input);
+  if (result.success) return { params: result.output, upstream: {} };
+  throw invalid(result.issues.slice(0, 3).map((issue) => describeIssue(issue, context)).join("; "));
+}
+
+function describeIssue(issue: v.BaseIssue<unknown>, context: string): string {
+  const path = v.getDotPath(issue);
+  const field = path ? `extra.${path}` : "extra";
+  // A missing key: reported by the (loose_/strict_)object schema holding it.
+  if (issue.input === undefined && issue.type.endsWith("object")) return `${field} is required for ${context}`;
+  return `${field}: ${issue.message}`;
+}
+
+function pick(record: Readonly<Record<string, unknown>>, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((key) => key in record).map((key) => [key, record[key]]));
+}
+
+function omit(record: Readonly<Record<string, unknown>>, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([key]) => !keys.includes(key)));
+}

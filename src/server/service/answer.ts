@@ -1,0 +1,106 @@
+/**
+ * Turns a provider's chunks into wire responses: one message per chunk for a
+ * stream, exactly one for a non-stream call. Provider failures become in-band
+ * `error` text; cancellation propagates; setup errors (a gRPC status) surface
+ * as the call's status when nothing has been sent yet.
+ */
+import { ServerError } from "nice-grpc";
+import type { ModelResponseItem } from "../../gen/model_service/model_service.js";
+import { abortErrorOf } from "../grpc/abort.js";
+import { inBandText } from "../grpc/status-errors.js";
+import { describeProviderError } from "../providers/provider-error.js";
+import type { ModelProvider, ProviderCall, ProviderChunk } from "../providers/provider.js";
+
+/** What a call's answer looked like, for its log record. */
+export interface AnswerSummary {
+  chunks?: number;
+  finish_reason?: string;
+  provider_error?: string;
+}
+
+/** Per-call context of an answer. */
+export interface AnswerScope {
+  readonly requestId: string;
+  readonly customId?: string | undefined;
+  /** Removes secrets from in-band error text. */
+  readonly redact: (text: string) => string;
+  /** Filled in as the answer goes. */
+  readonly summary: AnswerSummary;
+}
+
+/** The messages of one Invoke call. */
+export async function* streamAnswer(
+  provider: ModelProvider,
+  call: ProviderCall,
+  scope: AnswerScope,
+): AsyncGenerator<ModelResponseItem> {
+  if (!call.stream) {
+    yield await answerOnce(provider, call, scope, { statusErrors: "throw" });
+    return;
+  }
+  let delivered = 0;
+  try {
+    for await (const chunk of provider.invoke(call)) {
+      delivered++;
+      if (chunk.finishReason) scope.summary.finish_reason = chunk.finishReason;
+      yield responseItem(chunk, scope);
+    }
+    scope.summary.chunks = delivered;
+  } catch (error) {
+    scope.summary.chunks = delivered;
+    if (call.signal.aborted) throw abortErrorOf(call.signal);
+    if (error instanceof ServerError && delivered === 0) throw error;
+    yield errorItem(call, error, scope);
+  }
+}
+
+/**
+ * The whole answer as one message. With `statusErrors: "in-band"` (batch
+ * items) even setup errors become the item's `error` text.
+ */
+export async function answerOnce(
+  provider: ModelProvider,
+  call: ProviderCall,
+  scope: AnswerScope,
+  options: { readonly statusErrors: "throw" | "in-band" },
+): Promise<ModelResponseItem> {
+  try {
+    let content = "";
+    let last: ProviderChunk | undefined;
+    let usage: unknown;
+    for await (const chunk of provider.invoke(call)) {
+      content += chunk.content;
+      if (chunk.usage != null) usage = chunk.usage;
+      last = chunk;
+    }
+    if (last?.finishReason) scope.summary.finish_reason = last.finishReason;
+    scope.summary.chunks = last ? 1 : 0;
+    return responseItem({ content, usage, raw: last?.raw }, scope);
+  } catch (error) {
+    if (call.signal.aborted) throw abortErrorOf(call.signal);
+    if (error instanceof ServerError && options.statusErrors === "throw") throw error;
+    return errorItem(call, error, scope);
+  }
+}
+
+function responseItem(chunk: ProviderChunk, scope: AnswerScope): ModelResponseItem {
+  return {
+    content: chunk.content,
+    usage: chunk.usage == null ? "" : JSON.stringify(chunk.usage),
+    rawResponse: chunk.raw == null ? "" : JSON.stringify(chunk.raw),
+    error: "",
+    customId: scope.customId,
+    requestId: scope.requestId,
+  };
+}
+
+function errorItem(call: ProviderCall, error: unknown, scope: AnswerScope): ModelResponseItem {
+  const text = scope.redact(error instanceof ServerError ? inBandText(error) : describeProviderError(call.backend, error));
+  scope.summary.provider_error = text;
+  return failedItem(text, scope);
+}
+
+/** A response that carries only an in-band error. */
+export function failedItem(error: string, scope: Pick<AnswerScope, "requestId" | "customId">): ModelResponseItem {
+  return { content: "", usage: "", rawResponse: "", error, customId: scope.customId, requestId: scope.requestId };
+}

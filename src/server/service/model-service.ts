@@ -1,0 +1,106 @@
+/**
+ * The ModelService implementation: tenant check, routing and validation,
+ * then the provider. Batch items run through {@link runBatch}, each failure
+ * in its own item.
+ */
+import { ServerError, Status } from "nice-grpc";
+import type {
+  GetTaskStatusResponse,
+  ModelRequestItem,
+  ModelResponseItem,
+  ModelServiceImplementation,
+} from "../../gen/model_service/model_service.js";
+import { checkTenant } from "../auth/check-tenant.js";
+import type { Authenticated } from "../grpc/auth.js";
+import type { CallScope } from "../grpc/call-scope.js";
+import { inBandText, invalidArgument } from "../grpc/status-errors.js";
+import type { ProviderRegistry } from "../providers/provider-registry.js";
+import type { ProviderCall } from "../providers/provider.js";
+import { prepareCall } from "../routing/prepare-call.js";
+import { answerOnce, failedItem, streamAnswer, type AnswerSummary } from "./answer.js";
+import { runBatch } from "./run-batch.js";
+
+export interface ModelServiceDeps {
+  readonly registry: ProviderRegistry;
+  readonly batchConcurrency: number;
+  readonly maxBatchItems: number;
+  /** Removes configured secrets from text sent to callers. */
+  readonly redact: (text: string) => string;
+}
+
+export type ModelServiceContext = CallScope & Authenticated;
+
+const NO_TASKS = "this server runs no asynchronous tasks";
+
+export function createModelService(deps: ModelServiceDeps): ModelServiceImplementation<ModelServiceContext> {
+  // Routing + provider lookup; a ServerError (INVALID_ARGUMENT, FAILED_PRECONDITION) when it fails.
+  const route = (item: ModelRequestItem, stream: boolean, signal: AbortSignal, logFields: Record<string, unknown>) => {
+    const prepared = prepareCall(item, deps.registry.googleDefault);
+    Object.assign(logFields, {
+      provider: prepared.provider,
+      channel: prepared.channel,
+      invoke_type: prepared.invokeType,
+      backend: prepared.backend,
+      ...(prepared.model === undefined ? {} : { model: prepared.model }),
+      stream,
+      org_id: item.orgId,
+      user_id: item.userId,
+      ...(item.clientType ? { client_type: item.clientType } : {}),
+    });
+    const call: ProviderCall = { ...prepared, stream, signal };
+    return { provider: deps.registry.providerFor(prepared.backend), call };
+  };
+
+  return {
+    async *invoke(request, context) {
+      checkTenant(context.tenant, request);
+      const { provider, call } = route(request, request.stream, context.signal, context.logFields);
+      yield* streamAnswer(provider, call, {
+        requestId: context.requestId,
+        redact: deps.redact,
+        summary: context.logFields as AnswerSummary,
+      });
+    },
+
+    async batchInvoke(request, context) {
+      if (request.items.length > deps.maxBatchItems) {
+        throw invalidArgument(`items: a batch holds at most ${deps.maxBatchItems} items, this one has ${request.items.length}`);
+      }
+      request.items.forEach((item, index) => checkTenant(context.tenant, item, `batch item ${index}`));
+      let failed = 0;
+      // Every item is answered whole: a batch reply is one message, so an item's `stream` flag has no effect.
+      const items = await runBatch(
+        request.items,
+        { concurrency: deps.batchConcurrency, signal: context.signal },
+        async (item): Promise<ModelResponseItem> => {
+          const scope = { requestId: context.requestId, customId: item.customId, redact: deps.redact, summary: {} };
+          let answer: ModelResponseItem;
+          try {
+            const { provider, call } = route(item, false, context.signal, {});
+            answer = await answerOnce(provider, call, scope, { statusErrors: "in-band" });
+          } catch (error) {
+            if (!(error instanceof ServerError)) throw error;
+            answer = failedItem(inBandText(error), scope);
+          }
+          if (answer.error) failed++;
+          return answer;
+        },
+      );
+      Object.assign(context.logFields, { items: items.length, failed_items: failed });
+      return { requestId: context.requestId, items };
+    },
+
+    // Honest answers: no task is ever created here, so none can be found.
+    async getTaskStatus(request) {
+      if (request.taskId === "") throw invalidArgument("task_id is required");
+      throw new ServerError(Status.NOT_FOUND, `no task "${request.taskId}": ${NO_TASKS}`);
+    },
+
+    async batchGetTaskStatus(request) {
+      const tasks = request.taskIds.map(
+        (taskId): Partial<GetTaskStatusResponse> => ({ taskId, status: "failed", errorMessage: `task not found: ${NO_TASKS}` }),
+      );
+      return { tasks };
+    },
+  };
+}
