@@ -142,7 +142,7 @@ function optionsOf(values: ReturnType<typeof parseFlags>["values"]): ModelServer
   if (values["allow-unauthenticated"]) options.allowUnauthenticated = true;
   if (values.offline) options.offline = true;
   if (values["jwt-secret-file"] !== undefined) {
-    options.jwtSecret = readFlagFile("--jwt-secret-file", values["jwt-secret-file"]).toString("utf8").trim();
+    options.jwtSecretKey = readFlagFile("--jwt-secret-file", values["jwt-secret-file"]).toString("utf8").trim();
   }
   const cert = values["tls-cert"];
   const key = values["tls-key"];

@@ -18,7 +18,7 @@ import type { Backend } from "./providers/provider.js";
 import { createModelService } from "./service/model-service.js";
 
 /** A running Model Manager server. */
-export interface RunningModelServer {
+export interface RunningModelServer extends AsyncDisposable {
   /** `host:port` the server accepts calls on (IPv6 hosts in brackets), ready for a client. */
   readonly address: string;
   /** The bound port (useful when 0 was requested). */
@@ -46,7 +46,7 @@ export interface RunningModelServer {
  *
  * @example
  * ```ts
- * const server = await startModelServer({ jwtSecret: "s3cret", offline: true });
+ * const server = await startModelServer({ jwtSecretKey: "s3cret", offline: true });
  * // ... createChannel(server.address) ...
  * await server.close();
  * ```
@@ -54,7 +54,7 @@ export interface RunningModelServer {
 export async function startModelServer(options: ModelServerOptions = {}): Promise<RunningModelServer> {
   const env = options.env ?? environmentWithDotEnv();
   const config = resolveServerConfig(options, env);
-  const secrets = [...(config.jwtSecret ? [config.jwtSecret] : []), ...credentialValues(config.backends)];
+  const secrets = [...(config.jwtSecretKey ? [config.jwtSecretKey] : []), ...credentialValues(config.backends)];
   const logger = redactingLogger(options.logger ?? silentLogger, secrets);
   const registry = createProviderRegistry(config, {
     importModule: options.importModule ?? importPackage,
@@ -72,7 +72,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
   });
   server
     .with(callScope({ logger, inFlight }))
-    .with(authenticate(config.jwtSecret === undefined ? undefined : createTokenVerifier(config.jwtSecret)))
+    .with(authenticate(config.jwtSecretKey === undefined ? undefined : createTokenVerifier(config.jwtSecretKey)))
     .add(
       ModelServiceDefinition,
       createModelService({
@@ -96,11 +96,11 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
   announce(logger, config, address, registry.available);
 
   let closing: Promise<void> | undefined;
-  return {
+  const running: RunningModelServer = {
     address,
     port,
     offline: config.offline,
-    authenticated: config.jwtSecret !== undefined,
+    authenticated: config.jwtSecretKey !== undefined,
     backends: registry.available,
     get inFlight() {
       return inFlight.size;
@@ -125,7 +125,9 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
       })();
       return closing;
     },
+    [Symbol.asyncDispose]: () => running.close(),
   };
+  return running;
 }
 
 function credentialsOf(tls: ServerTlsOptions | undefined): ServerCredentials {
@@ -145,7 +147,7 @@ function announce(logger: ServerLogger, config: ServerConfig, address: string, b
     address,
     mode: config.offline ? "offline" : "providers",
     backends: backends.join(","),
-    authentication: config.jwtSecret !== undefined,
+    authentication: config.jwtSecretKey !== undefined,
   });
   if (config.offline === "no-credentials") {
     logger({
@@ -155,7 +157,7 @@ function announce(logger: ServerLogger, config: ServerConfig, address: string, b
   } else if (config.offline === "forced") {
     logger({ level: "warn", msg: "offline mode is on: every call is answered by the offline provider, whatever credentials are set" });
   }
-  if (config.jwtSecret === undefined) {
+  if (config.jwtSecretKey === undefined) {
     logger({ level: "warn", msg: "authentication is OFF: calls are accepted without a JWT and tenants are not checked" });
   }
 }

@@ -77,17 +77,17 @@ describe("JWT authentication", () => {
   });
 
   it("without a secret the server refuses to start unless unauthenticated calls are allowed explicitly", async () => {
-    await expect(startTestServer({ jwtSecret: undefined })).rejects.toMatchObject({
+    await expect(startTestServer({ jwtSecretKey: undefined })).rejects.toMatchObject({
       name: "ModelServerConfigError",
       setting: "MODEL_MANAGER_SERVER_JWT_SECRET_KEY",
     });
-    const { client, server } = await startTestServer({ jwtSecret: undefined, allowUnauthenticated: true });
+    const { client, server } = await startTestServer({ jwtSecretKey: undefined, allowUnauthenticated: true });
     expect(server.authenticated).toBe(false);
     expect(await collect(client.invoke(request({ orgId: "anyone" })))).toHaveLength(1);
   });
 
   it("reads the secret from MODEL_MANAGER_SERVER_JWT_SECRET_KEY, as the client does", async () => {
-    const { client } = await startTestServer({ jwtSecret: undefined, env: { MODEL_MANAGER_SERVER_JWT_SECRET_KEY: SECRET } });
+    const { client } = await startTestServer({ jwtSecretKey: undefined, env: { MODEL_MANAGER_SERVER_JWT_SECRET_KEY: SECRET } });
     expect(await collect(client.invoke(request(), { metadata: await authMetadata() }))).toHaveLength(1);
     const error = await clientErrorOf(() => collect(client.invoke(request())));
     expect(error.code).toBe(Status.UNAUTHENTICATED);

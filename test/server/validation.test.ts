@@ -123,6 +123,6 @@ describe("provider configuration", () => {
       setting: "AZURE_OPENAI_ENDPOINT",
       message: expect.stringContaining("AZURE_OPENAI_ENDPOINT, OPENAI_API_VERSION are missing"),
     });
-    await expect(startTestServer({ jwtSecret: " " })).rejects.toMatchObject({ setting: "jwtSecret" });
+    await expect(startTestServer({ jwtSecretKey: " " })).rejects.toMatchObject({ setting: "jwtSecretKey" });
   });
 });

@@ -25,7 +25,7 @@ export interface ModelServerOptions {
   /** Port to listen on; 0 picks a free one. Default 0 in code, 50051 for the CLI. */
   port?: number | undefined;
   /** Shared HS256 secret of the callers' JWTs. Env `MODEL_MANAGER_SERVER_JWT_SECRET_KEY`. */
-  jwtSecret?: string | undefined;
+  jwtSecretKey?: string | undefined;
   /** Accept calls without a JWT (development only). Env `TAMAR_MODEL_SERVER_ALLOW_UNAUTHENTICATED`. */
   allowUnauthenticated?: boolean | undefined;
   /** Answer every call from the offline provider, even with provider credentials set. Env `TAMAR_MODEL_SERVER_OFFLINE`. */
@@ -60,7 +60,7 @@ export interface ModelServerOptions {
 export interface ServerConfig {
   readonly host: string;
   readonly port: number;
-  readonly jwtSecret: string | undefined;
+  readonly jwtSecretKey: string | undefined;
   readonly offline: "forced" | "no-credentials" | false;
   readonly offlineChunkDelayMs: number;
   readonly batchConcurrency: number;
@@ -77,13 +77,13 @@ const ENV_PREFIX = "TAMAR_MODEL_SERVER_";
 export function resolveServerConfig(options: ModelServerOptions, env: Env): ServerConfig {
   const setting = new SettingReader(env);
   const allowUnauthenticated = setting.flag("allowUnauthenticated", options.allowUnauthenticated);
-  if (options.jwtSecret !== undefined && options.jwtSecret.trim() === "") {
-    throw new ModelServerConfigError("jwtSecret", "the JWT secret is empty");
+  if (options.jwtSecretKey !== undefined && options.jwtSecretKey.trim() === "") {
+    throw new ModelServerConfigError("jwtSecretKey", "the JWT secret is empty");
   }
   // An empty variable (`KEY=` in a .env file) means unset.
   const envSecret = env["MODEL_MANAGER_SERVER_JWT_SECRET_KEY"];
-  const jwtSecret = options.jwtSecret ?? (envSecret?.trim() ? envSecret : undefined);
-  if (jwtSecret === undefined && !allowUnauthenticated) {
+  const jwtSecretKey = options.jwtSecretKey ?? (envSecret?.trim() ? envSecret : undefined);
+  if (jwtSecretKey === undefined && !allowUnauthenticated) {
     throw new ModelServerConfigError(
       "MODEL_MANAGER_SERVER_JWT_SECRET_KEY",
       "no JWT secret: set MODEL_MANAGER_SERVER_JWT_SECRET_KEY (the secret the clients sign with), or allow unauthenticated calls explicitly (--allow-unauthenticated / allowUnauthenticated: true)",
@@ -98,7 +98,7 @@ export function resolveServerConfig(options: ModelServerOptions, env: Env): Serv
     host,
     port: setting.integer("port", options.port, { min: 0, max: 65_535, fallback: 0, env: false }),
     // Allowing unauthenticated calls turns verification off altogether, secret or not.
-    jwtSecret: allowUnauthenticated ? undefined : jwtSecret,
+    jwtSecretKey: allowUnauthenticated ? undefined : jwtSecretKey,
     offline: forcedOffline ? "forced" : configured ? false : "no-credentials",
     offlineChunkDelayMs: setting.integer("offlineChunkDelayMs", options.offlineChunkDelayMs, { min: 0, max: 60_000, fallback: 5 }),
     batchConcurrency: setting.integer("batchConcurrency", options.batchConcurrency, { min: 1, max: 1_000, fallback: 8 }),

@@ -18,7 +18,7 @@ export async function startTestServer(options: ModelServerOptions = {}) {
   const server: RunningModelServer = await startModelServer({
     host: "127.0.0.1",
     port: 0,
-    jwtSecret: SECRET,
+    jwtSecretKey: SECRET,
     offlineChunkDelayMs: 0,
     env: {},
     ...options,
