@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { inflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { authMetadata, collect } from "./helpers/grpc-client.js";
-import { startTestServer } from "./helpers/server.js";
+import { authMetadata, collect } from "../helpers/grpc-client.js";
+import { startTestServer } from "../helpers/server.js";
 
 const PROMPT = "Hello there, offline model";
 const DIGEST = createHash("sha256").update(PROMPT).digest("hex").slice(0, 12);

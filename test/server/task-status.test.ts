@@ -1,7 +1,7 @@
 import { Status, type Metadata } from "nice-grpc";
 import { describe, expect, it } from "vitest";
-import { authMetadata, clientErrorOf, collect } from "./helpers/grpc-client.js";
-import { startTestServer } from "./helpers/server.js";
+import { authMetadata, clientErrorOf, collect } from "../helpers/grpc-client.js";
+import { startTestServer } from "../helpers/server.js";
 
 describe("task status RPCs (this server runs no asynchronous tasks)", () => {
   it("GetTaskStatus → NOT_FOUND saying why; an empty id → INVALID_ARGUMENT", async () => {

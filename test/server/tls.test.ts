@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { ChannelCredentials, createChannel, createClient, Status } from "nice-grpc";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ModelServiceDefinition } from "../../src/gen/model_service/model_service.js";
-import { authMetadata, clientErrorOf, collect } from "./helpers/grpc-client.js";
-import { startTestServer } from "./helpers/server.js";
+import { authMetadata, clientErrorOf, collect } from "../helpers/grpc-client.js";
+import { startTestServer } from "../helpers/server.js";
 
 const hasOpenssl = (() => {
   try {

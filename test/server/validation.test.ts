@@ -1,7 +1,7 @@
 import { Status } from "nice-grpc";
 import { describe, expect, it } from "vitest";
-import { authMetadata, clientErrorOf, collect } from "./helpers/grpc-client.js";
-import { startTestServer } from "./helpers/server.js";
+import { authMetadata, clientErrorOf, collect } from "../helpers/grpc-client.js";
+import { startTestServer } from "../helpers/server.js";
 
 const chat = { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] };
 const base = { orgId: "org-1", userId: "user-1" };

@@ -24,12 +24,7 @@ export async function setup(
   return { server, client };
 }
 
-/** A promise with its resolve function, to wait for events instead of sleeping. */
-export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-}
+export { deferred } from "../../helpers/deferred.js";
 
 /** Resolves when `signal` aborts. */
 export const aborted = (signal: AbortSignal) =>

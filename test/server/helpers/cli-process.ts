@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterEach } from "vitest";
-import { deferred, type Deferred } from "./deferred.js";
+import { deferred, type Deferred } from "../../helpers/deferred.js";
 
 const TSX_LOADER = fileURLToPath(new URL("../../../node_modules/tsx/dist/loader.mjs", import.meta.url));
 const CLI = fileURLToPath(new URL("../../../src/server/cli.ts", import.meta.url));
