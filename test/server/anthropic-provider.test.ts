@@ -3,38 +3,15 @@
  * on loopback that speaks the Messages API wire format (JSON and the named
  * SSE event stream); calls go through a real gRPC client.
  */
-import type { ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
 import { authMetadata, collect } from "../helpers/grpc-client.js";
-import { sendJson, sseEvent, startFakeUpstream, startSse, type RecordedRequest } from "../helpers/fake-upstream.js";
+import { sendJson, startFakeUpstream, type RecordedRequest } from "../helpers/fake-upstream.js";
+import { anthropicError, anthropicMessage, writeAnthropicStream } from "../helpers/provider-wire/anthropic.js";
 import { startTestServer } from "../helpers/server.js";
 
 const KEY = "sk-ant-test-0123456789";
 
-const message = {
-  id: "msg_1",
-  type: "message",
-  role: "assistant",
-  model: "claude-sonnet-4",
-  content: [{ type: "text", text: "Hi there" }],
-  stop_reason: "end_turn",
-  stop_sequence: null,
-  usage: { input_tokens: 5, output_tokens: 2 },
-};
-
-function streamMessage(res: ServerResponse, { complete = true } = {}) {
-  startSse(res);
-  const send = (data: { type: string }) => res.write(sseEvent(data, data.type));
-  send({ type: "message_start", message: { ...message, content: [], stop_reason: null, usage: { input_tokens: 5, output_tokens: 1 } } } as never);
-  send({ type: "content_block_start", index: 0, content_block: { type: "text", text: "" } } as never);
-  send({ type: "ping" });
-  send({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "Hi" } } as never);
-  send({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: " there" } } as never);
-  send({ type: "content_block_stop", index: 0 } as never);
-  send({ type: "message_delta", delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: 2 } } as never);
-  if (complete) send({ type: "message_stop" });
-  res.end();
-}
+const message = anthropicMessage();
 
 const env = (url: string) => ({ ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: url });
 const request = (stream: boolean, invokeType = "messages") => ({
@@ -69,7 +46,7 @@ describe("anthropic through @anthropic-ai/sdk", () => {
   });
 
   it("messages, stream: relays the events, whole usage on the final message_stop", async () => {
-    const upstream = await startFakeUpstream((_request, res) => streamMessage(res));
+    const upstream = await startFakeUpstream((_request, res) => writeAnthropicStream(res));
     const { client } = await startTestServer({ env: env(upstream.url), providerMaxRetries: 0 });
     const chunks = await collect(client.invoke(request(true), { metadata: await authMetadata() }));
 
@@ -84,7 +61,7 @@ describe("anthropic through @anthropic-ai/sdk", () => {
   });
 
   it("a stream cut before message_stop ends with an in-band error, not as a whole answer", async () => {
-    const upstream = await startFakeUpstream((_request, res) => streamMessage(res, { complete: false }));
+    const upstream = await startFakeUpstream((_request, res) => writeAnthropicStream(res, undefined, { complete: false }));
     const { client } = await startTestServer({ env: env(upstream.url), providerMaxRetries: 0 });
     const chunks = await collect(client.invoke(request(true), { metadata: await authMetadata() }));
     expect(chunks.map((chunk) => chunk.content).join("")).toBe("Hi there");
@@ -93,7 +70,7 @@ describe("anthropic through @anthropic-ai/sdk", () => {
 
   it("an error status travels in-band", async () => {
     const upstream = await startFakeUpstream((_request, res) =>
-      sendJson(res, 529, { type: "error", error: { type: "overloaded_error", message: "Overloaded" } }),
+      sendJson(res, 529, anthropicError("overloaded_error", "Overloaded")),
     );
     const { client } = await startTestServer({ env: env(upstream.url), providerMaxRetries: 0 });
     for (const stream of [false, true]) {

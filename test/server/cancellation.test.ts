@@ -7,6 +7,9 @@ import { Status } from "nice-grpc";
 import { describe, expect, it } from "vitest";
 import { authMetadata, clientErrorOf } from "../helpers/grpc-client.js";
 import { sseEvent, startFakeUpstream, startSse, type RecordedRequest } from "../helpers/fake-upstream.js";
+import { anthropicStreamStart, anthropicTextDelta } from "../helpers/provider-wire/anthropic.js";
+import { geminiText } from "../helpers/provider-wire/gemini.js";
+import { chatChunk } from "../helpers/provider-wire/openai.js";
 import { startTestServer } from "../helpers/server.js";
 
 // Each provider's first stream event, after which the fake provider stalls.
@@ -15,21 +18,19 @@ const PROVIDERS = [
     name: "openai",
     env: (url: string) => ({ OPENAI_API_KEY: "sk-test-0123456789", OPENAI_BASE_URL: `${url}/v1` }),
     request: { provider: "openai", invokeType: "chat-completions", extra: { model: "m", messages: [{ role: "user", content: "hi" }] } },
-    firstEvent: sseEvent({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { content: "Hi" }, finish_reason: null }] }),
+    firstEvent: sseEvent(chatChunk({ content: "Hi" })),
   },
   {
     name: "anthropic",
     env: (url: string) => ({ ANTHROPIC_API_KEY: "sk-ant-test-0123456789", ANTHROPIC_BASE_URL: url }),
     request: { provider: "anthropic", invokeType: "messages", extra: { model: "m", max_tokens: 10, messages: [{ role: "user", content: "hi" }] } },
-    firstEvent:
-      sseEvent({ type: "message_start", message: { id: "x", type: "message", role: "assistant", model: "m", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 1, output_tokens: 0 } } }, "message_start") +
-      sseEvent({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "Hi" } }, "content_block_delta"),
+    firstEvent: anthropicStreamStart() + anthropicTextDelta("Hi"),
   },
   {
     name: "google",
     env: (url: string) => ({ GEMINI_API_KEY: "AIza-test-0123456789", GOOGLE_GEMINI_BASE_URL: url }),
     request: { provider: "google", invokeType: "generation", extra: { model: "m", contents: "hi" } },
-    firstEvent: sseEvent({ candidates: [{ content: { role: "model", parts: [{ text: "Hi" }] }, index: 0 }] }, undefined, "\r\n"),
+    firstEvent: sseEvent(geminiText("Hi"), undefined, "\r\n"),
   },
 ] as const;
 

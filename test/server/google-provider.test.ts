@@ -7,33 +7,18 @@
 import type { ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
 import { authMetadata, collect } from "../helpers/grpc-client.js";
-import { sendJson, sseEvent, startFakeUpstream, startSse, type RecordedRequest } from "../helpers/fake-upstream.js";
+import { sendJson, startFakeUpstream, type RecordedRequest } from "../helpers/fake-upstream.js";
+import { GEMINI_USAGE, geminiText, googleError, imagenPredictions, writeGeminiStream } from "../helpers/provider-wire/gemini.js";
+import { PNG_B64 } from "../helpers/provider-wire/png.js";
 import { startTestServer } from "../helpers/server.js";
 
 const KEY = "AIza-test-key-0123456789";
-const PNG_B64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
-
-const answer = (text: string, finishReason?: string, usage?: object) => ({
-  candidates: [{ content: { role: "model", parts: [{ text }] }, index: 0, ...(finishReason ? { finishReason } : {}) }],
-  ...(usage ? { usageMetadata: usage } : {}),
-  modelVersion: "gemini-2.5-flash",
-  responseId: "resp-1",
-});
-const USAGE = { promptTokenCount: 5, candidatesTokenCount: 2, totalTokenCount: 7 };
-
-function streamAnswer(res: ServerResponse) {
-  startSse(res);
-  // Gemini frames its events with CRLF
-  res.write(sseEvent(answer("Hi", undefined, { promptTokenCount: 5, totalTokenCount: 5 }), undefined, "\r\n"));
-  res.end(sseEvent(answer(" there", "STOP", USAGE), undefined, "\r\n"));
-}
+const USAGE = GEMINI_USAGE;
 
 function geminiApi(request: RecordedRequest, res: ServerResponse) {
-  if (request.path.endsWith(":streamGenerateContent")) return streamAnswer(res);
-  if (request.path.endsWith(":predict")) {
-    return sendJson(res, 200, { predictions: request.json().instances[0] && [{ bytesBase64Encoded: PNG_B64, mimeType: "image/png" }] });
-  }
-  return sendJson(res, 200, answer("Hi there", "STOP", USAGE));
+  if (request.path.endsWith(":streamGenerateContent")) return writeGeminiStream(res);
+  if (request.path.endsWith(":predict")) return sendJson(res, 200, imagenPredictions(PNG_B64));
+  return sendJson(res, 200, geminiText("Hi there", "STOP", USAGE));
 }
 
 const generation = (channel: string, stream: boolean) => ({
@@ -113,7 +98,7 @@ describe.each(BACKENDS)("google $channel through @google/genai", (backend) => {
 
   it("an error status travels in-band", async () => {
     const upstream = await startFakeUpstream((_request, res) =>
-      sendJson(res, 400, { error: { code: 400, message: "API key not valid. Please pass a valid API key.", status: "INVALID_ARGUMENT" } }),
+      sendJson(res, 400, googleError(400, "API key not valid. Please pass a valid API key.", "INVALID_ARGUMENT")),
     );
     const { client } = await startTestServer({ ...backend.options(upstream.url), providerMaxRetries: 0 });
     for (const stream of [false, true]) {

@@ -3,71 +3,19 @@
  * provider on loopback that speaks OpenAI's wire format; calls go through a
  * real gRPC client.
  */
-import type { ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
 import { authMetadata, collect } from "../helpers/grpc-client.js";
-import { sendJson, sseEvent, startFakeUpstream, startSse, type RecordedRequest } from "../helpers/fake-upstream.js";
+import { sendJson, startFakeUpstream, type RecordedRequest } from "../helpers/fake-upstream.js";
+import { chatCompletion, CHAT_USAGE, imagesResult, openAIError, responseObject, writeChatStream, writeResponsesStream } from "../helpers/provider-wire/openai.js";
+import { PNG_B64 } from "../helpers/provider-wire/png.js";
 import { startTestServer } from "../helpers/server.js";
 
 const OPENAI_KEY = "sk-test-openai-0123456789";
 const AZURE_KEY = "azure-test-key-0123456789";
 const API_VERSION = "2024-10-21";
-const PNG_B64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 
-const completion = {
-  id: "chatcmpl-1",
-  object: "chat.completion",
-  created: 1_700_000_000,
-  model: "gpt-4o-mini",
-  choices: [{ index: 0, message: { role: "assistant", content: "Hi there", refusal: null }, logprobs: null, finish_reason: "stop" }],
-  usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 },
-};
-
-const chunk = (delta: object, finishReason: string | null = null, usage: object | null = null) => ({
-  id: "chatcmpl-1",
-  object: "chat.completion.chunk",
-  created: 1_700_000_000,
-  model: "gpt-4o-mini",
-  choices: usage && !finishReason ? [] : [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
-  usage,
-});
-
-const response = {
-  id: "resp_1",
-  object: "response",
-  created_at: 1_700_000_000,
-  status: "completed",
-  model: "gpt-4.1",
-  output: [
-    { type: "message", id: "msg_1", status: "completed", role: "assistant", content: [{ type: "output_text", text: "Hi there", annotations: [] }] },
-  ],
-  usage: { input_tokens: 5, output_tokens: 2, total_tokens: 7 },
-};
-
-function streamChat(res: ServerResponse) {
-  startSse(res);
-  res.write(sseEvent(chunk({ role: "assistant", content: "" })));
-  res.write(sseEvent(chunk({ content: "Hi" })));
-  res.write(sseEvent(chunk({ content: " there" })));
-  res.write(sseEvent(chunk({}, "stop")));
-  res.write(sseEvent(chunk({}, null, { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 })));
-  res.end(sseEvent("[DONE]"));
-}
-
-function streamResponses(res: ServerResponse) {
-  startSse(res);
-  const inProgress = { ...response, status: "in_progress", output: [], usage: null };
-  res.write(sseEvent({ type: "response.created", sequence_number: 0, response: inProgress }, "response.created"));
-  for (const [i, delta] of ["Hi", " there"].entries()) {
-    res.write(
-      sseEvent(
-        { type: "response.output_text.delta", item_id: "msg_1", output_index: 0, content_index: 0, delta, sequence_number: i + 1 },
-        "response.output_text.delta",
-      ),
-    );
-  }
-  res.end(sseEvent({ type: "response.completed", sequence_number: 3, response }, "response.completed"));
-}
+const completion = chatCompletion();
+const response = responseObject();
 
 const openaiEnv = (url: string) => ({ OPENAI_API_KEY: OPENAI_KEY, OPENAI_BASE_URL: `${url}/v1` });
 const azureEnv = (url: string) => ({ AZURE_OPENAI_API_KEY: AZURE_KEY, AZURE_OPENAI_ENDPOINT: url, OPENAI_API_VERSION: API_VERSION });
@@ -120,19 +68,19 @@ describe.each(BACKENDS)("$provider through the openai SDK", (backend) => {
   });
 
   it("chat completions, stream: asks for usage, relays every chunk, usage on the last", async () => {
-    const upstream = await startFakeUpstream((_request, res) => streamChat(res));
+    const upstream = await startFakeUpstream((_request, res) => writeChatStream(res));
     const { client } = await startTestServer({ env: backend.env(upstream.url), providerMaxRetries: 0 });
     const chunks = await collect(client.invoke(chatRequest(backend.provider, true), { metadata: await authMetadata() }));
 
     expect(upstream.requests[0]?.json()).toMatchObject({ stream: true, stream_options: { include_usage: true } });
     expect(chunks.map((c) => c.content)).toEqual(["", "Hi", " there", "", ""]);
     expect(chunks.slice(0, -1).every((c) => c.usage === "")).toBe(true);
-    expect(JSON.parse(chunks.at(-1)?.usage ?? "")).toEqual({ prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 });
+    expect(JSON.parse(chunks.at(-1)?.usage ?? "")).toEqual(CHAT_USAGE);
     expect(JSON.parse(chunks[3]?.rawResponse ?? "").choices[0].finish_reason).toBe("stop");
   });
 
   it("responses API, non-stream and stream (generation means responses)", async () => {
-    const upstream = await startFakeUpstream((request, res) => (request.json().stream ? streamResponses(res) : sendJson(res, 200, response)));
+    const upstream = await startFakeUpstream((request, res) => (request.json().stream ? writeResponsesStream(res) : sendJson(res, 200, response)));
     const { client } = await startTestServer({ env: backend.env(upstream.url), providerMaxRetries: 0 });
     const base = { provider: backend.provider, orgId: "org-1", userId: "user-1", extra: { model: "gpt-4.1", input: "Hello", max_output_tokens: 20 } };
     const [whole] = await collect(client.invoke({ ...base, invokeType: "generation" }, { metadata: await authMetadata() }));
@@ -148,7 +96,7 @@ describe.each(BACKENDS)("$provider through the openai SDK", (backend) => {
   });
 
   it("images generate and edit (multipart upload of bytes: files)", async () => {
-    const images = { created: 1_700_000_000, data: [{ b64_json: PNG_B64 }], usage: { input_tokens: 3, output_tokens: 10, total_tokens: 13 } };
+    const images = imagesResult(PNG_B64);
     const upstream = await startFakeUpstream((_request, res) => sendJson(res, 200, images));
     const { client } = await startTestServer({ env: backend.env(upstream.url), providerMaxRetries: 0 });
     const base = { provider: backend.provider, orgId: "org-1", userId: "user-1" };
@@ -185,7 +133,7 @@ describe.each(BACKENDS)("$provider through the openai SDK", (backend) => {
 
   it("a provider error status travels in-band; the call itself succeeds", async () => {
     const upstream = await startFakeUpstream((_request, res) =>
-      sendJson(res, 429, { error: { message: "Rate limit reached for requests", type: "requests", param: null, code: "rate_limit_exceeded" } }),
+      sendJson(res, 429, openAIError("Rate limit reached for requests")),
     );
     const { client } = await startTestServer({ env: backend.env(upstream.url), providerMaxRetries: 0 });
     for (const stream of [false, true]) {

@@ -1,0 +1,42 @@
+/**
+ * The Gemini REST wire format (AI Studio and Vertex AI): generateContent
+ * responses, `streamGenerateContent?alt=sse` chunks (CRLF-framed, as Google
+ * sends them) and Imagen `:predict` results.
+ */
+import type { ServerResponse } from "node:http";
+import { sseEvent, startSse } from "../fake-upstream.js";
+
+export const GEMINI_USAGE = { promptTokenCount: 5, candidatesTokenCount: 2, totalTokenCount: 7 };
+
+/** A generateContent response (or stream chunk) with the given parts. */
+export function geminiResponse(parts: readonly object[], finishReason?: string, usage?: object) {
+  return {
+    candidates: [{ content: { role: "model", parts }, index: 0, ...(finishReason ? { finishReason } : {}) }],
+    ...(usage ? { usageMetadata: usage } : {}),
+    modelVersion: "gemini-2.5-flash",
+    responseId: "resp-1",
+  };
+}
+
+/** A text answer. */
+export const geminiText = (text: string, finishReason?: string, usage?: object) => geminiResponse([{ text }], finishReason, usage);
+
+/**
+ * A stream: one chunk per piece, each with Gemini's running usage, the last
+ * with the finish reason and the total usage.
+ */
+export function writeGeminiStream(res: ServerResponse, pieces: readonly string[] = ["Hi", " there"], usage: object = GEMINI_USAGE) {
+  startSse(res);
+  pieces.forEach((piece, i) => {
+    const last = i === pieces.length - 1;
+    const chunk = last ? geminiText(piece, "STOP", usage) : geminiText(piece, undefined, { promptTokenCount: 5, totalTokenCount: 5 });
+    res.write(sseEvent(chunk, undefined, "\r\n"));
+  });
+  res.end();
+}
+
+/** Imagen's `:predict` answer with one image. */
+export const imagenPredictions = (b64: string) => ({ predictions: [{ bytesBase64Encoded: b64, mimeType: "image/png" }] });
+
+/** Google's error body. */
+export const googleError = (code: number, message: string, status: string) => ({ error: { code, message, status } });

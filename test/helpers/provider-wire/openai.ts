@@ -1,0 +1,105 @@
+/**
+ * OpenAI's wire format (also Azure OpenAI's): chat completions and their
+ * SSE chunks, Responses objects and their named SSE events, images results.
+ * Bodies as api.openai.com sends them, so the real `openai` SDK parses them.
+ */
+import type { ServerResponse } from "node:http";
+import { sseEvent, startSse } from "../fake-upstream.js";
+
+export const CHAT_USAGE = { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 };
+export const RESPONSES_USAGE = { input_tokens: 5, output_tokens: 2, total_tokens: 7 };
+export const IMAGES_USAGE = { input_tokens: 3, output_tokens: 10, total_tokens: 13 };
+
+/** A function call the model asks for. */
+export interface FunctionCall {
+  readonly id: string;
+  readonly name: string;
+  readonly arguments: string;
+}
+
+/** A whole chat completion: text, or tool calls (finish reason `tool_calls`). */
+export function chatCompletion({
+  text = "Hi there",
+  toolCalls = [],
+  finishReason = toolCalls.length > 0 ? "tool_calls" : "stop",
+  usage = CHAT_USAGE,
+  model = "gpt-4o-mini",
+}: { text?: string | null; toolCalls?: readonly FunctionCall[]; finishReason?: string; usage?: object; model?: string } = {}) {
+  const message = {
+    role: "assistant",
+    content: toolCalls.length > 0 ? null : text,
+    refusal: null,
+    ...(toolCalls.length > 0
+      ? { tool_calls: toolCalls.map((call) => ({ id: call.id, type: "function", function: { name: call.name, arguments: call.arguments } })) }
+      : {}),
+  };
+  return {
+    id: "chatcmpl-1",
+    object: "chat.completion",
+    created: 1_700_000_000,
+    model,
+    choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason }],
+    usage,
+  };
+}
+
+/** One `chat.completion.chunk`; a usage-only chunk (the last one) has no choices. */
+export function chatChunk(delta: object, finishReason: string | null = null, usage: object | null = null) {
+  return {
+    id: "chatcmpl-1",
+    object: "chat.completion.chunk",
+    created: 1_700_000_000,
+    model: "gpt-4o-mini",
+    choices: usage && !finishReason ? [] : [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+    usage,
+  };
+}
+
+/**
+ * A chat stream as OpenAI sends it with `stream_options.include_usage`: a
+ * role chunk, one chunk per piece, the finish chunk, the usage chunk, [DONE].
+ */
+export function writeChatStream(res: ServerResponse, pieces: readonly string[] = ["Hi", " there"], finishReason = "stop", usage: object = CHAT_USAGE) {
+  startSse(res);
+  res.write(sseEvent(chatChunk({ role: "assistant", content: "" })));
+  for (const piece of pieces) res.write(sseEvent(chatChunk({ content: piece })));
+  res.write(sseEvent(chatChunk({}, finishReason)));
+  res.write(sseEvent(chatChunk({}, null, usage)));
+  res.end(sseEvent("[DONE]"));
+}
+
+/** A whole Responses API object: an output message, or function calls. */
+export function responseObject({
+  text = "Hi there",
+  functionCalls = [],
+  usage = RESPONSES_USAGE,
+  model = "gpt-4.1",
+}: { text?: string; functionCalls?: readonly FunctionCall[]; usage?: object | null; model?: string } = {}) {
+  const output =
+    functionCalls.length > 0
+      ? functionCalls.map((call, i) => ({ type: "function_call", id: `fc_${i}`, call_id: call.id, name: call.name, arguments: call.arguments, status: "completed" }))
+      : [{ type: "message", id: "msg_1", status: "completed", role: "assistant", content: [{ type: "output_text", text, annotations: [] }] }];
+  return { id: "resp_1", object: "response", created_at: 1_700_000_000, status: "completed", model, output, usage };
+}
+
+/** A Responses stream: `response.created`, one text delta per piece, `response.completed` with the whole response. */
+export function writeResponsesStream(res: ServerResponse, pieces: readonly string[] = ["Hi", " there"], completed: object = responseObject({ text: pieces.join("") })) {
+  startSse(res);
+  const send = (data: { type: string }) => res.write(sseEvent(data, data.type));
+  send({ type: "response.created", sequence_number: 0, response: { ...responseObject(), status: "in_progress", output: [], usage: null } } as never);
+  pieces.forEach((delta, i) =>
+    send({ type: "response.output_text.delta", item_id: "msg_1", output_index: 0, content_index: 0, delta, sequence_number: i + 1 } as never),
+  );
+  send({ type: "response.completed", sequence_number: pieces.length + 1, response: completed } as never);
+  res.end();
+}
+
+/** An images.generate / images.edit result with base64 images. */
+export function imagesResult(b64: string, usage: object = IMAGES_USAGE) {
+  return { created: 1_700_000_000, data: [{ b64_json: b64 }], usage };
+}
+
+/** OpenAI's error body. */
+export function openAIError(message: string, code = "rate_limit_exceeded", type = "requests") {
+  return { error: { message, type, param: null, code } };
+}
