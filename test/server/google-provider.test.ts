@@ -6,7 +6,8 @@
  */
 import type { ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
-import { authMetadata, collect } from "../helpers/grpc-client.js";
+import { Status } from "nice-grpc";
+import { authMetadata, clientErrorOf, collect } from "../helpers/grpc-client.js";
 import { sendJson, startFakeUpstream, type RecordedRequest } from "../helpers/fake-upstream.js";
 import { GEMINI_USAGE, geminiText, googleError, imagenPredictions, writeGeminiStream } from "../helpers/provider-wire/gemini.js";
 import { PNG_B64 } from "../helpers/provider-wire/png.js";
@@ -106,6 +107,48 @@ describe.each(BACKENDS)("google $channel through @google/genai", (backend) => {
       expect(messages).toHaveLength(1);
       expect(messages[0]?.error).toMatch(new RegExp(`^google-${backend.channel === "ai-studio" ? "ai-studio" : "vertex"} request failed, HTTP 400: .*API key not valid`));
     }
+  });
+});
+
+describe("google httpOptions from the caller", () => {
+  const withHttpOptions = (httpOptions: Record<string, unknown>) => ({
+    provider: "google",
+    channel: "ai-studio",
+    invokeType: "generation",
+    orgId: "org-1",
+    userId: "user-1",
+    extra: { model: "gemini-2.5-flash", contents: "Hello", config: { http_options: httpOptions } },
+  });
+
+  it("cannot send the server's request, and its API key, elsewhere or replace the key", async () => {
+    const upstream = await startFakeUpstream(geminiApi);
+    const elsewhere = await startFakeUpstream(geminiApi);
+    const { client } = await startTestServer({ ...BACKENDS[0].options(upstream.url), providerMaxRetries: 0 });
+    const metadata = await authMetadata();
+    for (const [httpOptions, field] of [
+      [{ base_url: elsewhere.url }, "extra.config.httpOptions.baseUrl"],
+      [{ api_version: "v1alpha" }, "extra.config.httpOptions.apiVersion"],
+      [{ headers: { "X-Goog-Api-Key": "another-key" } }, "extra.config.httpOptions.headers.X-Goog-Api-Key"],
+    ] as const) {
+      const error = await clientErrorOf(() => collect(client.invoke(withHttpOptions(httpOptions), { metadata })));
+      expect(error.code).toBe(Status.INVALID_ARGUMENT);
+      expect(error.details).toContain(field);
+    }
+    expect(upstream.requests).toHaveLength(0);
+    expect(elsewhere.requests).toHaveLength(0);
+  });
+
+  it("headers and extra body fields the caller may set reach the provider", async () => {
+    const upstream = await startFakeUpstream(geminiApi);
+    const { client } = await startTestServer({ ...BACKENDS[0].options(upstream.url), providerMaxRetries: 0 });
+    const [message] = await collect(
+      client.invoke(withHttpOptions({ headers: { "x-trace": "t-1" }, extra_body: { cachedContent: "c-1" } }), { metadata: await authMetadata() }),
+    );
+    expect(message?.content).toBe("Hi there");
+    const [sent] = upstream.requests as [RecordedRequest];
+    expect(sent.headers["x-trace"]).toBe("t-1");
+    expect(sent.headers["x-goog-api-key"]).toBe(KEY);
+    expect(sent.json()).toMatchObject({ cachedContent: "c-1" });
   });
 });
 

@@ -4,7 +4,8 @@
  * real gRPC client.
  */
 import { describe, expect, it } from "vitest";
-import { authMetadata, collect } from "../helpers/grpc-client.js";
+import { Status } from "nice-grpc";
+import { authMetadata, clientErrorOf, collect } from "../helpers/grpc-client.js";
 import { sendJson, startFakeUpstream, type RecordedRequest } from "../helpers/fake-upstream.js";
 import { chatCompletion, CHAT_USAGE, imagesResult, openAIError, responseObject, writeChatStream, writeResponsesStream } from "../helpers/provider-wire/openai.js";
 import { PNG_B64 } from "../helpers/provider-wire/png.js";
@@ -174,6 +175,16 @@ describe("openai SDK options from the Python client", () => {
     expect(request.json()).toMatchObject({ seed: 7 });
     expect(request.json()).not.toHaveProperty("extra_headers");
     expect(request.json()).not.toHaveProperty("timeout");
+  });
+
+  it("extra_headers cannot replace the server's credentials", async () => {
+    const upstream = await startFakeUpstream((_request, res) => sendJson(res, 200, completion));
+    const { client } = await startTestServer({ env: openaiEnv(upstream.url), providerMaxRetries: 0 });
+    const metadata = await authMetadata();
+    const error = await clientErrorOf(() => collect(client.invoke(chatRequest("openai", false, { extra_headers: { Authorization: "Bearer sk-other" } }), { metadata })));
+    expect(error.code).toBe(Status.INVALID_ARGUMENT);
+    expect(error.details).toContain("extra.extra_headers.Authorization: the server's provider credentials cannot be replaced");
+    expect(upstream.requests).toHaveLength(0);
   });
 
   it("the upstream cannot be reached: in-band error naming the backend and the cause", async () => {

@@ -60,29 +60,57 @@ const anthropicMessages = v.looseObject({
   max_tokens: positiveInt,
 });
 
+// Headers that carry the server's provider credentials: a caller may not replace them.
+const CREDENTIAL_HEADERS = new Set(["authorization", "api-key", "x-api-key", "x-goog-api-key"]);
+
+const callerHeaders = v.pipe(
+  v.record(v.string(), v.string()),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    for (const name of Object.keys(dataset.value)) {
+      if (CREDENTIAL_HEADERS.has(name.toLowerCase())) {
+        addIssue({ message: "the server's provider credentials cannot be replaced", path: [{ type: "object", origin: "value", input: dataset.value, key: name, value: dataset.value[name] }] });
+      }
+    }
+  }),
+);
+
+// What a caller may set of a Google call's HTTP options. The rest (baseUrl,
+// apiVersion, retryOptions, …) would steer the server's own request: a caller
+// could send it, with the server's API key, anywhere.
+const googleHttpOptions = v.optional(
+  v.nullable(
+    v.strictObject(
+      {
+        headers: v.optional(callerHeaders),
+        timeout: v.optional(v.pipe(v.number(), v.gtValue(0, "must be a positive number of milliseconds"))),
+        extraBody: v.optional(v.record(v.string(), v.unknown())),
+      },
+      "only headers, timeout and extraBody can be set: the server owns the rest of its provider requests",
+    ),
+  ),
+);
+
 const generateContent = v.object({
   model: modelName,
   contents: v.union([v.string(), v.array(v.unknown()), v.looseObject({})], "expected a string, a Content or a list of them"),
-  config: v.optional(v.looseObject({ maxOutputTokens: optionalPositiveInt })),
+  config: v.optional(v.looseObject({ maxOutputTokens: optionalPositiveInt, httpOptions: googleHttpOptions })),
 });
 
 const generateImages = v.object({
   model: modelName,
   prompt: v.string(),
-  config: v.optional(v.looseObject({ numberOfImages: optionalPositiveInt })),
+  config: v.optional(v.looseObject({ numberOfImages: optionalPositiveInt, httpOptions: googleHttpOptions })),
 });
 
 // Python-client parameters that steer the HTTP call rather than the model.
 const requestOptions = v.object({
-  extra_headers: v.optional(v.nullable(v.record(v.string(), v.string()))),
+  extra_headers: v.optional(v.nullable(callerHeaders)),
   extra_query: v.optional(v.nullable(v.record(v.string(), v.union([v.string(), v.number(), v.boolean()])))),
   extra_body: v.optional(v.nullable(v.record(v.string(), v.unknown()))),
   timeout: v.optional(v.nullable(v.pipe(v.number(), v.gtValue(0, "must be a positive number of seconds")))),
 });
 const REQUEST_OPTION_KEYS = ["extra_headers", "extra_query", "extra_body", "timeout"] as const;
-
-// Headers that carry the server's provider credentials: a caller may not replace them.
-const CREDENTIAL_HEADERS = new Set(["authorization", "api-key", "x-api-key", "x-goog-api-key"]);
 
 /** Parsers by API, plus the Python client's flat Vertex AI Imagen input. */
 export const PARAMS_PARSERS = {
@@ -105,11 +133,6 @@ function sdkParams(schema: v.GenericSchema<Record<string, unknown>, Record<strin
   return (extra, context) => {
     const { extra_headers, extra_query, extra_body, timeout } = parseWith(requestOptions, pick(extra, REQUEST_OPTION_KEYS), context).params;
     const rest = omit(extra, REQUEST_OPTION_KEYS);
-    for (const name of Object.keys(extra_headers ?? {})) {
-      if (CREDENTIAL_HEADERS.has(name.toLowerCase())) {
-        throw invalid(`extra.extra_headers.${name}: the server's provider credentials cannot be replaced`);
-      }
-    }
     const { params } = parseWith(schema, { ...rest, ...extra_body }, context);
     const upstream: { headers?: Record<string, string>; query?: Record<string, string>; timeoutMs?: number } = {};
     if (extra_headers) upstream.headers = extra_headers;
