@@ -18,6 +18,8 @@ export interface RecordedRequest {
   readonly body: Buffer;
   /** The body parsed as JSON. */
   json(): any;
+  /** The body parsed as multipart/form-data (file uploads). */
+  formData(): Promise<FormData>;
   /** Resolves when the client closes the connection before the answer was complete. */
   readonly aborted: Promise<void>;
 }
@@ -59,6 +61,7 @@ export async function startFakeUpstream(handler: UpstreamHandler): Promise<FakeU
       headers: req.headers,
       body,
       json: () => JSON.parse(body.toString("utf8")),
+      formData: () => new Response(body, { headers: { "content-type": req.headers["content-type"] ?? "" } }).formData(),
       aborted: aborted.promise,
     };
     requests.push(recorded);

@@ -4,23 +4,16 @@
  * (generateContent JSON, streamGenerateContent?alt=sse, Imagen predict);
  * calls go through a real gRPC client.
  */
-import type { ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
 import { Status } from "nice-grpc";
 import { authMetadata, clientErrorOf, collect } from "../helpers/grpc-client.js";
 import { sendJson, startFakeUpstream, type RecordedRequest } from "../helpers/fake-upstream.js";
-import { GEMINI_USAGE, geminiText, googleError, imagenPredictions, writeGeminiStream } from "../helpers/provider-wire/gemini.js";
+import { GEMINI_USAGE, geminiApi, googleError } from "../helpers/provider-wire/gemini.js";
 import { PNG_B64 } from "../helpers/provider-wire/png.js";
 import { startTestServer } from "../helpers/server.js";
 
 const KEY = "AIza-test-key-0123456789";
 const USAGE = GEMINI_USAGE;
-
-function geminiApi(request: RecordedRequest, res: ServerResponse) {
-  if (request.path.endsWith(":streamGenerateContent")) return writeGeminiStream(res);
-  if (request.path.endsWith(":predict")) return sendJson(res, 200, imagenPredictions(PNG_B64));
-  return sendJson(res, 200, geminiText("Hi there", "STOP", USAGE));
-}
 
 const generation = (channel: string, stream: boolean) => ({
   provider: "google",

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { Status } from "nice-grpc";
 import { authMetadata, clientErrorOf, collect } from "../helpers/grpc-client.js";
 import { sendJson, startFakeUpstream, type RecordedRequest } from "../helpers/fake-upstream.js";
-import { chatCompletion, CHAT_USAGE, imagesResult, openAIError, responseObject, writeChatStream, writeResponsesStream } from "../helpers/provider-wire/openai.js";
+import { chatCompletion, CHAT_USAGE, imagesResult, openAIApi, openAIError, responseObject, writeChatStream } from "../helpers/provider-wire/openai.js";
 import { PNG_B64 } from "../helpers/provider-wire/png.js";
 import { startTestServer } from "../helpers/server.js";
 
@@ -81,7 +81,7 @@ describe.each(BACKENDS)("$provider through the openai SDK", (backend) => {
   });
 
   it("responses API, non-stream and stream (generation means responses)", async () => {
-    const upstream = await startFakeUpstream((request, res) => (request.json().stream ? writeResponsesStream(res) : sendJson(res, 200, response)));
+    const upstream = await startFakeUpstream(openAIApi);
     const { client } = await startTestServer({ env: backend.env(upstream.url), providerMaxRetries: 0 });
     const base = { provider: backend.provider, orgId: "org-1", userId: "user-1", extra: { model: "gpt-4.1", input: "Hello", max_output_tokens: 20 } };
     const [whole] = await collect(client.invoke({ ...base, invokeType: "generation" }, { metadata: await authMetadata() }));

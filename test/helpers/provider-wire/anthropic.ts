@@ -3,7 +3,7 @@
  * event stream (message_start … message_stop).
  */
 import type { ServerResponse } from "node:http";
-import { sseEvent, startSse } from "../fake-upstream.js";
+import { sendJson, sseEvent, startSse, type RecordedRequest } from "../fake-upstream.js";
 
 export const ANTHROPIC_USAGE = { input_tokens: 5, output_tokens: 2 };
 
@@ -42,3 +42,9 @@ export function writeAnthropicStream(res: ServerResponse, pieces: readonly strin
 
 /** Anthropic's error body. */
 export const anthropicError = (type: string, message: string) => ({ type: "error", error: { type, message } });
+
+/** The Messages API with the default answer, streamed when the body asks. */
+export function anthropicApi(request: RecordedRequest, res: ServerResponse): void {
+  if (request.json().stream === true) return writeAnthropicStream(res);
+  sendJson(res, 200, anthropicMessage());
+}

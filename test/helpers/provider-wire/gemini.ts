@@ -4,7 +4,8 @@
  * sends them) and Imagen `:predict` results.
  */
 import type { ServerResponse } from "node:http";
-import { sseEvent, startSse } from "../fake-upstream.js";
+import { sendJson, sseEvent, startSse, type RecordedRequest } from "../fake-upstream.js";
+import { PNG_B64 } from "./png.js";
 
 export const GEMINI_USAGE = { promptTokenCount: 5, candidatesTokenCount: 2, totalTokenCount: 7 };
 
@@ -40,3 +41,10 @@ export const imagenPredictions = (b64: string) => ({ predictions: [{ bytesBase64
 
 /** Google's error body. */
 export const googleError = (code: number, message: string, status: string) => ({ error: { code, message, status } });
+
+/** The Gemini API (AI Studio or Vertex AI) with the default answers: generateContent, its SSE stream, Imagen predict. */
+export function geminiApi(request: RecordedRequest, res: ServerResponse): void {
+  if (request.path.endsWith(":streamGenerateContent")) return writeGeminiStream(res);
+  if (request.path.endsWith(":predict")) return sendJson(res, 200, imagenPredictions(PNG_B64));
+  sendJson(res, 200, geminiText("Hi there", "STOP", GEMINI_USAGE));
+}

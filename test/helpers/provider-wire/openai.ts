@@ -4,7 +4,8 @@
  * Bodies as api.openai.com sends them, so the real `openai` SDK parses them.
  */
 import type { ServerResponse } from "node:http";
-import { sseEvent, startSse } from "../fake-upstream.js";
+import { sendJson, sseEvent, startSse, type RecordedRequest } from "../fake-upstream.js";
+import { PNG_B64 } from "./png.js";
 
 export const CHAT_USAGE = { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 };
 export const RESPONSES_USAGE = { input_tokens: 5, output_tokens: 2, total_tokens: 7 };
@@ -102,4 +103,17 @@ export function imagesResult(b64: string, usage: object = IMAGES_USAGE) {
 /** OpenAI's error body. */
 export function openAIError(message: string, code = "rate_limit_exceeded", type = "requests") {
   return { error: { message, type, param: null, code } };
+}
+
+/**
+ * OpenAI's API (Azure's too: same endpoints under a deployment path) with
+ * the default answers: chat completions and responses (streamed when the body
+ * asks), images generate and edit.
+ */
+export function openAIApi(request: RecordedRequest, res: ServerResponse): void {
+  const stream = request.headers["content-type"]?.startsWith("application/json") === true && request.json().stream === true;
+  if (request.path.endsWith("/chat/completions")) return stream ? writeChatStream(res) : sendJson(res, 200, chatCompletion());
+  if (request.path.endsWith("/responses")) return stream ? writeResponsesStream(res) : sendJson(res, 200, responseObject());
+  if (/\/images\/(generations|edits)$/.test(request.path)) return sendJson(res, 200, imagesResult(PNG_B64));
+  sendJson(res, 404, openAIError(`no route ${request.path}`, "not_found", "invalid_request_error"));
 }
