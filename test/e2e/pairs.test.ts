@@ -13,10 +13,8 @@ import { ANTHROPIC_USAGE, anthropicApi } from "../helpers/provider-wire/anthropi
 import { GEMINI_USAGE, geminiApi } from "../helpers/provider-wire/gemini.js";
 import { CHAT_USAGE, IMAGES_USAGE, openAIApi, RESPONSES_USAGE } from "../helpers/provider-wire/openai.js";
 import { PNG, PNG_B64 } from "../helpers/provider-wire/png.js";
-import { AZURE_API_VERSION, BACKENDS, type BackendName, startStack, userContext, VERTEX_PATH } from "./helpers/stack.js";
+import { AZURE_API_VERSION, BACKENDS, type BackendName, type RequestOf, startStack, userContext, VERTEX_PATH } from "./helpers/stack.js";
 
-/** A request without its user context (every call here adds the test tenant's). */
-type Request = InvokeRequest extends infer R ? (R extends unknown ? Omit<R, "userContext"> : never) : never;
 
 /** What the user gets from a streamed call, chunk by chunk. */
 interface StreamExpectation {
@@ -28,7 +26,7 @@ interface StreamExpectation {
 interface Pair {
   readonly name: string;
   readonly backend: BackendName;
-  readonly request: Request;
+  readonly request: RequestOf;
   /** Path and query the fake provider must see. */
   readonly url: (stream: boolean) => string;
   /** The exact JSON body the fake provider must see… */

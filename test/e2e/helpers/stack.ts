@@ -3,13 +3,16 @@
  * in-process → the real provider SDKs → fake providers on loopback.
  */
 import { onTestFinished } from "vitest";
-import { createModelClient, type ModelClient, type ModelClientOptions } from "tamar-model-client";
+import { createModelClient, type InvokeRequest, type ModelClient, type ModelClientOptions } from "tamar-model-client";
 import type { ModelServerOptions } from "tamar-model-client/server";
 import type { RecordedRequest } from "../../helpers/fake-upstream.js";
 import { startTestServer } from "../../helpers/server.js";
 import { SECRET, TENANT } from "../../helpers/tokens.js";
 
 export const userContext = { ...TENANT, clientType: "e2e" };
+
+/** A request without its user context (the tests add the test tenant's). */
+export type RequestOf<R = InvokeRequest> = R extends unknown ? Omit<R, "userContext"> : never;
 
 export const OPENAI_KEY = "sk-test-openai-0123456789";
 export const AZURE_KEY = "azure-test-key-0123456789";

@@ -22,18 +22,24 @@ export function geminiResponse(parts: readonly object[], finishReason?: string, 
 /** A text answer. */
 export const geminiText = (text: string, finishReason?: string, usage?: object) => geminiResponse([{ text }], finishReason, usage);
 
+/** A stream of the given chunks (generateContent responses). */
+export function writeGeminiChunks(res: ServerResponse, chunks: readonly object[]) {
+  startSse(res);
+  for (const chunk of chunks) res.write(sseEvent(chunk, undefined, "\r\n"));
+  res.end();
+}
+
 /**
- * A stream: one chunk per piece, each with Gemini's running usage, the last
- * with the finish reason and the total usage.
+ * A text stream: one chunk per piece, each with Gemini's running usage, the
+ * last with the finish reason and the total usage.
  */
 export function writeGeminiStream(res: ServerResponse, pieces: readonly string[] = ["Hi", " there"], usage: object = GEMINI_USAGE) {
-  startSse(res);
-  pieces.forEach((piece, i) => {
-    const last = i === pieces.length - 1;
-    const chunk = last ? geminiText(piece, "STOP", usage) : geminiText(piece, undefined, { promptTokenCount: 5, totalTokenCount: 5 });
-    res.write(sseEvent(chunk, undefined, "\r\n"));
-  });
-  res.end();
+  writeGeminiChunks(
+    res,
+    pieces.map((piece, i) =>
+      i === pieces.length - 1 ? geminiText(piece, "STOP", usage) : geminiText(piece, undefined, { promptTokenCount: 5, totalTokenCount: 5 }),
+    ),
+  );
 }
 
 /** Imagen's `:predict` answer with one image. */
