@@ -75,17 +75,14 @@ export async function startStack(
     ...(upstreams.vertexai ? { googleAuthOptions: vertexAuth } : {}),
     ...serverOptions,
   });
-  const client = createModelClient({
-    address: server.address,
-    jwtSecretKey: SECRET,
-    useTls: false,
-    env: {},
-    envFile: false,
-    retryDelayMs: 1,
-    ...clientOptions,
-  });
+  return { client: clientOf(server.address, { jwtSecretKey: SECRET, ...clientOptions }), address: server.address };
+}
+
+/** A plaintext client of `address` with exactly the credentials in `options` (none from the environment); closed after the test. */
+export function clientOf(address: string, options: ModelClientOptions = {}): ModelClient {
+  const client = createModelClient({ address, useTls: false, env: {}, envFile: false, retryDelayMs: 1, ...options });
   onTestFinished(() => client.close());
-  return { client, address: server.address };
+  return client;
 }
 
 /** Runs `action` and returns what it threw. */
