@@ -2,49 +2,38 @@
  * The caller's deadline (`grpc-timeout`) and its cancellation reach the
  * upstream provider: the fake provider sees its HTTP request closed.
  */
-import type { ServerResponse } from "node:http";
 import { Status } from "nice-grpc";
 import { describe, expect, it } from "vitest";
 import { authMetadata, clientErrorOf } from "../helpers/grpc-client.js";
-import { sseEvent, startFakeUpstream, startSse, type RecordedRequest } from "../helpers/fake-upstream.js";
-import { anthropicStreamStart, anthropicTextDelta } from "../helpers/provider-wire/anthropic.js";
-import { geminiText } from "../helpers/provider-wire/gemini.js";
-import { chatChunk } from "../helpers/provider-wire/openai.js";
+import { startFakeUpstream } from "../helpers/fake-upstream.js";
+import { FIRST_EVENTS, stallingApi } from "../helpers/provider-wire/stalling.js";
 import { startTestServer } from "../helpers/server.js";
 
-// Each provider's first stream event, after which the fake provider stalls.
 const PROVIDERS = [
   {
     name: "openai",
     env: (url: string) => ({ OPENAI_API_KEY: "sk-test-0123456789", OPENAI_BASE_URL: `${url}/v1` }),
     request: { provider: "openai", invokeType: "chat-completions", extra: { model: "m", messages: [{ role: "user", content: "hi" }] } },
-    firstEvent: sseEvent(chatChunk({ content: "Hi" })),
+    firstEvent: FIRST_EVENTS.openai,
   },
   {
     name: "anthropic",
     env: (url: string) => ({ ANTHROPIC_API_KEY: "sk-ant-test-0123456789", ANTHROPIC_BASE_URL: url }),
     request: { provider: "anthropic", invokeType: "messages", extra: { model: "m", max_tokens: 10, messages: [{ role: "user", content: "hi" }] } },
-    firstEvent: anthropicStreamStart() + anthropicTextDelta("Hi"),
+    firstEvent: FIRST_EVENTS.anthropic,
   },
   {
     name: "google",
     env: (url: string) => ({ GEMINI_API_KEY: "AIza-test-0123456789", GOOGLE_GEMINI_BASE_URL: url }),
     request: { provider: "google", invokeType: "generation", extra: { model: "m", contents: "hi" } },
-    firstEvent: sseEvent(geminiText("Hi"), undefined, "\r\n"),
+    firstEvent: FIRST_EVENTS.google,
   },
 ] as const;
 
 type Provider = (typeof PROVIDERS)[number];
 
-/** A fake provider that answers a stream with its first event, then stalls; a non-stream call never gets an answer. */
 async function stallingProvider(provider: Provider) {
-  const upstream = await startFakeUpstream((request: RecordedRequest, res: ServerResponse) => {
-    const streaming = request.path.includes("stream") || request.json().stream === true;
-    if (streaming) {
-      startSse(res);
-      res.write(provider.firstEvent);
-    }
-  });
+  const upstream = await startFakeUpstream(stallingApi(provider.firstEvent));
   const server = await startTestServer({ env: provider.env(upstream.url), providerMaxRetries: 0 });
   return { upstream, ...server };
 }
