@@ -5,6 +5,7 @@
 import { onTestFinished } from "vitest";
 import { createModelClient, type InvokeRequest, type ModelClient, type ModelClientOptions } from "tamar-model-client";
 import type { ModelServerOptions } from "tamar-model-client/server";
+import type { ModelServiceClient } from "../../../src/gen/model_service/model_service.js";
 import type { RecordedRequest } from "../../helpers/fake-upstream.js";
 import { startTestServer } from "../../helpers/server.js";
 import { SECRET, TENANT } from "../../helpers/tokens.js";
@@ -62,20 +63,21 @@ export const vertexAuth = {
 /**
  * Starts the server with the given backends pointed at their fake providers
  * (`{ openai: upstream.url, … }`) and a client of it signing tokens with the
- * shared secret; both stop after the test.
+ * shared secret; both stop after the test. `raw` is a bare nice-grpc client
+ * of the same server, for sending wire messages as other clients build them.
  */
 export async function startStack(
   upstreams: Partial<Record<BackendName, string>>,
   { server: serverOptions = {}, client: clientOptions = {} }: { server?: ModelServerOptions; client?: ModelClientOptions } = {},
-): Promise<{ client: ModelClient; address: string }> {
+): Promise<{ client: ModelClient; address: string; raw: ModelServiceClient }> {
   const env = Object.assign({}, ...Object.entries(upstreams).map(([name, url]) => BACKENDS[name as BackendName].env(url)));
-  const { server } = await startTestServer({
+  const { server, client: raw } = await startTestServer({
     env,
     providerMaxRetries: 0,
     ...(upstreams.vertexai ? { googleAuthOptions: vertexAuth } : {}),
     ...serverOptions,
   });
-  return { client: clientOf(server.address, { jwtSecretKey: SECRET, ...clientOptions }), address: server.address };
+  return { client: clientOf(server.address, { jwtSecretKey: SECRET, ...clientOptions }), address: server.address, raw };
 }
 
 /** A plaintext client of `address` with exactly the credentials in `options` (none from the environment); closed after the test. */
