@@ -7,11 +7,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { type InvokeRequest, invoke, invokeStream, type ModelResponse } from "tamar-model-client";
-import { startFakeUpstream, type RecordedRequest } from "../helpers/fake-upstream.js";
+import { sendJson, startFakeUpstream, type RecordedRequest } from "../helpers/fake-upstream.js";
 import { collect } from "../helpers/grpc-client.js";
-import { ANTHROPIC_USAGE, anthropicApi } from "../helpers/provider-wire/anthropic.js";
-import { GEMINI_USAGE, geminiApi } from "../helpers/provider-wire/gemini.js";
-import { CHAT_USAGE, IMAGES_USAGE, openAIApi, RESPONSES_USAGE } from "../helpers/provider-wire/openai.js";
+import { ANTHROPIC_USAGE, anthropicApi, anthropicMessage } from "../helpers/provider-wire/anthropic.js";
+import { GEMINI_USAGE, geminiApi, geminiText } from "../helpers/provider-wire/gemini.js";
+import { CHAT_USAGE, chatCompletion, IMAGES_USAGE, openAIApi, RESPONSES_USAGE, responseObject } from "../helpers/provider-wire/openai.js";
 import { PNG, PNG_B64 } from "../helpers/provider-wire/png.js";
 import { AZURE_API_VERSION, BACKENDS, type BackendName, type RequestOf, startStack, userContext, VERTEX_PATH } from "./helpers/stack.js";
 
@@ -240,6 +240,32 @@ describe.each(PAIRS.filter((pair) => pair.stream))("$name", (pair) => {
     expect(chunks.map((chunk) => chunk.finishReason)).toEqual(expected.finishReasons);
     expect(chunks.map((chunk) => chunk.usage)).toEqual(expected.usages);
     expect(chunks.every((chunk) => chunk.requestId === requestId && chunk.error === undefined)).toBe(true);
+  });
+});
+
+describe("an answer cut at the token limit ends with finish reason length in every shape", () => {
+  const truncated: { name: string; backend: BackendName; request: RequestOf; body: object }[] = [
+    { name: "OpenAI chat", backend: "openai", request: { provider: "openai", model: "gpt-4o-mini", messages: chatMessages, max_tokens: 2 }, body: chatCompletion({ text: "Hi", finishReason: "length" }) },
+    {
+      name: "OpenAI Responses",
+      backend: "openai",
+      request: { provider: "openai", model: "gpt-4.1", input: "Hello", max_output_tokens: 16 },
+      body: { ...responseObject({ text: "Hi" }), status: "incomplete", incomplete_details: { reason: "max_output_tokens" } },
+    },
+    { name: "Gemini", backend: "ai-studio", request: { provider: "google", model: "gemini-2.5-flash", contents: "Hello", config: { maxOutputTokens: 2 } }, body: geminiText("Hi", "MAX_TOKENS", GEMINI_USAGE) },
+    {
+      name: "Anthropic",
+      backend: "anthropic",
+      request: { provider: "anthropic", model: "claude-sonnet-4", max_tokens: 2, messages: [{ role: "user", content: "Hello" }] },
+      body: anthropicMessage({ content: [{ type: "text", text: "Hi" }], stopReason: "max_tokens" }),
+    },
+  ];
+
+  it.each(truncated)("$name", async ({ backend, request, body }) => {
+    const upstream = await startFakeUpstream((_request, res) => sendJson(res, 200, body));
+    const { client } = await startStack({ [backend]: upstream.url });
+    const answer = await invoke(client, { ...request, userContext } as InvokeRequest);
+    expect([answer.content, answer.finishReason]).toEqual(["Hi", "length"]);
   });
 });
 

@@ -8,7 +8,7 @@ import { type InvokeRequest, invoke, invokeStream, type ModelResponse, ProviderE
 import { sendJson, sseEvent, startFakeUpstream, startSse } from "../helpers/fake-upstream.js";
 import { anthropicError, writeAnthropicStream } from "../helpers/provider-wire/anthropic.js";
 import { googleError } from "../helpers/provider-wire/gemini.js";
-import { chatChunk, openAIError } from "../helpers/provider-wire/openai.js";
+import { chatChunk, openAIError, responseObject } from "../helpers/provider-wire/openai.js";
 import { type BackendName, failureOf, type RequestOf, startStack, userContext } from "./helpers/stack.js";
 
 interface ErrorCase {
@@ -104,6 +104,28 @@ describe("a provider failing mid-stream", () => {
     });
     expect(contents).toEqual(["Hi"]);
     expectProviderError(error, /^openai request failed: .*The server had an error while processing your request\./, "mid-1");
+  });
+
+  it("a Responses stream ending in response.failed: the deltas, then a ProviderError with the failure's message", async () => {
+    const upstream = await startFakeUpstream((_request, res) => {
+      startSse(res);
+      const send = (data: { type: string }) => res.write(sseEvent(data, data.type));
+      send({ type: "response.output_text.delta", item_id: "msg_1", output_index: 0, content_index: 0, delta: "Hi", sequence_number: 1 } as never);
+      const failed = { ...responseObject(), status: "failed", output: [], usage: null, error: { code: "server_error", message: "The model failed to finish." } };
+      send({ type: "response.failed", sequence_number: 2, response: failed } as never);
+      res.end();
+    });
+    const { client } = await startStack({ openai: upstream.url });
+    const chunks: ModelResponse[] = [];
+    const error = await failureOf(async () => {
+      for await (const chunk of invokeStream(client, { provider: "openai", model: "gpt-4.1", input: "Hello", userContext }, { requestId: "mid-3" })) chunks.push(chunk);
+    });
+    // the failure event itself is delivered (finish reason "error"), then the error
+    expect(chunks.map((chunk) => [chunk.content, chunk.finishReason])).toEqual([
+      ["Hi", undefined],
+      [undefined, "error"],
+    ]);
+    expectProviderError(error, /^openai request failed: the response failed: The model failed to finish\./, "mid-3");
   });
 
   it("an Anthropic stream cut before message_stop: every chunk delivered, then a ProviderError, never a whole-looking answer", async () => {
