@@ -158,7 +158,7 @@ const PAIRS: Pair[] = [
   googleGeneration("ai-studio"),
   googleGeneration("vertexai"),
   {
-    // @google/genai serves generateImages on Vertex AI only (AI Studio: see errors.test.ts)
+    // @google/genai serves generateImages on Vertex AI only (AI Studio: see provider-errors.test.ts)
     name: "google (vertexai) image-generation-genai",
     backend: "vertexai",
     request: { provider: "google", channel: "vertexai", model: "imagen-4.0", prompt: "a fox", config: { numberOfImages: 1, aspectRatio: "16:9", negativePrompt: "blur" } },
