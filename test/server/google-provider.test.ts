@@ -75,6 +75,8 @@ describe.each(BACKENDS)("google $channel through @google/genai", (backend) => {
     expect(messages[0]).toMatchObject({ content: "Hi there", error: "" });
     expect(JSON.parse(messages[0]?.usage ?? "")).toEqual(USAGE);
     expect(JSON.parse(messages[0]?.rawResponse ?? "").candidates[0].finishReason).toBe("STOP");
+    // The SDK's upstream HTTP headers are not part of the answer.
+    expect(JSON.parse(messages[0]?.rawResponse ?? "")).not.toHaveProperty("sdkHttpResponse");
   });
 
   it("streamGenerateContent?alt=sse: one message per chunk, the total usage on the last", async () => {
@@ -88,6 +90,7 @@ describe.each(BACKENDS)("google $channel through @google/genai", (backend) => {
     expect(chunks.map((chunk) => chunk.content)).toEqual(["Hi", " there"]);
     expect(JSON.parse(chunks.at(-1)?.usage ?? "")).toEqual(USAGE);
     expect(JSON.parse(chunks.at(-1)?.rawResponse ?? "").candidates[0].finishReason).toBe("STOP");
+    for (const chunk of chunks) expect(JSON.parse(chunk.rawResponse)).not.toHaveProperty("sdkHttpResponse");
   });
 
   it("an error status travels in-band", async () => {
@@ -165,6 +168,7 @@ describe("google routing", () => {
     BACKENDS[1].expectAuth(sent);
     expect(sent.json()).toMatchObject({ instances: [{ prompt: "a fox" }], parameters: { sampleCount: 1, aspectRatio: "16:9" } });
     expect(JSON.parse(message?.rawResponse ?? "").generatedImages[0].image.imageBytes).toBe(PNG_B64);
+    expect(JSON.parse(message?.rawResponse ?? "")).not.toHaveProperty("sdkHttpResponse");
   });
 
   it("on AI Studio, @google/genai refuses generateImages: the caller reads why, in-band", async () => {

@@ -70,7 +70,7 @@ async function* invokeGoogle(client: GenAIClient, call: ProviderCall): AsyncGene
     case "google.generate-images": {
       const response = await client.models.generateImages({ ...call.params, config } as GenerateImagesParams);
       // Google reports no usage for images: "{}" says so explicitly.
-      yield { content: "", usage: {}, raw: response };
+      yield { content: "", usage: {}, raw: withoutTransportMetadata(response) };
       return;
     }
     default:
@@ -84,5 +84,14 @@ function contentChunk(response: GenerateContentResponse): ProviderChunk {
   const text = (candidate?.content?.parts ?? [])
     .map((part) => (typeof part.text === "string" && !part.thought ? part.text : ""))
     .join("");
-  return { content: text, usage: response.usageMetadata, raw: response, finishReason: candidate?.finishReason };
+  return { content: text, usage: response.usageMetadata, raw: withoutTransportMetadata(response), finishReason: candidate?.finishReason };
+}
+
+// The SDK attaches the upstream HTTP response headers as `sdkHttpResponse`.
+// They are transport details, not the provider's answer: forwarding them
+// would repeat them on every stream chunk and show every caller the
+// upstream's infrastructure headers.
+function withoutTransportMetadata<T extends { sdkHttpResponse?: unknown }>(response: T): Omit<T, "sdkHttpResponse"> {
+  const { sdkHttpResponse: _transport, ...answer } = response;
+  return answer;
 }
