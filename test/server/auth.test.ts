@@ -2,7 +2,7 @@ import { Metadata, Status } from "nice-grpc";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { authMetadata, clientErrorOf, collect } from "./helpers/grpc-client.js";
 import { startTestServer } from "./helpers/server.js";
-import { SECRET, signToken, tamperedToken, unsignedToken } from "./helpers/tokens.js";
+import { SECRET, signToken, tamperedToken, unsignedToken } from "../helpers/tokens.js";
 
 const request = (tenant: { orgId?: string; userId?: string } = {}) => ({
   provider: "openai",

@@ -1,7 +1,7 @@
 import { Status } from "nice-grpc";
 import { describe, expect, it } from "vitest";
 import type { ModelProvider, ProviderCall } from "tamar-model-client/server";
-import { deferred, type Deferred } from "./helpers/deferred.js";
+import { deferred, type Deferred } from "../helpers/deferred.js";
 import { authMetadata, clientErrorOf } from "./helpers/grpc-client.js";
 import { startTestServer } from "./helpers/server.js";
 

@@ -6,7 +6,7 @@ import type { ServerResponse } from "node:http";
 import { Status } from "nice-grpc";
 import { describe, expect, it } from "vitest";
 import { authMetadata, clientErrorOf } from "./helpers/grpc-client.js";
-import { sseEvent, startFakeUpstream, startSse, type RecordedRequest } from "./helpers/fake-upstream.js";
+import { sseEvent, startFakeUpstream, startSse, type RecordedRequest } from "../helpers/fake-upstream.js";
 import { startTestServer } from "./helpers/server.js";
 
 // Each provider's first stream event, after which the fake provider stalls.

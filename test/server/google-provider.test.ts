@@ -7,7 +7,7 @@
 import type { ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
 import { authMetadata, collect } from "./helpers/grpc-client.js";
-import { sendJson, sseEvent, startFakeUpstream, startSse, type RecordedRequest } from "./helpers/fake-upstream.js";
+import { sendJson, sseEvent, startFakeUpstream, startSse, type RecordedRequest } from "../helpers/fake-upstream.js";
 import { startTestServer } from "./helpers/server.js";
 
 const KEY = "AIza-test-key-0123456789";

@@ -2,10 +2,10 @@ import { createChannel, createClient, Status } from "nice-grpc";
 import { HealthDefinition } from "nice-grpc-server-health";
 import { describe, expect, it } from "vitest";
 import type { LogRecord, ModelProvider } from "tamar-model-client/server";
-import { deferred } from "./helpers/deferred.js";
+import { deferred } from "../helpers/deferred.js";
 import { authMetadata, clientErrorOf, collect, modelClient } from "./helpers/grpc-client.js";
 import { startTestServer } from "./helpers/server.js";
-import { SECRET } from "./helpers/tokens.js";
+import { SECRET } from "../helpers/tokens.js";
 
 const chat = (maxTokens: number) => ({
   provider: "openai",

@@ -1,6 +1,6 @@
 import { ClientError, createChannel, createClient, Metadata, type Channel } from "nice-grpc";
 import { ModelServiceDefinition, type ModelServiceClient } from "../../../src/gen/model_service/model_service.js";
-import { signToken } from "./tokens.js";
+import { signToken } from "../../helpers/tokens.js";
 
 /** A raw nice-grpc client of the model service on `address`, plus its channel. */
 export function modelClient(address: string): { client: ModelServiceClient; channel: Channel } {

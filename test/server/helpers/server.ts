@@ -1,7 +1,7 @@
 import { afterEach } from "vitest";
 import { startModelServer, type ModelServerOptions, type RunningModelServer } from "tamar-model-client/server";
 import { modelClient } from "./grpc-client.js";
-import { SECRET } from "./tokens.js";
+import { SECRET } from "../../helpers/tokens.js";
 
 const running: Array<() => Promise<void>> = [];
 

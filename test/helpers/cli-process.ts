@@ -4,8 +4,8 @@ import { fileURLToPath } from "node:url";
 import { afterEach } from "vitest";
 import { deferred, type Deferred } from "./deferred.js";
 
-const TSX_LOADER = fileURLToPath(new URL("../../../node_modules/tsx/dist/loader.mjs", import.meta.url));
-const CLI = fileURLToPath(new URL("../../../src/server/cli.ts", import.meta.url));
+const TSX_LOADER = fileURLToPath(new URL("../../node_modules/tsx/dist/loader.mjs", import.meta.url));
+const CLI = fileURLToPath(new URL("../../src/server/cli.ts", import.meta.url));
 
 export interface CliProcess {
   readonly child: ChildProcess;
