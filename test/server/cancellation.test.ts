@@ -2,55 +2,22 @@
  * The caller's deadline (`grpc-timeout`) and its cancellation reach the
  * upstream provider: the fake provider sees its HTTP request closed.
  */
-import type { ServerResponse } from "node:http";
 import { Status } from "nice-grpc";
 import { describe, expect, it } from "vitest";
 import { authMetadata, clientErrorOf } from "./helpers/grpc-client.js";
-import { sseEvent, startFakeUpstream, startSse, type RecordedRequest } from "../helpers/fake-upstream.js";
+import { STALLING_PROVIDERS, startStallingUpstream, type StallingProvider } from "../helpers/stalling-upstream.js";
 import { startTestServer } from "./helpers/server.js";
 
-// Each provider's first stream event, after which the fake provider stalls.
-const PROVIDERS = [
-  {
-    name: "openai",
-    env: (url: string) => ({ OPENAI_API_KEY: "sk-test-0123456789", OPENAI_BASE_URL: `${url}/v1` }),
-    request: { provider: "openai", invokeType: "chat-completions", extra: { model: "m", messages: [{ role: "user", content: "hi" }] } },
-    firstEvent: sseEvent({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { content: "Hi" }, finish_reason: null }] }),
-  },
-  {
-    name: "anthropic",
-    env: (url: string) => ({ ANTHROPIC_API_KEY: "sk-ant-test-0123456789", ANTHROPIC_BASE_URL: url }),
-    request: { provider: "anthropic", invokeType: "messages", extra: { model: "m", max_tokens: 10, messages: [{ role: "user", content: "hi" }] } },
-    firstEvent:
-      sseEvent({ type: "message_start", message: { id: "x", type: "message", role: "assistant", model: "m", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 1, output_tokens: 0 } } }, "message_start") +
-      sseEvent({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "Hi" } }, "content_block_delta"),
-  },
-  {
-    name: "google",
-    env: (url: string) => ({ GEMINI_API_KEY: "AIza-test-0123456789", GOOGLE_GEMINI_BASE_URL: url }),
-    request: { provider: "google", invokeType: "generation", extra: { model: "m", contents: "hi" } },
-    firstEvent: sseEvent({ candidates: [{ content: { role: "model", parts: [{ text: "Hi" }] }, index: 0 }] }, undefined, "\r\n"),
-  },
-] as const;
-
-type Provider = (typeof PROVIDERS)[number];
-
-/** A fake provider that answers a stream with its first event, then stalls; a non-stream call never gets an answer. */
-async function stallingProvider(provider: Provider) {
-  const upstream = await startFakeUpstream((request: RecordedRequest, res: ServerResponse) => {
-    const streaming = request.path.includes("stream") || request.json().stream === true;
-    if (streaming) {
-      startSse(res);
-      res.write(provider.firstEvent);
-    }
-  });
+/** A server in front of a fake `provider` that streams its first event, then stalls. */
+async function stallingProvider(provider: StallingProvider) {
+  const upstream = await startStallingUpstream(provider);
   const server = await startTestServer({ env: provider.env(upstream.url), providerMaxRetries: 0 });
   return { upstream, ...server };
 }
 
 const base = { orgId: "org-1", userId: "user-1" };
 
-describe.each(PROVIDERS)("$name: deadline and cancellation reach the provider", (provider) => {
+describe.each(STALLING_PROVIDERS)("$name: deadline and cancellation reach the provider", (provider) => {
   it("a client cancel mid-stream closes the upstream request", async () => {
     const { upstream, client } = await stallingProvider(provider);
     const controller = new AbortController();
