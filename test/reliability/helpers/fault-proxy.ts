@@ -15,7 +15,7 @@ import { deferred, type Deferred } from "../../helpers/deferred.js";
 export type AcceptMode =
   /** Forward to the target (the default). */
   | "forward"
-  /** Accept, then never forward or answer a byte: a black hole. */
+  /** Accept, then read and discard everything and never answer: a black hole. */
   | "drop"
   /** Accept, then reset at once (RST): the peer crashed on accept. */
   | "reset";
@@ -67,15 +67,15 @@ export interface FaultProxy {
    * the cut happened.
    */
   cutAfterServerBytes(bytes: number, how: "reset" | "close"): Promise<void>;
-  /** Resolves with the next connection to arrive. */
-  nextConnection(): Promise<void>;
+  /** Resolves once `count` connections have been accepted in all (at once if they have). */
+  accepting(count: number): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Starts a proxy on 127.0.0.1 (a free port) in front of `target` (`host:port`, or a function read per connection). */
 export async function startFaultProxy(target: string | (() => string)): Promise<FaultProxy> {
   const links = new Set<Link>();
-  const connectionWaiters: Deferred<void>[] = [];
+  const connectionWaiters: Array<{ count: number; reached: Deferred<void> }> = [];
   let mode: AcceptMode = "forward";
   let stalled = false;
   let delayMs = 0;
@@ -132,7 +132,10 @@ export async function startFaultProxy(target: string | (() => string)): Promise<
 
   const server: Server = createServer({ pauseOnConnect: true }, (client) => {
     accepted++;
-    for (const waiter of connectionWaiters.splice(0)) waiter.resolve();
+    for (const waiter of connectionWaiters.filter((each) => each.count <= accepted)) {
+      connectionWaiters.splice(connectionWaiters.indexOf(waiter), 1);
+      waiter.reached.resolve();
+    }
     client.on("error", () => {});
     if (mode === "reset") {
       faults++;
@@ -140,10 +143,11 @@ export async function startFaultProxy(target: string | (() => string)): Promise<
       return;
     }
     if (mode === "drop") {
-      // Never read, never answer; closed with the proxy.
+      // Read and discard everything, answer nothing; close when the client does.
       const link: Link = { client, server: undefined, serverBytes: 0 };
       links.add(link);
       client.on("close", () => links.delete(link));
+      client.resume();
       return;
     }
     const { host, port } = targetOf();
@@ -229,10 +233,11 @@ export async function startFaultProxy(target: string | (() => string)): Promise<
       cut = { remaining: bytes, how, fired };
       return fired.promise;
     },
-    nextConnection() {
-      const waiter = deferred<void>();
-      connectionWaiters.push(waiter);
-      return waiter.promise;
+    accepting(count) {
+      if (accepted >= count) return Promise.resolve();
+      const reached = deferred<void>();
+      connectionWaiters.push({ count, reached });
+      return reached.promise;
     },
     close() {
       for (const link of links) {

@@ -72,6 +72,8 @@ export interface Stack {
   readonly log: ReturnType<typeof recordLog>;
   /** Resolves with the server's `call` record of `requestId` once that call has ended on the server. */
   serverCallEnded(requestId: string, nth?: number): Promise<LogRecord>;
+  /** Another client (through the proxy unless `address` says otherwise), counting attempts too; closed after the test. */
+  newClient(options?: ModelClientOptions): ModelClient;
 }
 
 /** Server, proxy and client for one test; all closed when it ends. */
@@ -89,18 +91,24 @@ export async function startStack(options: { server?: ModelServerOptions; client?
   });
   const proxy = await startFaultProxy(server.address);
   const { attempts, middleware } = attemptCounter();
-  const client = createModelClient({
-    address: proxy.address,
-    jwtSecretKey: SECRET,
-    useTls: false,
-    env: {},
-    envFile: false,
-    retryDelayMs: 20,
-    middlewares: [middleware],
-    ...options.client,
-  });
+  const clients: ModelClient[] = [];
+  const newClient = (clientOptions: ModelClientOptions = {}) => {
+    const client = createModelClient({
+      address: proxy.address,
+      jwtSecretKey: SECRET,
+      useTls: false,
+      env: {},
+      envFile: false,
+      retryDelayMs: 20,
+      middlewares: [middleware],
+      ...clientOptions,
+    });
+    clients.push(client);
+    return client;
+  };
+  const client = newClient(options.client);
   onTestFinished(async () => {
-    await client.close();
+    await Promise.all(clients.map((each) => each.close()));
     await proxy.close();
     await server.close({ graceMs: 0 });
   });
@@ -110,6 +118,7 @@ export async function startStack(options: { server?: ModelServerOptions; client?
     client,
     attempts,
     log,
+    newClient,
     serverCallEnded(requestId, nth = 1) {
       let seen = 0;
       return log.waitFor((record) => record.msg === "call" && record["request_id"] === requestId && ++seen === nth);
