@@ -22,15 +22,15 @@ const callOptionHints: Record<string, string> = {
 function unknownFieldMessage(key: string, nested: boolean, known: object, provider: unknown, invokeType: string): string {
   if (nested || provider === undefined) {
     const camel = camelCase(key);
-    return camel !== key && camel in known ? `unknown field (did you mean ${camel}?)` : "unknown field";
+    return camel !== key && Object.hasOwn(known, camel) ? `unknown field (did you mean ${camel}?)` : "unknown field";
   }
-  const hint = callOptionHints[key];
+  const hint = Object.hasOwn(callOptionHints, key) ? callOptionHints[key] : undefined;
   if (hint) return `unknown field: ${hint}`;
   const owners = Object.values(RequestPairs)
-    .filter((pair) => (pair.providers as unknown[]).includes(provider) && key in pair.request.entries)
+    .filter((pair) => (pair.providers as unknown[]).includes(provider) && Object.hasOwn(pair.request.entries, key))
     .map((pair) => pair.invokeTypes[0]);
   if (owners.length > 0) return `not a parameter of ${provider} ${invokeType}; it belongs to invokeType ${owners.join(" / ")}`;
-  if (provider === "google" && key in GoogleGenerateContentConfigSchema.entries) {
+  if (provider === "google" && Object.hasOwn(GoogleGenerateContentConfigSchema.entries, key)) {
     return `unknown field: Google takes it inside config (config.${key})`;
   }
   const escapeHatch = provider === "google" ? "config.httpOptions.extraBody" : "extra_body (merged into the provider request body)";
@@ -64,7 +64,8 @@ export function unknownFieldIssues(
     const value = (input as Record<string, unknown>)[key];
     // undefined means "not given", as everywhere in the request.
     if (value === undefined) return [];
-    if (!(key in entries)) {
+    // Own keys only: `constructor`, `toString` or `__proto__` are unknown fields too.
+    if (!Object.hasOwn(entries, key)) {
       return [{ path: prefix + key, message: unknownFieldMessage(key, depth > 0, entries, provider, invokeType) }];
     }
     return unknownFieldIssues(entries[key]!, value, provider, invokeType, `${prefix}${key}.`, depth + 1);
