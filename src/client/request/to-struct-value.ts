@@ -114,6 +114,12 @@ export function toStructValue(
       const item = (value as Record<string, unknown>)[key];
       if (item === undefined) continue;
       path.push(key);
+      if (key === "__proto__") {
+        // Assigning it sets a prototype instead of a field, here and in the generated Struct code: it would vanish.
+        walk.issues.push({ path: pathText(path), message: 'the key "__proto__" cannot be sent: JavaScript objects take it as their prototype, not as data' });
+        path.pop();
+        continue;
+      }
       out[key] = toStructValue(item, path, walk, ancestors, level + 3);
       path.pop();
     }
