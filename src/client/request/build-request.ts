@@ -30,7 +30,11 @@ function isUnset(value: unknown): boolean {
   if (value === undefined || value === null) return true;
   if (typeof value === "string") return value.trim() === "";
   if (Array.isArray(value)) return value.length === 0;
-  if (isRecord(value) && Object.getPrototypeOf(value) === Object.prototype) return Object.keys(value).length === 0;
+  if (isRecord(value)) {
+    // A plain object, {} or Object.create(null) alike (as the Struct walk sees them); never a class instance.
+    const proto: unknown = Object.getPrototypeOf(value);
+    return (proto === Object.prototype || proto === null) && Object.keys(value).length === 0;
+  }
   return false;
 }
 
