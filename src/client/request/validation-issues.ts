@@ -37,7 +37,15 @@ function unknownFieldMessage(key: string, nested: boolean, known: object, provid
   return `unknown field for ${provider} ${invokeType}; a provider parameter newer than this SDK goes in ${escapeHatch}`;
 }
 
-type AnySchema = v.GenericSchema & { wrapped?: AnySchema; pipe?: AnySchema[]; entries?: Record<string, AnySchema> };
+type AnySchema = v.GenericSchema & {
+  wrapped?: AnySchema;
+  pipe?: AnySchema[];
+  entries?: Record<string, AnySchema>;
+  item?: AnySchema;
+  items?: AnySchema[];
+  options?: AnySchema[];
+  value?: AnySchema;
+};
 
 // Looks through optional / nullish / nullable wrappers and pipes.
 function unwrap(schema: AnySchema): AnySchema {
@@ -72,6 +80,42 @@ export function unknownFieldIssues(
   });
 }
 
+const objectTypes = new Set(["object", "loose_object", "strict_object", "object_with_rest", "record"]);
+
+/**
+ * Lists given where an object belongs. valibot's object and record schemas
+ * accept arrays (they are objects; valibot keeps it so), so `config: ["x"]`
+ * or a Google `contents: [["x"]]` would pass and reach the server. Walks the
+ * schema's structure only: free-form values are not descended into.
+ */
+export function listForObjectIssues(schema: v.GenericSchema, input: unknown, prefix: string): ValidationIssue[] {
+  const at = unwrap(schema as AnySchema);
+  if (typeof input !== "object" || input === null) return [];
+  const record = input as Record<string, unknown>;
+  const inside = (child: AnySchema, key: string | number) => listForObjectIssues(child, record[key], `${prefix}${key}.`);
+  if (objectTypes.has(at.type)) {
+    if (Array.isArray(input)) return [{ path: prefix.slice(0, -1), message: "Invalid type: Expected Object but received Array" }];
+    if (at.type === "record") return Object.keys(input).flatMap((key) => inside(at.value!, key));
+    return Object.keys(at.entries!).flatMap((key) => (Object.hasOwn(input, key) ? inside(at.entries![key]!, key) : []));
+  }
+  if (!Array.isArray(input)) return at.type === "union" ? unionIssues(at, input, prefix) : [];
+  if (at.type === "array") return input.flatMap((_, index) => inside(at.item!, index));
+  if (at.type === "tuple" || at.type === "strict_tuple") return at.items!.flatMap((item, index) => inside(item, index));
+  return at.type === "union" ? unionIssues(at, input, prefix) : [];
+}
+
+// The options valibot accepts for the value; fine if one of them also holds no list where an object belongs.
+function unionIssues(union: AnySchema, input: unknown, prefix: string): ValidationIssue[] {
+  let first: ValidationIssue[] | undefined;
+  for (const option of union.options!) {
+    if (!v.is(option, input)) continue;
+    const issues = listForObjectIssues(option, input, prefix);
+    if (issues.length === 0) return [];
+    first ??= issues;
+  }
+  return first ?? [];
+}
+
 // A union failure carries one issue list per option, with paths relative to
 // the union; the issues reaching deepest into the input say what is wrong.
 function flatten(issue: v.BaseIssue<unknown>): v.BaseIssue<unknown>[] {
@@ -99,7 +143,8 @@ export function validate(
 ): ValidationIssue[] {
   if (input === undefined) return [{ path: prefix.slice(0, -1), message: "required field is missing" }];
   const result = v.safeParse(schema, input);
-  if (result.success) return [];
+  const lists = listForObjectIssues(schema, input, prefix);
+  if (result.success) return lists;
   const out = unknownFieldIssues(schema, input, provider, invokeType, prefix);
   for (const issue of result.issues.flatMap(flatten)) {
     if (issue.type === "strict_object" && issue.expected === "never") continue; // reported above
@@ -108,5 +153,6 @@ export function validate(
     // Union options can report the same place twice.
     if (!out.some((seen) => seen.path === path && seen.message === message)) out.push({ path, message });
   }
+  for (const issue of lists) if (!out.some((seen) => seen.path === issue.path)) out.push(issue);
   return out;
 }
