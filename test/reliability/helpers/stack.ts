@@ -76,8 +76,8 @@ export interface Stack {
   newClient(options?: ModelClientOptions): ModelClient;
 }
 
-/** Server, proxy and client for one test; all closed when it ends. */
-export async function startStack(options: { server?: ModelServerOptions; client?: ModelClientOptions } = {}): Promise<Stack> {
+/** The reference server on loopback for one test (offline, the test secret, no chunk delay), its log captured; closed after the test. */
+export async function startLoggedServer(options: ModelServerOptions = {}): Promise<{ server: RunningModelServer; log: ReturnType<typeof recordLog> }> {
   const log = recordLog();
   const server = await startModelServer({
     host: "127.0.0.1",
@@ -87,8 +87,15 @@ export async function startStack(options: { server?: ModelServerOptions; client?
     offlineChunkDelayMs: 0,
     env: {},
     logger: log.logger,
-    ...options.server,
+    ...options,
   });
+  onTestFinished(() => server.close({ graceMs: 0 }));
+  return { server, log };
+}
+
+/** Server, proxy and client for one test; all closed when it ends. */
+export async function startStack(options: { server?: ModelServerOptions; client?: ModelClientOptions } = {}): Promise<Stack> {
+  const { server, log } = await startLoggedServer(options.server);
   const proxy = await startFaultProxy(server.address);
   const { attempts, middleware } = attemptCounter();
   const clients: ModelClient[] = [];
@@ -110,7 +117,6 @@ export async function startStack(options: { server?: ModelServerOptions; client?
   onTestFinished(async () => {
     await Promise.all(clients.map((each) => each.close()));
     await proxy.close();
-    await server.close({ graceMs: 0 });
   });
   return {
     server,
