@@ -22,6 +22,7 @@ import {
 } from "tamar-model-client";
 import { runCli } from "../helpers/cli-process.js";
 import { type RecordedRequest, sendJson, sseEvent, startFakeUpstream, startSse } from "../helpers/fake-upstream.js";
+import { chatChunk, chatCompletion } from "../helpers/openai-wire.js";
 import { signToken, unsignedToken } from "../helpers/tokens.js";
 import { drain, report } from "./helpers/report.js";
 import { startLoggedServer, userContext } from "./helpers/stack.js";
@@ -72,23 +73,16 @@ async function startEchoingOpenAI() {
       sendJson(res, 400, { error: { message: `bad request; you sent authorization: ${String(request.headers.authorization)}`, type: "invalid_request_error" } });
     } else if (body.stream) {
       startSse(res);
-      res.write(sseEvent({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { content: "fine" }, finish_reason: null }] }));
+      res.write(sseEvent(chatChunk({ content: "fine" })));
       if (prompt === "echo the key mid-stream") {
         res.end(sseEvent({ error: { message: `stream failed for key ${OPENAI_KEY}`, type: "server_error" } }));
         return;
       }
-      res.write(sseEvent({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: {}, finish_reason: "stop" }] }));
-      res.write(sseEvent({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } }));
+      res.write(sseEvent(chatChunk({}, "stop")));
+      res.write(sseEvent(chatChunk({}, null, chatCompletion.usage)));
       res.end(sseEvent("[DONE]"));
     } else {
-      sendJson(res, 200, {
-        id: "c",
-        object: "chat.completion",
-        created: 1,
-        model: "m",
-        choices: [{ index: 0, message: { role: "assistant", content: "fine", refusal: null }, logprobs: null, finish_reason: "stop" }],
-        usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-      });
+      sendJson(res, 200, chatCompletion);
     }
   });
 }

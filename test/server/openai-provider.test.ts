@@ -7,30 +7,13 @@ import type { ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
 import { authMetadata, collect } from "./helpers/grpc-client.js";
 import { sendJson, sseEvent, startFakeUpstream, startSse, type RecordedRequest } from "../helpers/fake-upstream.js";
+import { chatChunk, chatCompletion } from "../helpers/openai-wire.js";
 import { startTestServer } from "./helpers/server.js";
 
 const OPENAI_KEY = "sk-test-openai-0123456789";
 const AZURE_KEY = "azure-test-key-0123456789";
 const API_VERSION = "2024-10-21";
 const PNG_B64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
-
-const completion = {
-  id: "chatcmpl-1",
-  object: "chat.completion",
-  created: 1_700_000_000,
-  model: "gpt-4o-mini",
-  choices: [{ index: 0, message: { role: "assistant", content: "Hi there", refusal: null }, logprobs: null, finish_reason: "stop" }],
-  usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 },
-};
-
-const chunk = (delta: object, finishReason: string | null = null, usage: object | null = null) => ({
-  id: "chatcmpl-1",
-  object: "chat.completion.chunk",
-  created: 1_700_000_000,
-  model: "gpt-4o-mini",
-  choices: usage && !finishReason ? [] : [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
-  usage,
-});
 
 const response = {
   id: "resp_1",
@@ -46,11 +29,11 @@ const response = {
 
 function streamChat(res: ServerResponse) {
   startSse(res);
-  res.write(sseEvent(chunk({ role: "assistant", content: "" })));
-  res.write(sseEvent(chunk({ content: "Hi" })));
-  res.write(sseEvent(chunk({ content: " there" })));
-  res.write(sseEvent(chunk({}, "stop")));
-  res.write(sseEvent(chunk({}, null, { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 })));
+  res.write(sseEvent(chatChunk({ role: "assistant", content: "" })));
+  res.write(sseEvent(chatChunk({ content: "Hi" })));
+  res.write(sseEvent(chatChunk({ content: " there" })));
+  res.write(sseEvent(chatChunk({}, "stop")));
+  res.write(sseEvent(chatChunk({}, null, { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 })));
   res.end(sseEvent("[DONE]"));
 }
 
@@ -102,7 +85,7 @@ const chatRequest = (provider: string, stream: boolean, extra: Record<string, un
 
 describe.each(BACKENDS)("$provider through the openai SDK", (backend) => {
   it("chat completions, non-stream: sends the SDK request and answers with one message", async () => {
-    const upstream = await startFakeUpstream((_request, res) => sendJson(res, 200, completion, { "x-request-id": "upstream-1" }));
+    const upstream = await startFakeUpstream((_request, res) => sendJson(res, 200, chatCompletion, { "x-request-id": "upstream-1" }));
     const { client } = await startTestServer({ env: backend.env(upstream.url), providerMaxRetries: 0 });
     const messages = await collect(client.invoke(chatRequest(backend.provider, false), { metadata: await authMetadata({ "x-request-id": "r-1" }) }));
 
@@ -115,7 +98,7 @@ describe.each(BACKENDS)("$provider through the openai SDK", (backend) => {
 
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatchObject({ content: "Hi there", error: "", requestId: "r-1" });
-    expect(JSON.parse(messages[0]?.usage ?? "")).toEqual(completion.usage);
+    expect(JSON.parse(messages[0]?.usage ?? "")).toEqual(chatCompletion.usage);
     expect(JSON.parse(messages[0]?.rawResponse ?? "")).toMatchObject({ id: "chatcmpl-1", choices: [{ finish_reason: "stop" }] });
   });
 
@@ -200,7 +183,7 @@ describe.each(BACKENDS)("$provider through the openai SDK", (backend) => {
   it("retries inside the SDK follow providerMaxRetries", async () => {
     let calls = 0;
     const upstream = await startFakeUpstream((_request, res) =>
-      ++calls === 1 ? sendJson(res, 503, { error: { message: "overloaded" } }, { "retry-after-ms": "1" }) : sendJson(res, 200, completion),
+      ++calls === 1 ? sendJson(res, 503, { error: { message: "overloaded" } }, { "retry-after-ms": "1" }) : sendJson(res, 200, chatCompletion),
     );
     const { client } = await startTestServer({ env: backend.env(upstream.url), providerMaxRetries: 1 });
     const [message] = await collect(client.invoke(chatRequest(backend.provider, false), { metadata: await authMetadata() }));
@@ -211,7 +194,7 @@ describe.each(BACKENDS)("$provider through the openai SDK", (backend) => {
 
 describe("openai SDK options from the Python client", () => {
   it("extra_headers, extra_query, extra_body and timeout shape the upstream request", async () => {
-    const upstream = await startFakeUpstream((_request, res) => sendJson(res, 200, completion));
+    const upstream = await startFakeUpstream((_request, res) => sendJson(res, 200, chatCompletion));
     const { client } = await startTestServer({ env: openaiEnv(upstream.url), providerMaxRetries: 0 });
     await collect(
       client.invoke(
