@@ -272,6 +272,24 @@ describe("fuzzed requests", () => {
     expect(refusing.client.channel.getConnectivityState(false)).toBe(connectivityState.IDLE);
   });
 
+  it("huge values are accepted and arrive intact: a 2 MiB prompt, 2,000 messages, a 64 KiB key, emoji and NUL text", async () => {
+    const prompt = "🦊 fox\u0000".repeat(256 * 1024); // 2.25 MiB of UTF-8 (the test server takes up to 4 MiB)
+    const messages = Array.from({ length: 2_000 }, (_, index) => ({ role: index % 2 ? "assistant" : "user", content: `turn ${index}` }));
+    const request = {
+      provider: "openai",
+      model: "m",
+      messages: [...messages, { role: "user", content: prompt }],
+      extra_body: { ["k".repeat(64 * 1024)]: "v".repeat(64 * 1024) },
+      userContext: { orgId: "o", userId: "u", clientType: "c" },
+    } as InvokeRequest;
+    const before = accepting.server.calls.length;
+    await invoke(accepting.client, request);
+    const received = (accepting.server.calls[before]!.request as ModelRequestItem).extra!;
+    expect(received["messages"]).toHaveLength(2_001);
+    expect((received["messages"] as Array<{ content: string }>).at(-1)!.content).toBe(prompt);
+    expect(received["extra_body"]).toEqual(request["extra_body" as keyof InvokeRequest]);
+  });
+
   it("nesting: the deepest objects and lists a Struct can carry are accepted and decoded by the server in a batch; one level more is refused", async () => {
     const item = { customId: "deep", provider: "openai", model: "m", messages: [{ role: "user", content: "hi" }] } as const;
     // extra_body and 31 objects inside it; a list under it with 45 lists inside it (see to-struct-value.ts).
