@@ -41,6 +41,7 @@ describe("a fault before the first chunk is retried", () => {
     expect(contents(chunks)).toEqual(expected);
     expect(chunks.every((chunk) => chunk.requestId === "rel-reset-first")).toBe(true);
     expect(stack.attempts.get("rel-reset-first")).toBe(2);
+    expect(stack.proxy.faults).toBe(1);
     expect(stack.proxy.accepted).toBe(connections + 1); // the retry opened a new connection
     // Both attempts reached the server (the first one had started answering).
     await stack.serverCallEnded("rel-reset-first", 2);
@@ -101,6 +102,7 @@ describe("a fault after chunks were delivered is never retried", () => {
     expect(chunks.length).toBeLessThan(expected.length);
     expect(contents(chunks)).toEqual(expected.slice(0, chunks.length));
     expect(stack.attempts.get("rel-cut-bytes")).toBe(1);
+    expect(stack.proxy.faults).toBe(1);
     report("cut after 4 KiB", { chunksDelivered: chunks.length, of: expected.length, attempts: 1, error: (error as Error).name });
   });
 

@@ -23,8 +23,6 @@ export type AcceptMode =
 interface Link {
   readonly client: Socket;
   readonly server: Socket | undefined;
-  /** Bytes forwarded from the server to the client so far. */
-  serverBytes: number;
 }
 
 interface CutRule {
@@ -100,13 +98,11 @@ export async function startFaultProxy(target: string | (() => string)): Promise<
     const rule = cut;
     if (!rule || data.length <= rule.remaining) {
       if (rule) rule.remaining -= data.length;
-      link.serverBytes += data.length;
       link.client.write(data);
       return;
     }
     cut = undefined;
     const allowed = data.subarray(0, rule.remaining);
-    link.serverBytes += allowed.length;
     faults++;
     link.server?.destroy();
     if (rule.how === "reset") {
@@ -124,9 +120,7 @@ export async function startFaultProxy(target: string | (() => string)): Promise<
     from.on("data", (data: Buffer) => {
       if (delayMs === 0) return write(data);
       const wait = delayMs;
-      queue = queue.then(() => new Promise<void>((resolve) => setTimeout(resolve, wait))).then(() => {
-        if (!from.destroyed || data.length > 0) write(data);
-      });
+      queue = queue.then(() => new Promise<void>((resolve) => setTimeout(resolve, wait))).then(() => write(data));
     });
   }
 
@@ -144,7 +138,7 @@ export async function startFaultProxy(target: string | (() => string)): Promise<
     }
     if (mode === "drop") {
       // Read and discard everything, answer nothing; close when the client does.
-      const link: Link = { client, server: undefined, serverBytes: 0 };
+      const link: Link = { client, server: undefined };
       links.add(link);
       client.on("close", () => links.delete(link));
       client.resume();
@@ -152,7 +146,7 @@ export async function startFaultProxy(target: string | (() => string)): Promise<
     }
     const { host, port } = targetOf();
     const upstream = new (client.constructor as typeof Socket)();
-    const link: Link = { client, server: upstream, serverBytes: 0 };
+    const link: Link = { client, server: upstream };
     links.add(link);
     upstream.on("error", () => {});
     // A side that fails resets the other, as a crashed peer would look.
