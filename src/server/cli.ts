@@ -77,10 +77,6 @@ async function runCli(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${NAME}: config error (${error.setting}): ${error.message}\n`);
     return 2;
   }
-  const mode = server.offline ? "offline provider" : `providers: ${server.backends.join(", ")}`;
-  process.stdout.write(
-    `${NAME} listening on ${server.address} (${mode}; ${server.authenticated ? "JWT required" : "NO authentication"})\n`,
-  );
   return new Promise((resolve) => {
     let signals = 0;
     const stop = (signal: NodeJS.Signals) => {
@@ -101,6 +97,12 @@ async function runCli(argv: readonly string[]): Promise<number> {
     };
     process.on("SIGTERM", stop);
     process.on("SIGINT", stop);
+    // Announced only once the signals are handled: a supervisor may send
+    // SIGTERM the moment it reads this line.
+    const mode = server.offline ? "offline provider" : `providers: ${server.backends.join(", ")}`;
+    process.stdout.write(
+      `${NAME} listening on ${server.address} (${mode}; ${server.authenticated ? "JWT required" : "NO authentication"})\n`,
+    );
   });
 }
 

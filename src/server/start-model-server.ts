@@ -111,12 +111,19 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
         health.setStatus("unhealthy");
         health.setStatus("unhealthy", ModelServiceDefinition.fullName);
         shutdown.abort();
+        let forced!: () => void;
+        const forcedShutdown = new Promise<void>((resolve) => (forced = resolve));
         const force = setTimeout(() => {
           logger({ level: "warn", msg: "grace period over: cancelling calls still in flight", in_flight: inFlight.size });
           server.forceShutdown();
+          forced();
         }, graceMs);
         try {
-          await server.shutdown();
+          // grpc-js's graceful shutdown can wait forever for a connection that
+          // was destroyed (e.g. a TLS or HTTP/1 client on this port) before it
+          // got to close it: it checks session.closed, not destroyed. Once the
+          // forced shutdown has run there is nothing left to wait for.
+          await Promise.race([server.shutdown(), forcedShutdown]);
           await inFlight.idle();
         } finally {
           clearTimeout(force);

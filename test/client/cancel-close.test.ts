@@ -11,8 +11,8 @@ import {
   TamarModelClient,
   type InvokeRequest,
 } from "tamar-model-client";
-import { aborted, setup, userContext } from "./helpers/setup.js";
-import { startTestServer } from "./helpers/test-server.js";
+import { aborted, setup, userContext } from "../helpers/setup.js";
+import { startTestServer } from "../helpers/test-server.js";
 
 const request: InvokeRequest = { provider: "openai", model: "m", messages: [{ role: "user", content: "hi" }], userContext };
 

@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigurationError, createModelClient, invoke, type ModelClientOptions } from "tamar-model-client";
-import { userContext } from "./helpers/setup.js";
-import { startTestServer } from "./helpers/test-server.js";
+import { userContext } from "../helpers/setup.js";
+import { startTestServer } from "../helpers/test-server.js";
 
 function envFile(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), "tamar-env-"));

@@ -18,7 +18,7 @@ import {
   type InvokeRequest,
 } from "tamar-model-client";
 import { ModelRequest, ModelRequestItem, ModelResponse, ModelResponseItem } from "../../src/gen/model_service/model_service.js";
-import { aborted, setup, userContext } from "./helpers/setup.js";
+import { aborted, setup, userContext } from "../helpers/setup.js";
 
 const request: InvokeRequest = { provider: "openai", model: "m", messages: [{ role: "user", content: "hi" }], userContext };
 

@@ -3,7 +3,7 @@
 import { SignJWT } from "jose";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { AuthenticationError, type InvokeRequest, invoke, invokeBatch, PermissionDeniedError } from "tamar-model-client";
-import { setup } from "./helpers/setup.js";
+import { setup } from "../helpers/setup.js";
 
 const secret = "shared-secret";
 const alice = { orgId: "org-a", userId: "alice", clientType: "svc" };

@@ -3,7 +3,7 @@ import { ServerError, Status } from "nice-grpc";
 import type { CallOptions, ClientMiddlewareCall } from "nice-grpc-common";
 import { describe, expect, it } from "vitest";
 import { invoke, invokeStream, type Logger , type InvokeRequest} from "tamar-model-client";
-import { setup, userContext } from "./helpers/setup.js";
+import { setup, userContext } from "../helpers/setup.js";
 
 const secretPrompt = "my very private prompt";
 const request: InvokeRequest = { provider: "openai", model: "gpt-4o-mini", messages: [{ role: "user", content: secretPrompt }], userContext };

@@ -24,7 +24,7 @@ import {
   type BatchItem,
   type InvokeRequest,
 } from "tamar-model-client";
-import { setup, userContext } from "./helpers/setup.js";
+import { setup, userContext } from "../helpers/setup.js";
 
 const request: InvokeRequest = { provider: "openai", model: "m", messages: [{ role: "user", content: "hi" }], userContext };
 

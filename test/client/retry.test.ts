@@ -12,8 +12,8 @@ import {
   UnavailableError,
   type InvokeRequest,
 } from "tamar-model-client";
-import { setup, userContext } from "./helpers/setup.js";
-import type { InvokeHandler } from "./helpers/test-server.js";
+import { setup, userContext } from "../helpers/setup.js";
+import type { InvokeHandler } from "../helpers/test-server.js";
 
 const request: InvokeRequest = { provider: "openai", model: "m", messages: [{ role: "user", content: "hi" }], userContext };
 

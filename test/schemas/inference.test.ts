@@ -2,7 +2,7 @@
 import { connectivityState } from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
 import { buildInvokeRequest, type InvokeRequest, invoke, ValidationError } from "tamar-model-client";
-import { setup, userContext } from "../client/helpers/setup.js";
+import { setup, userContext } from "../helpers/setup.js";
 
 const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
 

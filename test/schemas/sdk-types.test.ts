@@ -5,7 +5,7 @@ import type { Content, GenerateContentConfig } from "@google/genai";
 import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
 import { expect, it } from "vitest";
 import { buildInvokeRequest, type InvokeRequest } from "tamar-model-client";
-import { userContext } from "../client/helpers/setup.js";
+import { userContext } from "../helpers/setup.js";
 
 it("accepts SDK-typed messages, tools, contents and config, and literals with extra provider keys", async () => {
   const messages: ChatCompletionMessageParam[] = [

@@ -4,7 +4,7 @@
 import { connectivityState } from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
 import { type BatchRequest, invoke, invokeBatch, invokeStream, type ModelClient, ValidationError } from "tamar-model-client";
-import { setup, userContext } from "../client/helpers/setup.js";
+import { setup, userContext } from "../helpers/setup.js";
 
 const chat = { provider: "openai", model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], userContext };
 const google = { provider: "google", model: "gemini-2.5-flash", contents: "hi", userContext };

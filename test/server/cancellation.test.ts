@@ -5,42 +5,19 @@
 import { Status } from "nice-grpc";
 import { describe, expect, it } from "vitest";
 import { authMetadata, clientErrorOf } from "../helpers/grpc-client.js";
-import { startFakeUpstream } from "../helpers/fake-upstream.js";
-import { FIRST_EVENTS, stallingApi } from "../helpers/provider-wire/stalling.js";
+import { STALLING_PROVIDERS, startStallingUpstream, type StallingProvider } from "../helpers/provider-wire/stalling.js";
 import { startTestServer } from "../helpers/server.js";
 
-const PROVIDERS = [
-  {
-    name: "openai",
-    env: (url: string) => ({ OPENAI_API_KEY: "sk-test-0123456789", OPENAI_BASE_URL: `${url}/v1` }),
-    request: { provider: "openai", invokeType: "chat-completions", extra: { model: "m", messages: [{ role: "user", content: "hi" }] } },
-    firstEvent: FIRST_EVENTS.openai,
-  },
-  {
-    name: "anthropic",
-    env: (url: string) => ({ ANTHROPIC_API_KEY: "sk-ant-test-0123456789", ANTHROPIC_BASE_URL: url }),
-    request: { provider: "anthropic", invokeType: "messages", extra: { model: "m", max_tokens: 10, messages: [{ role: "user", content: "hi" }] } },
-    firstEvent: FIRST_EVENTS.anthropic,
-  },
-  {
-    name: "google",
-    env: (url: string) => ({ GEMINI_API_KEY: "AIza-test-0123456789", GOOGLE_GEMINI_BASE_URL: url }),
-    request: { provider: "google", invokeType: "generation", extra: { model: "m", contents: "hi" } },
-    firstEvent: FIRST_EVENTS.google,
-  },
-] as const;
-
-type Provider = (typeof PROVIDERS)[number];
-
-async function stallingProvider(provider: Provider) {
-  const upstream = await startFakeUpstream(stallingApi(provider.firstEvent));
+/** A server in front of a fake `provider` that streams its first event, then stalls. */
+async function stallingProvider(provider: StallingProvider) {
+  const upstream = await startStallingUpstream(provider);
   const server = await startTestServer({ env: provider.env(upstream.url), providerMaxRetries: 0 });
   return { upstream, ...server };
 }
 
 const base = { orgId: "org-1", userId: "user-1" };
 
-describe.each(PROVIDERS)("$name: deadline and cancellation reach the provider", (provider) => {
+describe.each(STALLING_PROVIDERS)("$name: deadline and cancellation reach the provider", (provider) => {
   it("a client cancel mid-stream closes the upstream request", async () => {
     const { upstream, client } = await stallingProvider(provider);
     const controller = new AbortController();

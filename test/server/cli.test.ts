@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Status } from "nice-grpc";
 import { describe, expect, it } from "vitest";
-import { runCli } from "./helpers/cli-process.js";
+import { runCli } from "../helpers/cli-process.js";
 import { authMetadata, clientErrorOf, collect, modelClient } from "../helpers/grpc-client.js";
 import { SECRET } from "../helpers/tokens.js";
 

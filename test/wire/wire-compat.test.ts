@@ -21,14 +21,10 @@ import {
   type Field,
   messageField,
   stringField,
+  structEntry,
   uintField,
-} from "./wire-bytes.js";
+} from "../helpers/wire-bytes.js";
 
-// google.protobuf.Struct: map<string, Value> fields = 1; a map entry is
-// { key = 1, value = 2 }. Value: null_value = 1, number_value = 2,
-// string_value = 3, bool_value = 4, struct_value = 5, list_value = 6.
-// ListValue: repeated Value values = 1.
-const structEntry = (name: string, value: Field) => messageField(1, stringField(1, name), messageField(2, value));
 
 const extraBytes = concat(
   structEntry("model", stringField(3, "gpt-4o-mini")),

@@ -73,7 +73,8 @@ export function createJwtMiddleware(settings: JwtMiddlewareSettings): ClientMidd
   }
 
   function authorization(claims: JwtClaimsSource): string | Promise<string> {
-    const cacheKey = `${claims.orgId}\u0000${claims.userId}`;
+    // An unambiguous key: with a separator, ("a\0b", "c") and ("a", "b\0c") would share one tenant's token.
+    const cacheKey = JSON.stringify([claims.orgId, claims.userId]);
     const cached = cache.get(cacheKey);
     if (cached && Date.now() < cached.refreshAt) return cached.header;
     let pending = signing.get(cacheKey);

@@ -21,12 +21,20 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 // Python sent only "effective" top-level values; an empty optional top-level
 // value (`tools: []`, `instructions: ""`) means "not set" there too. Nested
 // values are sent exactly as given: an empty `content: ""` or `properties: {}`
-// means something to the provider.
+// means something to the provider. So are required ones (`model: " "`):
+// dropping them would send a different, broken request.
+const optionalWrappers = new Set(["optional", "nullish", "exact_optional"]);
+const isOptional = (schema: { type: string } | undefined) => schema !== undefined && optionalWrappers.has(schema.type);
+
 function isUnset(value: unknown): boolean {
   if (value === undefined || value === null) return true;
   if (typeof value === "string") return value.trim() === "";
   if (Array.isArray(value)) return value.length === 0;
-  if (isRecord(value) && Object.getPrototypeOf(value) === Object.prototype) return Object.keys(value).length === 0;
+  if (isRecord(value)) {
+    // A plain object, {} or Object.create(null) alike (as the Struct walk sees them); never a class instance.
+    const proto: unknown = Object.getPrototypeOf(value);
+    return (proto === Object.prototype || proto === null) && Object.keys(value).length === 0;
+  }
   return false;
 }
 
@@ -66,13 +74,15 @@ function check(request: unknown, asItem: boolean, prefix: string, walk: StructWa
     return undefined;
   }
   const pair = RequestPairs[pairName];
-  const schemaIssues = validate(asItem ? pair.item : pair.request, request, provider, String(invokeType), prefix);
+  const schema = asItem ? pair.item : pair.request;
+  const schemaIssues = validate(schema, request, provider, String(invokeType), prefix);
+  const entries: Record<string, { type: string }> = schema.entries;
   const extra: Record<string, unknown> = {};
   const path: (string | number)[] = prefix ? prefix.slice(0, -1).split(".") : [];
   const structWalk: StructWalk = { issues: [], blobs: walk.blobs };
   for (const key in request) {
     const value = request[key];
-    if (routingKeys.has(key) || isUnset(value)) continue;
+    if (routingKeys.has(key) || value === undefined || (isUnset(value) && isOptional(entries[key]))) continue;
     path.push(key);
     extra[key] = toStructValue(value, path, structWalk);
     path.pop();

@@ -19,6 +19,15 @@ export interface StructWalk {
 
 const pathText = (path: Path) => path.join(".");
 
+// Protobuf decoders stop at 100 nested messages (ts-proto, as in this SDK's
+// server; upb and C++, as in Python servers): deeper data is refused as
+// undecodable, and walking it unbounded would overflow the stack first. A
+// top-level value of `extra` sits at level 5 in a batch (ModelRequest >
+// ModelRequestItem > Struct > entry > Value); each object below it adds 3
+// levels (Struct > entry > Value), each list 2 (ListValue > Value).
+const MAX_PROTOBUF_DEPTH = 100;
+const EXTRA_VALUE_LEVEL = 5;
+
 const bytesToWire = (bytes: Uint8Array) =>
   `bytes:${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64")}`;
 
@@ -38,9 +47,16 @@ function describe(value: unknown): string {
 /**
  * Returns `value` as plain JSON data for a Struct, or reports why it cannot
  * be sent. `path` is the location of `value` (mutated during the walk, restored
- * on return); `ancestors` detects cycles.
+ * on return); `ancestors` detects cycles; `level` is the protobuf nesting
+ * level of the value.
  */
-export function toStructValue(value: unknown, path: Path, walk: StructWalk, ancestors = new Set<object>()): unknown {
+export function toStructValue(
+  value: unknown,
+  path: Path,
+  walk: StructWalk,
+  ancestors = new Set<object>(),
+  level = EXTRA_VALUE_LEVEL,
+): unknown {
   switch (typeof value) {
     case "string":
     case "boolean":
@@ -78,9 +94,16 @@ export function toStructValue(value: unknown, path: Path, walk: StructWalk, ance
     walk.issues.push({ path: pathText(path), message: "circular reference" });
     return undefined;
   }
+  if (level + 1 > MAX_PROTOBUF_DEPTH) {
+    walk.issues.push({
+      path: pathText(path),
+      message: `nested deeper than protobuf decoders accept (${MAX_PROTOBUF_DEPTH} message levels: about 32 levels of objects or 48 of lists in extra)`,
+    });
+    return undefined;
+  }
   ancestors.add(value);
   try {
-    if (Array.isArray(value)) return arrayToStruct(value, path, walk, ancestors);
+    if (Array.isArray(value)) return arrayToStruct(value, path, walk, ancestors, level + 2);
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) {
       walk.issues.push({ path: pathText(path), message: `a ${describe(value)} cannot be sent; use plain JSON data` });
@@ -91,7 +114,13 @@ export function toStructValue(value: unknown, path: Path, walk: StructWalk, ance
       const item = (value as Record<string, unknown>)[key];
       if (item === undefined) continue;
       path.push(key);
-      out[key] = toStructValue(item, path, walk, ancestors);
+      if (key === "__proto__") {
+        // Assigning it sets a prototype instead of a field, here and in the generated Struct code: it would vanish.
+        walk.issues.push({ path: pathText(path), message: 'the key "__proto__" cannot be sent: JavaScript objects take it as their prototype, not as data' });
+        path.pop();
+        continue;
+      }
+      out[key] = toStructValue(item, path, walk, ancestors, level + 3);
       path.pop();
     }
     return out;
@@ -100,7 +129,7 @@ export function toStructValue(value: unknown, path: Path, walk: StructWalk, ance
   }
 }
 
-function arrayToStruct(value: unknown[], path: Path, walk: StructWalk, ancestors: Set<object>): unknown[] {
+function arrayToStruct(value: unknown[], path: Path, walk: StructWalk, ancestors: Set<object>, level: number): unknown[] {
   const out = new Array<unknown>(value.length);
   for (let index = 0; index < value.length; index++) {
     path.push(index);
@@ -108,7 +137,7 @@ function arrayToStruct(value: unknown[], path: Path, walk: StructWalk, ancestors
       // Dropping it would shift the following items; null would change meaning.
       walk.issues.push({ path: pathText(path), message: "undefined inside a list cannot be sent" });
     } else {
-      out[index] = toStructValue(value[index], path, walk, ancestors);
+      out[index] = toStructValue(value[index], path, walk, ancestors, level);
     }
     path.pop();
   }

@@ -22,22 +22,30 @@ const callOptionHints: Record<string, string> = {
 function unknownFieldMessage(key: string, nested: boolean, known: object, provider: unknown, invokeType: string): string {
   if (nested || provider === undefined) {
     const camel = camelCase(key);
-    return camel !== key && camel in known ? `unknown field (did you mean ${camel}?)` : "unknown field";
+    return camel !== key && Object.hasOwn(known, camel) ? `unknown field (did you mean ${camel}?)` : "unknown field";
   }
-  const hint = callOptionHints[key];
+  const hint = Object.hasOwn(callOptionHints, key) ? callOptionHints[key] : undefined;
   if (hint) return `unknown field: ${hint}`;
   const owners = Object.values(RequestPairs)
-    .filter((pair) => (pair.providers as unknown[]).includes(provider) && key in pair.request.entries)
+    .filter((pair) => (pair.providers as unknown[]).includes(provider) && Object.hasOwn(pair.request.entries, key))
     .map((pair) => pair.invokeTypes[0]);
   if (owners.length > 0) return `not a parameter of ${provider} ${invokeType}; it belongs to invokeType ${owners.join(" / ")}`;
-  if (provider === "google" && key in GoogleGenerateContentConfigSchema.entries) {
+  if (provider === "google" && Object.hasOwn(GoogleGenerateContentConfigSchema.entries, key)) {
     return `unknown field: Google takes it inside config (config.${key})`;
   }
   const escapeHatch = provider === "google" ? "config.httpOptions.extraBody" : "extra_body (merged into the provider request body)";
   return `unknown field for ${provider} ${invokeType}; a provider parameter newer than this SDK goes in ${escapeHatch}`;
 }
 
-type AnySchema = v.GenericSchema & { wrapped?: AnySchema; pipe?: AnySchema[]; entries?: Record<string, AnySchema> };
+type AnySchema = v.GenericSchema & {
+  wrapped?: AnySchema;
+  pipe?: AnySchema[];
+  entries?: Record<string, AnySchema>;
+  item?: AnySchema;
+  items?: AnySchema[];
+  options?: AnySchema[];
+  value?: AnySchema;
+};
 
 // Looks through optional / nullish / nullable wrappers and pipes.
 function unwrap(schema: AnySchema): AnySchema {
@@ -64,11 +72,48 @@ export function unknownFieldIssues(
     const value = (input as Record<string, unknown>)[key];
     // undefined means "not given", as everywhere in the request.
     if (value === undefined) return [];
-    if (!(key in entries)) {
+    // Own keys only: `constructor`, `toString` or `__proto__` are unknown fields too.
+    if (!Object.hasOwn(entries, key)) {
       return [{ path: prefix + key, message: unknownFieldMessage(key, depth > 0, entries, provider, invokeType) }];
     }
     return unknownFieldIssues(entries[key]!, value, provider, invokeType, `${prefix}${key}.`, depth + 1);
   });
+}
+
+const objectTypes = new Set(["object", "loose_object", "strict_object", "object_with_rest", "record"]);
+
+/**
+ * Lists given where an object belongs. valibot's object and record schemas
+ * accept arrays (they are objects; valibot keeps it so), so `config: ["x"]`
+ * or a Google `contents: [["x"]]` would pass and reach the server. Walks the
+ * schema's structure only: free-form values are not descended into.
+ */
+export function listForObjectIssues(schema: v.GenericSchema, input: unknown, prefix: string): ValidationIssue[] {
+  const at = unwrap(schema as AnySchema);
+  if (typeof input !== "object" || input === null) return [];
+  const record = input as Record<string, unknown>;
+  const inside = (child: AnySchema, key: string | number) => listForObjectIssues(child, record[key], `${prefix}${key}.`);
+  if (objectTypes.has(at.type)) {
+    if (Array.isArray(input)) return [{ path: prefix.slice(0, -1), message: "Invalid type: Expected Object but received Array" }];
+    if (at.type === "record") return Object.keys(input).flatMap((key) => inside(at.value!, key));
+    return Object.keys(at.entries!).flatMap((key) => (Object.hasOwn(input, key) ? inside(at.entries![key]!, key) : []));
+  }
+  if (!Array.isArray(input)) return at.type === "union" ? unionIssues(at, input, prefix) : [];
+  if (at.type === "array") return input.flatMap((_, index) => inside(at.item!, index));
+  if (at.type === "tuple" || at.type === "strict_tuple") return at.items!.flatMap((item, index) => inside(item, index));
+  return at.type === "union" ? unionIssues(at, input, prefix) : [];
+}
+
+// The options valibot accepts for the value; fine if one of them also holds no list where an object belongs.
+function unionIssues(union: AnySchema, input: unknown, prefix: string): ValidationIssue[] {
+  let first: ValidationIssue[] | undefined;
+  for (const option of union.options!) {
+    if (!v.is(option, input)) continue;
+    const issues = listForObjectIssues(option, input, prefix);
+    if (issues.length === 0) return [];
+    first ??= issues;
+  }
+  return first ?? [];
 }
 
 // A union failure carries one issue list per option, with paths relative to
@@ -98,7 +143,8 @@ export function validate(
 ): ValidationIssue[] {
   if (input === undefined) return [{ path: prefix.slice(0, -1), message: "required field is missing" }];
   const result = v.safeParse(schema, input);
-  if (result.success) return [];
+  const lists = listForObjectIssues(schema, input, prefix);
+  if (result.success) return lists;
   const out = unknownFieldIssues(schema, input, provider, invokeType, prefix);
   for (const issue of result.issues.flatMap(flatten)) {
     if (issue.type === "strict_object" && issue.expected === "never") continue; // reported above
@@ -107,5 +153,6 @@ export function validate(
     // Union options can report the same place twice.
     if (!out.some((seen) => seen.path === path && seen.message === message)) out.push({ path, message });
   }
+  for (const issue of lists) if (!out.some((seen) => seen.path === issue.path)) out.push(issue);
   return out;
 }

@@ -55,6 +55,10 @@ export function callScope(deps: { readonly logger: ServerLogger; readonly inFlig
       throw new ServerError(Status.INTERNAL, `internal error of the model server (request id ${requestId})`);
     } finally {
       finished();
+      // A cancelled stream can end without an error reaching here: nice-grpc
+      // closes the handler with return() when the caller goes, and the openai
+      // SDK ends its stream quietly when aborted.
+      if (status === "OK" && context.signal.aborted) status = "CANCELLED";
       deps.logger({
         level: status === "OK" || status === "CANCELLED" ? "info" : status === "INTERNAL" ? "error" : "warn",
         msg: "call",

@@ -60,3 +60,11 @@ export function stringField(fieldNumber: number, value: string): Field {
 export function messageField(fieldNumber: number, ...fields: Field[]): Field {
   return bytesField(fieldNumber, concat(...fields));
 }
+
+// google.protobuf.Struct: map<string, Value> fields = 1; a map entry is
+// { key = 1, value = 2 }. Value: null_value = 1, number_value = 2,
+// string_value = 3, bool_value = 4, struct_value = 5, list_value = 6.
+// ListValue: repeated Value values = 1.
+
+/** One entry of a Struct: `name` → the encoded Value fields `value`. */
+export const structEntry = (name: string, value: Field) => messageField(1, stringField(1, name), messageField(2, value));

@@ -2,6 +2,8 @@ import { onTestFinished } from "vitest";
 import { createModelClient, type ModelClient, type ModelClientOptions } from "tamar-model-client";
 import { startTestServer, type TestServer, type TestServerOptions } from "./test-server.js";
 
+export { aborted } from "./deferred.js";
+
 export const userContext = { orgId: "org-1", userId: "user-1", clientType: "test" };
 
 /** A test server and a plaintext client pointed at it (no env, no .env), both closed after the test. */
@@ -23,9 +25,3 @@ export async function setup(
   });
   return { server, client };
 }
-
-export { deferred } from "../../helpers/deferred.js";
-
-/** Resolves when `signal` aborts. */
-export const aborted = (signal: AbortSignal) =>
-  new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener("abort", () => resolve())));

@@ -21,7 +21,7 @@ import {
   type ModelResponse,
   type ModelResponseItem,
   ModelServiceDefinition,
-} from "../../../src/gen/model_service/model_service.js";
+} from "../../src/gen/model_service/model_service.js";
 
 /** One call as the server saw it. */
 export interface ReceivedCall {

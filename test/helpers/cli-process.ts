@@ -2,10 +2,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterEach } from "vitest";
-import { deferred, type Deferred } from "../../helpers/deferred.js";
+import { deferred, type Deferred } from "./deferred.js";
 
-const TSX_LOADER = fileURLToPath(new URL("../../../node_modules/tsx/dist/loader.mjs", import.meta.url));
-const CLI = fileURLToPath(new URL("../../../src/server/cli.ts", import.meta.url));
+const TSX_LOADER = fileURLToPath(new URL("../../node_modules/tsx/dist/loader.mjs", import.meta.url));
+const CLI = fileURLToPath(new URL("../../src/server/cli.ts", import.meta.url));
 
 export interface CliProcess {
   readonly child: ChildProcess;
@@ -22,9 +22,22 @@ afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
 });
 
+export interface RunOptions {
+  /** The child's whole environment besides PATH. */
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Options for node itself, e.g. `--expose-gc`. */
+  nodeArgs?: string[];
+}
+
 /** Runs `tamar-model-server` from the sources in its own process, with only the given environment. */
-export function runCli(args: string[], { env = {}, cwd }: { env?: Record<string, string>; cwd?: string } = {}): CliProcess {
-  const child = spawn(process.execPath, ["--import", TSX_LOADER, CLI, ...args], {
+export function runCli(args: string[], options: RunOptions = {}): CliProcess {
+  return runTypeScript(CLI, args, options);
+}
+
+/** Runs a TypeScript file (through tsx) in its own process, killed after the test if still running. */
+export function runTypeScript(file: string, args: string[], { env = {}, cwd, nodeArgs = [] }: RunOptions = {}): CliProcess {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", TSX_LOADER, file, ...args], {
     cwd,
     env: { PATH: process.env["PATH"] ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
