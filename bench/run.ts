@@ -18,8 +18,8 @@ import { JWT_SECRET } from "./workload.js";
 
 const MODES = {
   quick: { rounds: 2, streamRounds: 3, calls: { 1: 150, 16: 600, 64: 1200 }, micro: { iterations: 3000, repeats: 3 }, coldRuns: 3 },
-  default: { rounds: 8, streamRounds: 11, calls: { 1: 400, 16: 2000, 64: 4000 }, micro: { iterations: 20_000, repeats: 5 }, coldRuns: 9 },
-  long: { rounds: 12, streamRounds: 21, calls: { 1: 600, 16: 3000, 64: 6000 }, micro: { iterations: 50_000, repeats: 7 }, coldRuns: 21 },
+  default: { rounds: 8, streamRounds: 21, calls: { 1: 400, 16: 2000, 64: 4000 }, micro: { iterations: 20_000, repeats: 9 }, coldRuns: 9 },
+  long: { rounds: 12, streamRounds: 41, calls: { 1: 600, 16: 3000, 64: 6000 }, micro: { iterations: 50_000, repeats: 11 }, coldRuns: 21 },
 } as const;
 
 const root = fileURLToPath(new URL("..", import.meta.url));
