@@ -1,5 +1,5 @@
 import { type Channel, type ChannelOptions, type Client, type ClientMiddleware, createClientFactory } from "nice-grpc";
-import { type RetryOptions, retryMiddleware } from "nice-grpc-client-middleware-retry";
+import type { RetryOptions } from "nice-grpc-client-middleware-retry";
 import { ModelServiceDefinition } from "../gen/model_service/model_service.js";
 import { createGrpcChannel } from "./channel.js";
 import { type ClientSettings, resolveSettings, type SettingsOptions } from "./config.js";
@@ -10,6 +10,7 @@ import { createLoggingMiddleware, type Logger } from "./middleware/logging.js";
 import { type RequestIdOptions, requestIdMiddleware } from "./middleware/request-id.js";
 import { streamRetryMiddleware } from "./middleware/stream-retry.js";
 import { type StreamTimeoutOptions, streamTimeoutsMiddleware } from "./middleware/stream-timeouts.js";
+import { unaryRetryMiddleware } from "./middleware/unary-retry.js";
 import { wireDeadlineMiddleware } from "./middleware/wire-deadline.js";
 
 /** Options of {@link createModelClient}. Unset settings come from the environment, then from `.env`. */
@@ -89,7 +90,7 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
     deadlineMiddleware,
     streamTimeoutsMiddleware,
     streamRetryMiddleware,
-    retryMiddleware,
+    unaryRetryMiddleware,
     wireDeadlineMiddleware,
     createJwtMiddleware({
       secretKey: settings.jwtSecretKey,

@@ -6,6 +6,7 @@ import {
   Status,
 } from "nice-grpc-common";
 import { linkedController } from "./abort.js";
+import { startNow } from "./start-now.js";
 
 /** Call options read by {@link deadlineMiddleware}. */
 export interface DeadlineOptions {
@@ -20,12 +21,16 @@ export interface DeadlineOptions {
  * {@link wireDeadlineMiddleware} can put the remaining time of each attempt on
  * the wire.
  */
-export const deadlineMiddleware: ClientMiddleware<DeadlineOptions> = async function* deadlineMiddleware<Request, Response>(
+export const deadlineMiddleware: ClientMiddleware<DeadlineOptions> = (call, options) =>
+  startNow(() =>
+    options.deadline == null || options.signal?.aborted ? call.next(call.request, options) : withDeadline(call, options, options.deadline),
+  );
+
+async function* withDeadline<Request, Response>(
   call: ClientMiddlewareCall<Request, Response>,
   options: CallOptions & DeadlineOptions,
+  deadline: Date | number,
 ) {
-  const { deadline } = options;
-  if (deadline == null || options.signal?.aborted) return yield* call.next(call.request, options);
   const at = deadline instanceof Date ? deadline : new Date(Date.now() + deadline);
   const { controller, unlink } = linkedController(options.signal);
   let timedOut = false;
@@ -44,4 +49,4 @@ export const deadlineMiddleware: ClientMiddleware<DeadlineOptions> = async funct
       throw new ClientError(call.method.path, Status.DEADLINE_EXCEEDED, `Deadline exceeded (${at.toISOString()})`);
     }
   }
-};
+}

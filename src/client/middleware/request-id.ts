@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { type CallOptions, type ClientMiddleware, type ClientMiddlewareCall, Metadata } from "nice-grpc-common";
+import { type ClientMiddleware, Metadata } from "nice-grpc-common";
+import { startNow } from "./start-now.js";
 
 /** Call options read by {@link requestIdMiddleware}. */
 export interface RequestIdOptions {
@@ -13,13 +14,11 @@ export interface RequestIdOptions {
  * every attempt of one call carries the same id. Passes the id on as the
  * `requestId` option for the middlewares inside it.
  */
-export const requestIdMiddleware: ClientMiddleware<RequestIdOptions> = async function* requestIdMiddleware<Request, Response>(
-  call: ClientMiddlewareCall<Request, Response>,
-  options: CallOptions & RequestIdOptions,
-) {
-  const metadata = Metadata(options.metadata);
-  const requestId = options.requestId ?? metadata.get("x-request-id") ?? randomUUID();
-  metadata.set("x-request-id", requestId);
-  const inner = { ...options, metadata, requestId };
-  return yield* call.next(call.request, inner);
-};
+export const requestIdMiddleware: ClientMiddleware<RequestIdOptions> = (call, options) =>
+  startNow(() => {
+    const metadata = Metadata(options.metadata);
+    const requestId = options.requestId ?? metadata.get("x-request-id") ?? randomUUID();
+    metadata.set("x-request-id", requestId);
+    const inner = { ...options, metadata, requestId };
+    return call.next(call.request, inner);
+  });

@@ -2,6 +2,7 @@ import { type CallOptions, type ClientMiddleware, type ClientMiddlewareCall, Cli
 import type { RetryOptions } from "nice-grpc-client-middleware-retry";
 import { isAbortError, sleep } from "./abort.js";
 import type { DeadlineOptions } from "./deadline.js";
+import { startNow } from "./start-now.js";
 
 /** Backoff before retry number `attempt + 1`: exponential, capped, with equal jitter (as nice-grpc's retry). */
 export function backoffDelayMs(attempt: number, baseMs: number, maxMs: number): number {
@@ -17,11 +18,13 @@ export function backoffDelayMs(attempt: number, baseMs: number, maxMs: number): 
  * end past the call's deadline is not attempted. Must be installed outside
  * nice-grpc's retry middleware, which strips the retry options it reads.
  */
-export const streamRetryMiddleware: ClientMiddleware<RetryOptions & DeadlineOptions> = async function* streamRetryMiddleware<
-  Request,
-  Response,
->(call: ClientMiddlewareCall<Request, Response>, options: CallOptions & RetryOptions & DeadlineOptions) {
-  if (!call.responseStream || !options.retry) return yield* call.next(call.request, options);
+export const streamRetryMiddleware: ClientMiddleware<RetryOptions & DeadlineOptions> = (call, options) =>
+  startNow(() => (!call.responseStream || !options.retry ? call.next(call.request, options) : withStreamRetry(call, options)));
+
+async function* withStreamRetry<Request, Response>(
+  call: ClientMiddlewareCall<Request, Response>,
+  options: CallOptions & RetryOptions & DeadlineOptions,
+) {
   const {
     retry,
     retryBaseDelayMs = 1000,
@@ -56,4 +59,4 @@ export const streamRetryMiddleware: ClientMiddleware<RetryOptions & DeadlineOpti
       await sleep(delayMs, options.signal);
     }
   }
-};
+}

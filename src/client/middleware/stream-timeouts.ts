@@ -6,6 +6,7 @@ import {
   Status,
 } from "nice-grpc-common";
 import { linkedController } from "./abort.js";
+import { startNow } from "./start-now.js";
 
 /** Call options read by {@link streamTimeoutsMiddleware}. */
 export interface StreamTimeoutOptions {
@@ -21,15 +22,20 @@ export interface StreamTimeoutOptions {
  * generations. Time the consumer spends on a message does not count. On
  * expiry the call is cancelled and fails with DEADLINE_EXCEEDED.
  */
-export const streamTimeoutsMiddleware: ClientMiddleware<StreamTimeoutOptions> = async function* streamTimeoutsMiddleware<
-  Request,
-  Response,
->(call: ClientMiddlewareCall<Request, Response>, options: CallOptions & StreamTimeoutOptions) {
-  const { firstChunkTimeoutMs: first, idleTimeoutMs: idle, ...rest } = options;
-  if (!call.responseStream || (first == null && idle == null) || options.signal?.aborted) {
-    return yield* call.next(call.request, rest);
-  }
-  const { controller, unlink } = linkedController(options.signal);
+export const streamTimeoutsMiddleware: ClientMiddleware<StreamTimeoutOptions> = (call, options) =>
+  startNow(() => {
+    const { firstChunkTimeoutMs: first, idleTimeoutMs: idle, ...rest } = options;
+    if (!call.responseStream || (first == null && idle == null) || options.signal?.aborted) return call.next(call.request, rest);
+    return withStreamTimeouts(call, rest, first, idle);
+  });
+
+async function* withStreamTimeouts<Request, Response>(
+  call: ClientMiddlewareCall<Request, Response>,
+  rest: CallOptions,
+  first: number | undefined,
+  idle: number | undefined,
+) {
+  const { controller, unlink } = linkedController(rest.signal);
   let received = 0;
   let consumerHasIt = false;
   let expired: string | undefined;
@@ -59,4 +65,4 @@ export const streamTimeoutsMiddleware: ClientMiddleware<StreamTimeoutOptions> = 
       throw new ClientError(call.method.path, Status.DEADLINE_EXCEEDED, `Stream timed out: ${expired}`);
     }
   }
-};
+}

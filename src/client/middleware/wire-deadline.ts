@@ -1,12 +1,6 @@
-import {
-  type CallOptions,
-  type ClientMiddleware,
-  type ClientMiddlewareCall,
-  ClientError,
-  Metadata,
-  Status,
-} from "nice-grpc-common";
+import { type ClientMiddleware, ClientError, Metadata, Status } from "nice-grpc-common";
 import type { DeadlineOptions } from "./deadline.js";
+import { startNow } from "./start-now.js";
 
 /**
  * The `grpc-timeout` header value for `ms` milliseconds: at most 8 digits,
@@ -26,14 +20,12 @@ export function grpcTimeout(ms: number): string {
  * when the caller gives up. nice-grpc itself never sends one (its deadline
  * middleware is a client-side timer only); grpc-js sends the header as given.
  */
-export const wireDeadlineMiddleware: ClientMiddleware<DeadlineOptions> = async function* wireDeadlineMiddleware<
-  Request,
-  Response,
->(call: ClientMiddlewareCall<Request, Response>, options: CallOptions & DeadlineOptions) {
-  const { deadline } = options;
-  if (deadline == null) return yield* call.next(call.request, options);
-  const remaining = deadline instanceof Date ? deadline.getTime() - Date.now() : deadline;
-  if (remaining <= 0) throw new ClientError(call.method.path, Status.DEADLINE_EXCEEDED, "Deadline exceeded before the attempt started");
-  const metadata = Metadata(options.metadata).set("grpc-timeout", grpcTimeout(remaining));
-  return yield* call.next(call.request, { ...options, metadata });
-};
+export const wireDeadlineMiddleware: ClientMiddleware<DeadlineOptions> = (call, options) =>
+  startNow(() => {
+    const { deadline } = options;
+    if (deadline == null) return call.next(call.request, options);
+    const remaining = deadline instanceof Date ? deadline.getTime() - Date.now() : deadline;
+    if (remaining <= 0) throw new ClientError(call.method.path, Status.DEADLINE_EXCEEDED, "Deadline exceeded before the attempt started");
+    const metadata = Metadata(options.metadata).set("grpc-timeout", grpcTimeout(remaining));
+    return call.next(call.request, { ...options, metadata });
+  });
