@@ -7,6 +7,7 @@ import type { UserContext } from "../schemas/user-context.js";
 import { CancelledError, ClientClosedError, type TamarModelError, toTamarModelError, ValidationError } from "./errors.js";
 import { linkedController } from "./middleware/abort.js";
 import { clientState, type ModelCallOptions, type ModelClient } from "./model-client.js";
+import { extend } from "./extend.js";
 
 /** Options every call takes. */
 export interface CallOptions {
@@ -70,11 +71,10 @@ export function startCall(
   if (state.closed) throw new ClientClosedError("The client is closed", { code: Status.CANCELLED, requestId });
   const { controller, unlink } = linkedController(options.signal);
   state.inFlight.add(controller);
-  const callOptions: ActiveCall["options"] = {
-    ...(stream ? state.streamOptions : state.unaryOptions),
+  const callOptions: ActiveCall["options"] = extend(stream ? state.streamOptions : state.unaryOptions, {
     signal: controller.signal,
     requestId,
-  };
+  });
   const deadline = stream ? timeoutMs : (timeoutMs ?? state.invokeTimeoutMs);
   if (deadline !== undefined) callOptions.deadline = deadline;
   if (options.metadata) callOptions.metadata = Metadata(options.metadata);

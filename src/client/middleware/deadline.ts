@@ -7,6 +7,7 @@ import {
 } from "nice-grpc-common";
 import { linkedController } from "./abort.js";
 import { startNow } from "./start-now.js";
+import { extend } from "../extend.js";
 
 /** Call options read by {@link deadlineMiddleware}. */
 export interface DeadlineOptions {
@@ -39,7 +40,7 @@ async function* withDeadline<Request, Response>(
     controller.abort();
   }, at.getTime() - Date.now());
   try {
-    const inner = { ...options, deadline: at, signal: controller.signal };
+    const inner = extend(options, { deadline: at, signal: controller.signal });
     return yield* call.next(call.request, inner);
   } finally {
     clearTimeout(timer);

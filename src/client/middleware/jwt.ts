@@ -2,6 +2,7 @@
 import { SignJWT } from "jose/jwt/sign";
 import { type CallOptions, type ClientMiddleware, type ClientMiddlewareCall, Metadata } from "nice-grpc-common";
 import { startNow } from "./start-now.js";
+import { extend } from "../extend.js";
 
 /** Settings of {@link createJwtMiddleware}. */
 export interface JwtMiddlewareSettings {
@@ -89,7 +90,7 @@ export function createJwtMiddleware(settings: JwtMiddlewareSettings): ClientMidd
 
   const staticHeader = token ? `Bearer ${token}` : undefined;
   const send = <Request, Response>(call: ClientMiddlewareCall<Request, Response>, options: CallOptions, header: string) =>
-    call.next(call.request, { ...options, metadata: Metadata(options.metadata).set("authorization", header) });
+    call.next(call.request, extend(options, { metadata: Metadata(options.metadata).set("authorization", header) }));
   async function* afterSigning<Request, Response>(call: ClientMiddlewareCall<Request, Response>, options: CallOptions, header: Promise<string>) {
     return yield* send(call, options, await header);
   }

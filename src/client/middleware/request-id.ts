@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type ClientMiddleware, Metadata } from "nice-grpc-common";
 import { startNow } from "./start-now.js";
+import { extend } from "../extend.js";
 
 /** Call options read by {@link requestIdMiddleware}. */
 export interface RequestIdOptions {
@@ -19,6 +20,6 @@ export const requestIdMiddleware: ClientMiddleware<RequestIdOptions> = (call, op
     const metadata = Metadata(options.metadata);
     const requestId = options.requestId ?? metadata.get("x-request-id") ?? randomUUID();
     metadata.set("x-request-id", requestId);
-    const inner = { ...options, metadata, requestId };
+    const inner = extend(options, { metadata, requestId });
     return call.next(call.request, inner);
   });

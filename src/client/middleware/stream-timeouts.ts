@@ -7,6 +7,7 @@ import {
 } from "nice-grpc-common";
 import { linkedController } from "./abort.js";
 import { startNow } from "./start-now.js";
+import { extend } from "../extend.js";
 
 /** Call options read by {@link streamTimeoutsMiddleware}. */
 export interface StreamTimeoutOptions {
@@ -47,7 +48,7 @@ async function* withStreamTimeouts<Request, Response>(
   };
   let timer = first == null ? undefined : setTimeout(fire, first);
   try {
-    for await (const message of call.next(call.request, { ...rest, signal: controller.signal })) {
+    for await (const message of call.next(call.request, extend(rest, { signal: controller.signal }))) {
       if (++received === 1) {
         clearTimeout(timer);
         timer = idle == null ? undefined : setTimeout(fire, idle);

@@ -1,6 +1,7 @@
 import { type ClientMiddleware, ClientError, Metadata, Status } from "nice-grpc-common";
 import type { DeadlineOptions } from "./deadline.js";
 import { startNow } from "./start-now.js";
+import { extend } from "../extend.js";
 
 /**
  * The `grpc-timeout` header value for `ms` milliseconds: at most 8 digits,
@@ -27,5 +28,5 @@ export const wireDeadlineMiddleware: ClientMiddleware<DeadlineOptions> = (call, 
     const remaining = deadline instanceof Date ? deadline.getTime() - Date.now() : deadline;
     if (remaining <= 0) throw new ClientError(call.method.path, Status.DEADLINE_EXCEEDED, "Deadline exceeded before the attempt started");
     const metadata = Metadata(options.metadata).set("grpc-timeout", grpcTimeout(remaining));
-    return call.next(call.request, { ...options, metadata });
+    return call.next(call.request, extend(options, { metadata }));
   });

@@ -9,6 +9,7 @@ import { UserContextSchema, type UserContext } from "../../schemas/user-context.
 import { ValidationError, type ValidationIssue } from "../errors.js";
 import { resolveBlobs, type StructWalk, toStructValue } from "./to-struct-value.js";
 import { validate } from "./validation-issues.js";
+import { extend } from "../extend.js";
 
 // Fields that travel as proto fields, never inside `extra`.
 const routingKeys = new Set(["provider", "invokeType", "channel", "stream", "userContext", "customId", "priority"]);
@@ -190,7 +191,7 @@ export async function buildBatchRequest(request: BatchRequest): Promise<BuiltBat
       given.add(id);
     }
     customIds.push(id);
-    return { ...wireItem(item as Record<string, unknown>, checked[index]!, request.userContext, false), customId: id };
+    return extend(wireItem(item as Record<string, unknown>, checked[index]!, request.userContext, false), { customId: id });
   });
   return { message: { items: wireItems }, customIds };
 }
