@@ -5,9 +5,9 @@ import { randomUUID } from "node:crypto";
 import { Metadata, Status } from "nice-grpc-common";
 import type { UserContext } from "../schemas/user-context.js";
 import { CancelledError, ClientClosedError, type TamarModelError, toTamarModelError, ValidationError } from "./errors.js";
+import { extend } from "./extend.js";
 import { linkedController } from "./middleware/abort.js";
 import { clientState, type ModelCallOptions, type ModelClient } from "./model-client.js";
-import { extend } from "./extend.js";
 
 /** Options every call takes. */
 export interface CallOptions {

@@ -5,9 +5,9 @@ import {
   ClientError,
   Status,
 } from "nice-grpc-common";
+import { extend } from "../extend.js";
 import { linkedController } from "./abort.js";
 import { startNow } from "./start-now.js";
-import { extend } from "../extend.js";
 
 /** Call options read by {@link streamTimeoutsMiddleware}. */
 export interface StreamTimeoutOptions {

@@ -7,9 +7,9 @@ import { type BatchItem, type InvokeRequest, RequestPairs } from "../../schemas/
 import { findRequestPair, inferInvokeType, invokeTypesOf } from "../../schemas/resolve-request-pair.js";
 import { UserContextSchema, type UserContext } from "../../schemas/user-context.js";
 import { ValidationError, type ValidationIssue } from "../errors.js";
+import { extend } from "../extend.js";
 import { resolveBlobs, type StructWalk, toStructValue } from "./to-struct-value.js";
 import { validate } from "./validation-issues.js";
-import { extend } from "../extend.js";
 
 // Fields that travel as proto fields, never inside `extra`.
 const routingKeys = new Set(["provider", "invokeType", "channel", "stream", "userContext", "customId", "priority"]);
