@@ -5,8 +5,12 @@
 // OTHER_DIST is the dist/ of another checkout built with `npx tsc -p
 // tsconfig.build.json` (e.g. from `git archive <commit>`, with node_modules
 // linked to this one's so both share their dependencies). Needs `npm run build`.
+// `micro` runs each build in fresh processes, taking turns (--processes=N):
+// in one process the JIT's choices for code both builds share made a build's
+// in-process cost vary by a third from one process to the next.
+import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { tamar } from "./client-under-test.js";
 import { generateBenchCode } from "./codegen.js";
 import type { Contender } from "./contenders/contender.js";
@@ -31,6 +35,7 @@ const builds = [
   { name: "old", sdk: other },
   { name: "new", sdk: tamar },
 ];
+const child = args.find((arg) => arg.startsWith("--child="))?.slice("--child=".length);
 
 /** Medians of each metric per contender, and the paired ratios new/old and each/raw. */
 function report<T>(title: string, samples: Map<string, T[]>, metrics: Record<string, (sample: T) => number>): void {
@@ -45,31 +50,46 @@ function report<T>(title: string, samples: Map<string, T[]>, metrics: Record<str
   }
 }
 
+type MicroSample = Record<string, number>;
+
+/** In this process, no network: one build's whole invoke() and stream per chunk. */
+async function microSample(sdk: typeof tamar): Promise<MicroSample> {
+  const client = sdk.createModelClient({
+    address: "127.0.0.1:1",
+    jwtSecretKey: JWT_SECRET,
+    useTls: false,
+    env: {},
+    envFile: false,
+    middlewares: [answerWithoutNetwork],
+  });
+  const iterations = flag("iterations", 20_000);
+  const settings = (chunks: number) => ({ iterations: Math.max(1, Math.round(iterations / chunks)), repeats: 5 });
+  const sample = {
+    "whole invoke() µs": await perCall(() => sdk.invoke(client, unaryRequest), settings(1)),
+    "stream per chunk µs": (await perCall(() => drain(sdk.invokeStream(client, streamRequest)), settings(STREAM_CHUNKS))) / STREAM_CHUNKS,
+  };
+  await client.close();
+  return sample;
+}
+
+if (child !== undefined) {
+  process.stdout.write(JSON.stringify(await microSample(child === "old" ? other : tamar)));
+  process.exit(0);
+}
+
 if (runs("micro")) {
-  // In process, no network: each build's whole invoke() and stream per chunk, taking turns.
-  const clients = builds.map(({ name, sdk }) => ({
-    name,
-    sdk,
-    client: sdk.createModelClient({
-      address: "127.0.0.1:1",
-      jwtSecretKey: JWT_SECRET,
-      useTls: false,
-      env: {},
-      envFile: false,
-      middlewares: [answerWithoutNetwork],
-    }),
-  }));
-  const settings = { iterations: flag("iterations", 20_000), repeats: 1 };
-  const pieces: Array<[string, (entry: (typeof clients)[number]) => () => unknown, number]> = [
-    ["whole invoke() µs", ({ sdk, client }) => () => sdk.invoke(client, unaryRequest), 1],
-    ["stream per chunk µs", ({ sdk, client }) => () => drain(sdk.invokeStream(client, streamRequest)), STREAM_CHUNKS],
-  ];
-  for (const [name, make, chunks] of pieces) {
-    const iterations = Math.max(1, Math.round(settings.iterations / chunks));
-    const samples = await interleavedRounds(clients, rounds, async (entry) => (await perCall(make(entry), { iterations, repeats: 1 })) / chunks);
-    report(name, samples, { cpu: (micros: number) => micros });
-  }
-  for (const { client } of clients) await client.close();
+  const script = fileURLToPath(import.meta.url);
+  const processes = flag("processes", 10);
+  const samples = await interleavedRounds(builds, processes, async ({ name }) => {
+    const output = execFileSync(process.execPath, [...process.execArgv, script, otherDist, `--child=${name}`, `--iterations=${flag("iterations", 20_000)}`], {
+      encoding: "utf8",
+    });
+    return JSON.parse(output) as MicroSample;
+  });
+  report(`in process, ${processes} fresh processes per build`, samples, {
+    "whole invoke() µs": (s) => s["whole invoke() µs"]!,
+    "stream per chunk µs": (s) => s["stream per chunk µs"]!,
+  });
 }
 
 if (runs("c1") || runs("c64") || runs("stream")) {

@@ -6,7 +6,7 @@ import { Metadata, Status } from "nice-grpc-common";
 import type { UserContext } from "../schemas/user-context.js";
 import { CancelledError, ClientClosedError, type TamarModelError, toTamarModelError, ValidationError } from "./errors.js";
 import { extend } from "./extend.js";
-import { linkedController } from "./middleware/abort.js";
+import { callController, linkedController } from "./middleware/abort.js";
 import { clientState, type ModelCallOptions, type ModelClient } from "./model-client.js";
 
 /** Options every call takes. */
@@ -74,6 +74,8 @@ export function startCall(
   const callOptions: ActiveCall["options"] = extend(stream ? state.streamOptions : state.unaryOptions, {
     signal: controller.signal,
     requestId,
+    // The deadline and stream-timeout middlewares abort this one rather than link one more.
+    [callController]: controller,
   });
   const deadline = stream ? timeoutMs : (timeoutMs ?? state.invokeTimeoutMs);
   if (deadline !== undefined) callOptions.deadline = deadline;

@@ -6,7 +6,7 @@ import {
   Status,
 } from "nice-grpc-common";
 import { extend } from "../extend.js";
-import { linkedController } from "./abort.js";
+import { callAbortController, type OwnControllerOptions } from "./abort.js";
 import { startNow } from "./start-now.js";
 
 /** Call options read by {@link deadlineMiddleware}. */
@@ -29,11 +29,11 @@ export const deadlineMiddleware: ClientMiddleware<DeadlineOptions> = (call, opti
 
 async function* withDeadline<Request, Response>(
   call: ClientMiddlewareCall<Request, Response>,
-  options: CallOptions & DeadlineOptions,
+  options: CallOptions & DeadlineOptions & OwnControllerOptions,
   deadline: Date | number,
 ) {
   const at = deadline instanceof Date ? deadline : new Date(Date.now() + deadline);
-  const { controller, unlink } = linkedController(options.signal);
+  const { controller, unlink } = callAbortController(options);
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;

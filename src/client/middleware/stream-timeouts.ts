@@ -6,7 +6,7 @@ import {
   Status,
 } from "nice-grpc-common";
 import { extend } from "../extend.js";
-import { linkedController } from "./abort.js";
+import { callAbortController, type OwnControllerOptions } from "./abort.js";
 import { startNow } from "./start-now.js";
 
 /** Call options read by {@link streamTimeoutsMiddleware}. */
@@ -32,11 +32,11 @@ export const streamTimeoutsMiddleware: ClientMiddleware<StreamTimeoutOptions> = 
 
 async function* withStreamTimeouts<Request, Response>(
   call: ClientMiddlewareCall<Request, Response>,
-  rest: CallOptions,
+  rest: CallOptions & OwnControllerOptions,
   first: number | undefined,
   idle: number | undefined,
 ) {
-  const { controller, unlink } = linkedController(rest.signal);
+  const { controller, unlink } = callAbortController(rest);
   let received = 0;
   let consumerHasIt = false;
   let expired: string | undefined;
