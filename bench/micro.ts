@@ -24,7 +24,7 @@ export interface MicroSettings {
  * `iterations` calls, after one untimed run. CPU time, not wall time, so
  * that other processes on the machine do not count.
  */
-async function perCall(fn: () => unknown, { iterations, repeats }: MicroSettings): Promise<number> {
+export async function perCall(fn: () => unknown, { iterations, repeats }: MicroSettings): Promise<number> {
   const runs: number[] = [];
   for (let run = 0; run <= repeats; run++) {
     const started = process.cpuUsage();
@@ -36,7 +36,7 @@ async function perCall(fn: () => unknown, { iterations, repeats }: MicroSettings
 }
 
 // What the offline server answers to the workload's unary request, as decoded.
-const ANSWER: WireModelResponseItem = {
+export const ANSWER: WireModelResponseItem = {
   error: "",
   content: "offline answer",
   usage: '{"prompt_tokens":12,"completion_tokens":16,"total_tokens":28}',
@@ -45,14 +45,14 @@ const ANSWER: WireModelResponseItem = {
 };
 
 // One chunk of the workload's stream, as decoded.
-const CHUNK: WireModelResponseItem = {
+export const CHUNK: WireModelResponseItem = {
   error: "",
   content: " word",
   usage: "",
   rawResponse:
     '{"id":"chatcmpl-offline","object":"chat.completion.chunk","created":1700000000,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":" word"},"logprobs":null,"finish_reason":null}]}',
 };
-const STREAM_CHUNKS = 1000;
+export const STREAM_CHUNKS = 1000;
 
 // Answers every call itself: a client with it innermost runs all of its code
 // but the transport. Streams get STREAM_CHUNKS chunks.
@@ -60,7 +60,7 @@ async function* answer(stream: boolean | undefined) {
   if (!stream) return void (yield ANSWER);
   for (let index = 0; index < STREAM_CHUNKS; index++) yield CHUNK;
 }
-const answerWithoutNetwork: ClientMiddleware = (call) => answer((call.request as { stream?: boolean }).stream) as AsyncGenerator<never>;
+export const answerWithoutNetwork: ClientMiddleware = (call) => answer((call.request as { stream?: boolean }).stream) as AsyncGenerator<never>;
 const noChannel = { close() {} } as unknown as Channel;
 
 // A middleware call for Invoke whose next() answers at once, as the transport would.
@@ -74,7 +74,7 @@ function invokeCall(request: unknown): ClientMiddlewareCall<unknown, unknown> {
   } as unknown as ClientMiddlewareCall<unknown, unknown>;
 }
 
-async function drain(iterable: AsyncIterable<unknown>): Promise<void> {
+export async function drain(iterable: AsyncIterable<unknown>): Promise<void> {
   for await (const _ of iterable);
 }
 

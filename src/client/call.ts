@@ -5,7 +5,8 @@ import { randomUUID } from "node:crypto";
 import { Metadata, Status } from "nice-grpc-common";
 import type { UserContext } from "../schemas/user-context.js";
 import { CancelledError, ClientClosedError, type TamarModelError, toTamarModelError, ValidationError } from "./errors.js";
-import { linkedController } from "./middleware/abort.js";
+import { extend } from "./extend.js";
+import { callController, linkedController } from "./middleware/abort.js";
 import { clientState, type ModelCallOptions, type ModelClient } from "./model-client.js";
 
 /** Options every call takes. */
@@ -70,11 +71,12 @@ export function startCall(
   if (state.closed) throw new ClientClosedError("The client is closed", { code: Status.CANCELLED, requestId });
   const { controller, unlink } = linkedController(options.signal);
   state.inFlight.add(controller);
-  const callOptions: ActiveCall["options"] = {
-    ...(stream ? state.streamOptions : state.unaryOptions),
+  const callOptions: ActiveCall["options"] = extend(stream ? state.streamOptions : state.unaryOptions, {
     signal: controller.signal,
     requestId,
-  };
+    // The deadline and stream-timeout middlewares abort this one rather than link one more.
+    [callController]: controller,
+  });
   const deadline = stream ? timeoutMs : (timeoutMs ?? state.invokeTimeoutMs);
   if (deadline !== undefined) callOptions.deadline = deadline;
   if (options.metadata) callOptions.metadata = Metadata(options.metadata);

@@ -5,13 +5,13 @@ import { createGrpcChannel } from "./channel.js";
 import { type ClientSettings, resolveSettings, type SettingsOptions } from "./config.js";
 import { ClientClosedError } from "./errors.js";
 import { type DeadlineOptions, deadlineMiddleware } from "./middleware/deadline.js";
-import { createJwtMiddleware, type JwtCallOptions } from "./middleware/jwt.js";
+import { createAttemptMetadataMiddleware } from "./middleware/attempt-metadata.js";
+import { createAuthorization, type JwtCallOptions } from "./middleware/jwt.js";
 import { createLoggingMiddleware, type Logger } from "./middleware/logging.js";
-import { type RequestIdOptions, requestIdMiddleware } from "./middleware/request-id.js";
+import { type RequestIdOptions, requestIdOptionMiddleware } from "./middleware/request-id.js";
 import { streamRetryMiddleware } from "./middleware/stream-retry.js";
 import { type StreamTimeoutOptions, streamTimeoutsMiddleware } from "./middleware/stream-timeouts.js";
 import { unaryRetryMiddleware } from "./middleware/unary-retry.js";
-import { wireDeadlineMiddleware } from "./middleware/wire-deadline.js";
 
 /** Options of {@link createModelClient}. Unset settings come from the environment, then from `.env`. */
 export interface ModelClientOptions extends SettingsOptions {
@@ -83,20 +83,22 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
 
   // Outermost first. The request id is fixed before the retries so that every
   // attempt carries it; the deadline sits outside them so it bounds retries and
-  // backoff; the wire deadline, token and user middlewares run per attempt.
+  // backoff; the headers (request id, grpc-timeout, token) and the user's
+  // middlewares run per attempt.
   const chain: ClientMiddleware<any, any>[] = [
-    requestIdMiddleware,
+    requestIdOptionMiddleware,
     ...(options.logger ? [createLoggingMiddleware(options.logger)] : []),
     deadlineMiddleware,
     streamTimeoutsMiddleware,
     streamRetryMiddleware,
     unaryRetryMiddleware,
-    wireDeadlineMiddleware,
-    createJwtMiddleware({
-      secretKey: settings.jwtSecretKey,
-      token: settings.jwtToken,
-      expiresInSeconds: settings.jwtExpiresInSeconds,
-    }),
+    createAttemptMetadataMiddleware(
+      createAuthorization({
+        secretKey: settings.jwtSecretKey,
+        token: settings.jwtToken,
+        expiresInSeconds: settings.jwtExpiresInSeconds,
+      }),
+    ),
     ...(options.middlewares ?? []),
   ];
   let factory = createClientFactory();

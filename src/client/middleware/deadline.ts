@@ -5,7 +5,8 @@ import {
   ClientError,
   Status,
 } from "nice-grpc-common";
-import { linkedController } from "./abort.js";
+import { extend } from "../extend.js";
+import { callAbortController, type OwnControllerOptions } from "./abort.js";
 import { startNow } from "./start-now.js";
 
 /** Call options read by {@link deadlineMiddleware}. */
@@ -28,18 +29,18 @@ export const deadlineMiddleware: ClientMiddleware<DeadlineOptions> = (call, opti
 
 async function* withDeadline<Request, Response>(
   call: ClientMiddlewareCall<Request, Response>,
-  options: CallOptions & DeadlineOptions,
+  options: CallOptions & DeadlineOptions & OwnControllerOptions,
   deadline: Date | number,
 ) {
   const at = deadline instanceof Date ? deadline : new Date(Date.now() + deadline);
-  const { controller, unlink } = linkedController(options.signal);
+  const { controller, unlink } = callAbortController(options);
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort();
   }, at.getTime() - Date.now());
   try {
-    const inner = { ...options, deadline: at, signal: controller.signal };
+    const inner = extend(options, { deadline: at, signal: controller.signal });
     return yield* call.next(call.request, inner);
   } finally {
     clearTimeout(timer);

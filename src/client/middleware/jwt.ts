@@ -1,6 +1,7 @@
 // The sign module alone: the package index loads all of jose (~35 ms more at start-up).
 import { SignJWT } from "jose/jwt/sign";
 import { type CallOptions, type ClientMiddleware, type ClientMiddlewareCall, Metadata } from "nice-grpc-common";
+import { extend } from "../extend.js";
 import { startNow } from "./start-now.js";
 
 /** Settings of {@link createJwtMiddleware}. */
@@ -41,14 +42,19 @@ function claimsOf(request: unknown, options: JwtCallOptions): JwtClaimsSource {
 }
 
 /**
- * Sends `authorization: Bearer <JWT>`. With a `secretKey`, the token is
- * HS256-signed over `{org_id, user_id, iat, exp}` of **each call's** tenant,
- * cached per tenant and re-signed shortly before expiry, so a steady stream
- * of calls signs nothing; the key is imported once. With only a `token`, that
- * token is sent as given. An `authorization` already in the call's metadata
- * is left alone.
+ * The `authorization` header of a call: a cached token, a signature still
+ * being made, or undefined when there is nothing to send (no credentials, or
+ * an `authorization` already in the call's metadata).
  */
-export function createJwtMiddleware(settings: JwtMiddlewareSettings): ClientMiddleware<JwtCallOptions> {
+export type Authorization = string | Promise<string> | undefined;
+
+/**
+ * The `authorization` of each call, as {@link createJwtMiddleware} sends it:
+ * with a `secretKey`, a token per tenant, signed once and cached; else the
+ * static `token`. Shared by that middleware and the client's
+ * attempt-metadata middleware.
+ */
+export function createAuthorization(settings: JwtMiddlewareSettings): (request: unknown, options: CallOptions & JwtCallOptions) => Authorization {
   const { secretKey, token, expiresInSeconds = 3600, refreshBeforeSeconds = 60, maxCachedTokens = 1000 } = settings;
   const cache = new Map<string, CachedToken>();
   const signing = new Map<string, Promise<string>>();
@@ -74,7 +80,7 @@ export function createJwtMiddleware(settings: JwtMiddlewareSettings): ClientMidd
     return header;
   }
 
-  function authorization(claims: JwtClaimsSource): string | Promise<string> {
+  function signed(claims: JwtClaimsSource): string | Promise<string> {
     // An unambiguous key: with a separator, ("a\0b", "c") and ("a", "b\0c") would share one tenant's token.
     const cacheKey = JSON.stringify([claims.orgId, claims.userId]);
     const cached = cache.get(cacheKey);
@@ -88,17 +94,53 @@ export function createJwtMiddleware(settings: JwtMiddlewareSettings): ClientMidd
   }
 
   const staticHeader = token ? `Bearer ${token}` : undefined;
-  const send = <Request, Response>(call: ClientMiddlewareCall<Request, Response>, options: CallOptions, header: string) =>
-    call.next(call.request, { ...options, metadata: Metadata(options.metadata).set("authorization", header) });
-  async function* afterSigning<Request, Response>(call: ClientMiddlewareCall<Request, Response>, options: CallOptions, header: Promise<string>) {
-    return yield* send(call, options, await header);
-  }
-  // A cached token is sent without a generator layer of this middleware's own.
+  return (request, options) => {
+    if (options.metadata?.has("authorization") || (!secretKey && !staticHeader)) return undefined;
+    return secretKey ? signed(claimsOf(request, options)) : staticHeader;
+  };
+}
+
+/**
+ * Calls the next layer with `options`, whose `metadata` is `metadata` (a
+ * copy owned by the caller), once `header` is set in it. A cached token goes
+ * without a generator layer of its own; only a pending signature needs one.
+ */
+export function sendAuthorized<Request, Response>(
+  call: ClientMiddlewareCall<Request, Response>,
+  options: CallOptions,
+  metadata: Metadata,
+  header: Authorization,
+) {
+  if (typeof header === "string") metadata.set("authorization", header);
+  return header instanceof Promise ? afterSigning(call, options, metadata, header) : call.next(call.request, options);
+}
+
+async function* afterSigning<Request, Response>(
+  call: ClientMiddlewareCall<Request, Response>,
+  options: CallOptions,
+  metadata: Metadata,
+  header: Promise<string>,
+) {
+  metadata.set("authorization", await header);
+  return yield* call.next(call.request, options);
+}
+
+/**
+ * Sends `authorization: Bearer <JWT>`. With a `secretKey`, the token is
+ * HS256-signed over `{org_id, user_id, iat, exp}` of **each call's** tenant,
+ * cached per tenant and re-signed shortly before expiry, so a steady stream
+ * of calls signs nothing; the key is imported once. With only a `token`, that
+ * token is sent as given. An `authorization` already in the call's metadata
+ * is left alone.
+ */
+export function createJwtMiddleware(settings: JwtMiddlewareSettings): ClientMiddleware<JwtCallOptions> {
+  const authorizationOf = createAuthorization(settings);
   return (call, options) =>
     startNow(() => {
       const { userContext, ...rest } = options;
-      if (rest.metadata?.has("authorization") || (!secretKey && !staticHeader)) return call.next(call.request, rest);
-      const header = secretKey ? authorization(claimsOf(call.request, options)) : staticHeader!;
-      return typeof header === "string" ? send(call, rest, header) : afterSigning(call, rest, header);
+      const header = authorizationOf(call.request, options);
+      if (header === undefined) return call.next(call.request, rest);
+      const metadata = Metadata(options.metadata);
+      return sendAuthorized(call, extend(rest, { metadata }), metadata, header);
     });
 }

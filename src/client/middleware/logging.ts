@@ -1,5 +1,6 @@
 import type { RetryOptions } from "nice-grpc-client-middleware-retry";
 import { type CallOptions, type ClientMiddleware, type ClientMiddlewareCall, ClientError, Status } from "nice-grpc-common";
+import { extend } from "../extend.js";
 import type { RequestIdOptions } from "./request-id.js";
 
 type LogMethod = (fields: Record<string, unknown>, message: string) => void;
@@ -50,16 +51,16 @@ export function createLoggingMiddleware(logger: Logger): ClientMiddleware<RetryO
     const started = performance.now();
     const durationMs = () => Math.round((performance.now() - started) * 10) / 10;
     const onRetryableError = (error: ClientError, attempt: number, delayMs: number) => {
-      logger.warn({ ...fields, event: "request.retry", attempt: attempt + 1, delayMs, code: Status[error.code] }, "retrying call");
+      logger.warn(extend(fields, { event: "request.retry", attempt: attempt + 1, delayMs, code: Status[error.code] }), "retrying call");
       options.onRetryableError?.(error, attempt, delayMs);
     };
-    logger.debug({ ...fields, event: "request.start" }, "call started");
+    logger.debug(extend(fields, { event: "request.start" }), "call started");
     let messages = 0;
     let usage: unknown;
     let failed = false;
     let completed = false;
     try {
-      const inner = { ...options, onRetryableError };
+      const inner = extend(options, { onRetryableError });
       const next = call.next(call.request, inner);
       let result = await next.next();
       while (!result.done) {
@@ -75,14 +76,14 @@ export function createLoggingMiddleware(logger: Logger): ClientMiddleware<RetryO
       failed = true;
       const code = error instanceof ClientError ? Status[error.code] : (error as Error | undefined)?.name;
       logger.error(
-        { ...fields, event: "request.error", durationMs: durationMs(), messages, code, error: (error as Error | undefined)?.message },
+        extend(fields, { event: "request.error", durationMs: durationMs(), messages, code, error: (error as Error | undefined)?.message }),
         "call failed",
       );
       throw error;
     } finally {
       // Reached on success, and when the consumer stops reading a stream early.
       if (!failed) {
-        logger.info({ ...fields, event: "request.end", durationMs: durationMs(), messages, usage, completed }, "call finished");
+        logger.info(extend(fields, { event: "request.end", durationMs: durationMs(), messages, usage, completed }), "call finished");
       }
     }
   };

@@ -5,7 +5,8 @@ import {
   ClientError,
   Status,
 } from "nice-grpc-common";
-import { linkedController } from "./abort.js";
+import { extend } from "../extend.js";
+import { callAbortController, type OwnControllerOptions } from "./abort.js";
 import { startNow } from "./start-now.js";
 
 /** Call options read by {@link streamTimeoutsMiddleware}. */
@@ -31,11 +32,11 @@ export const streamTimeoutsMiddleware: ClientMiddleware<StreamTimeoutOptions> = 
 
 async function* withStreamTimeouts<Request, Response>(
   call: ClientMiddlewareCall<Request, Response>,
-  rest: CallOptions,
+  rest: CallOptions & OwnControllerOptions,
   first: number | undefined,
   idle: number | undefined,
 ) {
-  const { controller, unlink } = linkedController(rest.signal);
+  const { controller, unlink } = callAbortController(rest);
   let received = 0;
   let consumerHasIt = false;
   let expired: string | undefined;
@@ -47,7 +48,7 @@ async function* withStreamTimeouts<Request, Response>(
   };
   let timer = first == null ? undefined : setTimeout(fire, first);
   try {
-    for await (const message of call.next(call.request, { ...rest, signal: controller.signal })) {
+    for await (const message of call.next(call.request, extend(rest, { signal: controller.signal }))) {
       if (++received === 1) {
         clearTimeout(timer);
         timer = idle == null ? undefined : setTimeout(fire, idle);

@@ -1,4 +1,5 @@
 import { type ClientMiddleware, ClientError, Metadata, Status } from "nice-grpc-common";
+import { extend } from "../extend.js";
 import type { DeadlineOptions } from "./deadline.js";
 import { startNow } from "./start-now.js";
 
@@ -15,6 +16,18 @@ export function grpcTimeout(ms: number): string {
 }
 
 /**
+ * The `grpc-timeout` of an attempt of `method` starting now: the time left
+ * until `deadline`, or undefined without one. Throws DEADLINE_EXCEEDED when
+ * none is left.
+ */
+export function attemptTimeout(method: string, deadline: Date | number | undefined): string | undefined {
+  if (deadline == null) return undefined;
+  const remaining = deadline instanceof Date ? deadline.getTime() - Date.now() : deadline;
+  if (remaining <= 0) throw new ClientError(method, Status.DEADLINE_EXCEEDED, "Deadline exceeded before the attempt started");
+  return grpcTimeout(remaining);
+}
+
+/**
  * Puts the call's remaining time on the wire as `grpc-timeout`, freshly for
  * each attempt, so the server gets a deadline and can stop upstream work
  * when the caller gives up. nice-grpc itself never sends one (its deadline
@@ -22,10 +35,7 @@ export function grpcTimeout(ms: number): string {
  */
 export const wireDeadlineMiddleware: ClientMiddleware<DeadlineOptions> = (call, options) =>
   startNow(() => {
-    const { deadline } = options;
-    if (deadline == null) return call.next(call.request, options);
-    const remaining = deadline instanceof Date ? deadline.getTime() - Date.now() : deadline;
-    if (remaining <= 0) throw new ClientError(call.method.path, Status.DEADLINE_EXCEEDED, "Deadline exceeded before the attempt started");
-    const metadata = Metadata(options.metadata).set("grpc-timeout", grpcTimeout(remaining));
-    return call.next(call.request, { ...options, metadata });
+    const timeout = attemptTimeout(call.method.path, options.deadline);
+    if (timeout === undefined) return call.next(call.request, options);
+    return call.next(call.request, extend(options, { metadata: Metadata(options.metadata).set("grpc-timeout", timeout) }));
   });

@@ -7,6 +7,7 @@ import { type BatchItem, type InvokeRequest, RequestPairs } from "../../schemas/
 import { findRequestPair, inferInvokeType, invokeTypesOf } from "../../schemas/resolve-request-pair.js";
 import { UserContextSchema, type UserContext } from "../../schemas/user-context.js";
 import { ValidationError, type ValidationIssue } from "../errors.js";
+import { extend } from "../extend.js";
 import { resolveBlobs, type StructWalk, toStructValue } from "./to-struct-value.js";
 import { validate } from "./validation-issues.js";
 
@@ -190,7 +191,7 @@ export async function buildBatchRequest(request: BatchRequest): Promise<BuiltBat
       given.add(id);
     }
     customIds.push(id);
-    return { ...wireItem(item as Record<string, unknown>, checked[index]!, request.userContext, false), customId: id };
+    return extend(wireItem(item as Record<string, unknown>, checked[index]!, request.userContext, false), { customId: id });
   });
   return { message: { items: wireItems }, customIds };
 }

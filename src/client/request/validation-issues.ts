@@ -89,31 +89,65 @@ const objectTypes = new Set(["object", "loose_object", "strict_object", "object_
  * schema's structure only: free-form values are not descended into.
  */
 export function listForObjectIssues(schema: v.GenericSchema, input: unknown, prefix: string): ValidationIssue[] {
-  const at = unwrap(schema as AnySchema);
-  if (typeof input !== "object" || input === null) return [];
+  const issues: ValidationIssue[] = [];
+  walkForLists(schema as AnySchema, input, { prefix, keys: [], issues });
+  return issues;
+}
+
+// Runs on every request, nearly always finding nothing: the path is a stack of
+// keys turned into text only when an issue is found, and no list is allocated.
+interface ListWalk {
+  readonly prefix: string;
+  readonly keys: (string | number)[];
+  issues: ValidationIssue[];
+}
+
+const pathOf = ({ prefix, keys }: ListWalk) => (keys.length === 0 ? prefix.slice(0, -1) : prefix + keys.join("."));
+
+function walkForLists(schema: AnySchema, input: unknown, walk: ListWalk): void {
+  if (typeof input !== "object" || input === null) return;
+  const at = unwrap(schema);
   const record = input as Record<string, unknown>;
-  const inside = (child: AnySchema, key: string | number) => listForObjectIssues(child, record[key], `${prefix}${key}.`);
+  const inside = (child: AnySchema, key: string | number) => {
+    walk.keys.push(key);
+    walkForLists(child, record[key], walk);
+    walk.keys.pop();
+  };
   if (objectTypes.has(at.type)) {
-    if (Array.isArray(input)) return [{ path: prefix.slice(0, -1), message: "Invalid type: Expected Object but received Array" }];
-    if (at.type === "record") return Object.keys(input).flatMap((key) => inside(at.value!, key));
-    return Object.keys(at.entries!).flatMap((key) => (Object.hasOwn(input, key) ? inside(at.entries![key]!, key) : []));
-  }
-  if (!Array.isArray(input)) return at.type === "union" ? unionIssues(at, input, prefix) : [];
-  if (at.type === "array") return input.flatMap((_, index) => inside(at.item!, index));
-  if (at.type === "tuple" || at.type === "strict_tuple") return at.items!.flatMap((item, index) => inside(item, index));
-  return at.type === "union" ? unionIssues(at, input, prefix) : [];
+    if (Array.isArray(input)) walk.issues.push({ path: pathOf(walk), message: "Invalid type: Expected Object but received Array" });
+    else if (at.type === "record") for (const key of Object.keys(input)) inside(at.value!, key);
+    else for (const key in at.entries) if (Object.hasOwn(input, key)) inside(at.entries[key]!, key);
+  } else if (at.type === "union") unionIssues(at, input, walk);
+  else if (!Array.isArray(input)) return;
+  else if (at.type === "array") for (let index = 0; index < input.length; index++) inside(at.item!, index);
+  else if (at.type === "tuple" || at.type === "strict_tuple") at.items!.forEach((item, index) => inside(item, index));
+}
+
+// Whether a list sits anywhere in `value`: without one there is nothing to
+// find, and no option of a union needs checking. Gives up (true) past a depth
+// no request has, which also ends the walk on a circular value.
+function holdsList(value: unknown, depth = 0): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  if (Array.isArray(value) || depth > 32) return true;
+  for (const key in value) if (holdsList((value as Record<string, unknown>)[key], depth + 1)) return true;
+  return false;
 }
 
 // The options valibot accepts for the value; fine if one of them also holds no list where an object belongs.
-function unionIssues(union: AnySchema, input: unknown, prefix: string): ValidationIssue[] {
+function unionIssues(union: AnySchema, input: unknown, walk: ListWalk): void {
+  if (!holdsList(input)) return;
+  const outer = walk.issues;
   let first: ValidationIssue[] | undefined;
   for (const option of union.options!) {
     if (!v.is(option, input)) continue;
-    const issues = listForObjectIssues(option, input, prefix);
-    if (issues.length === 0) return [];
-    first ??= issues;
+    walk.issues = [];
+    walkForLists(option, input, walk);
+    const found = walk.issues;
+    walk.issues = outer;
+    if (found.length === 0) return;
+    first ??= found;
   }
-  return first ?? [];
+  if (first) outer.push(...first);
 }
 
 // A union failure carries one issue list per option, with paths relative to
