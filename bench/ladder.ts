@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { type ClientMiddleware, createClientFactory, Metadata } from "nice-grpc";
 import type { WireModelResponseItem } from "tamar-model-client";
-import { tamar } from "./client-under-test.js";
+import { chainInternals, tamar } from "./client-under-test.js";
 import type { Contender } from "./contenders/contender.js";
 import { generateBenchCode } from "./codegen.js";
 import { closedLoop, interleavedRounds, type UnarySample } from "./measure.js";
@@ -25,29 +25,33 @@ try {
   const { sdk, wire, baseline } = contenders;
   const { channel, settings } = sdk.client;
   const item = wire.unaryItem;
-  const jwt = tamar.createJwtMiddleware({ secretKey: JWT_SECRET });
-  // The SDK's chain, outermost first, as createModelClient builds it
-  // (nice-grpc's retry for unary methods left out: Invoke skips it).
+  const attemptMetadata = chainInternals.createAttemptMetadataMiddleware(chainInternals.createAuthorization({ secretKey: JWT_SECRET }));
+  // The SDK's chain, outermost first, as createModelClient builds it (left
+  // out: nice-grpc's retry for unary methods, which Invoke skips, and the
+  // request-id option middleware, which passes through when startCall has set
+  // the id, as it always does).
   const layers: Array<[string, ClientMiddleware<any, any>]> = [
-    ["+ requestIdMiddleware", tamar.requestIdMiddleware],
     ["+ deadlineMiddleware", tamar.deadlineMiddleware],
     ["+ streamTimeoutsMiddleware", tamar.streamTimeoutsMiddleware],
     ["+ streamRetryMiddleware", tamar.streamRetryMiddleware],
-    ["+ wireDeadlineMiddleware", tamar.wireDeadlineMiddleware],
-    ["+ JWT middleware", jwt],
+    ["+ attempt metadata (x-request-id, grpc-timeout, token)", attemptMetadata],
   ];
   // The options the SDK's startCall hands its chain for one invoke.
-  const callOptions = () => ({
-    retry: true,
-    retryMaxAttempts: settings.maxRetries,
-    retryBaseDelayMs: settings.retryDelayMs,
-    retryMaxDelayMs: settings.retryMaxDelayMs,
-    retryableStatuses: settings.retryableCodes,
-    signal: new AbortController().signal,
-    requestId: randomUUID(),
-    deadline: settings.invokeTimeoutMs,
-    userContext: TENANT,
-  });
+  const callOptions = () => {
+    const own = new AbortController();
+    return {
+      retry: true,
+      retryMaxAttempts: settings.maxRetries,
+      retryBaseDelayMs: settings.retryDelayMs,
+      retryMaxDelayMs: settings.retryMaxDelayMs,
+      retryableStatuses: settings.retryableCodes,
+      signal: own.signal,
+      [chainInternals.callController]: own,
+      requestId: randomUUID(),
+      deadline: settings.invokeTimeoutMs,
+      userContext: TENANT,
+    };
+  };
   // What the layers not yet added would have put in the metadata.
   const timeout = tamar.grpcTimeout(settings.invokeTimeoutMs);
   const rung = (name: string, depth: number): Contender => {
@@ -58,12 +62,13 @@ try {
     return {
       name,
       async unary() {
-        const options: Record<string, unknown> = callOptions();
-        const metadata = Metadata();
-        if (!has("requestId")) metadata.set("x-request-id", options["requestId"] as string);
-        if (!has("wireDeadline")) metadata.set("grpc-timeout", timeout);
-        if (!has("JWT")) metadata.set("authorization", wire.authorization);
-        options["metadata"] = metadata;
+        const options: Record<string | symbol, unknown> = callOptions();
+        if (!has("attempt metadata")) {
+          options["metadata"] = Metadata()
+            .set("x-request-id", options["requestId"] as string)
+            .set("grpc-timeout", timeout)
+            .set("authorization", wire.authorization);
+        }
         let messages = 0;
         for await (const _ of client.invoke(item, options)) messages++;
         if (messages !== 1) throw new Error(`${name}: ${messages} answers`);

@@ -3,7 +3,7 @@
 import { type Channel, type ClientMiddleware, type ClientMiddlewareCall, createClientFactory } from "nice-grpc";
 import * as v from "valibot";
 import type { WireModelResponseItem } from "tamar-model-client";
-import { tamar } from "./client-under-test.js";
+import { chainInternals, tamar } from "./client-under-test.js";
 import { jwtSignatures } from "./jwt-signatures.js";
 import { median } from "./stats.js";
 import { JWT_SECRET, streamRequest, TENANT, unaryRequest } from "./workload.js";
@@ -91,12 +91,21 @@ export async function measurePieces(settings: MicroSettings): Promise<Pieces> {
   const message = tamar.ModelServiceDefinition.methods.invoke.requestType;
   const withoutExtra = { ...item, extra: undefined };
   const schema = tamar.RequestPairs.openaiChatCompletions.request;
-  // The call's own signal exists before the middlewares run: its cost is the call's.
-  const options = { retry: true, retryMaxAttempts: 3, requestId: "bench-request-id", signal: new AbortController().signal };
+  // The call's own controller exists before the middlewares run: its cost is the call's.
+  const own = new AbortController();
+  const options = {
+    retry: true,
+    retryMaxAttempts: 3,
+    requestId: "bench-request-id",
+    signal: own.signal,
+    [chainInternals.callController]: own,
+  };
   const passThrough: ClientMiddleware = async function* (call, callOptions) {
     return yield* call.next(call.request, callOptions);
   };
   const jwt = tamar.createJwtMiddleware({ secretKey: JWT_SECRET });
+  const attemptMetadata = chainInternals.createAttemptMetadataMiddleware(chainInternals.createAuthorization({ secretKey: JWT_SECRET }));
+  const attemptOptions = { userContext: TENANT, deadline: new Date(Date.now() + 1e9) };
   const middleware = (mw: ClientMiddleware<any, any>, extra: object = {}) => {
     const callOptions = { ...options, ...extra };
     return () => drain(mw(invokeCall(item), callOptions));
@@ -113,6 +122,7 @@ export async function measurePieces(settings: MicroSettings): Promise<Pieces> {
   // Each signs its tenant's token once, before counting starts.
   await tamar.invoke(sdk, unaryRequest);
   await middleware(jwt, { userContext: TENANT })();
+  await middleware(attemptMetadata, attemptOptions)();
 
   // [name, one run, chunks per run: the result is reported per chunk]
   const pieces: Array<[string, () => unknown, number?]> = [
@@ -122,12 +132,13 @@ export async function measurePieces(settings: MicroSettings): Promise<Pieces> {
     ["  the same without extra", () => message.encode(message.fromPartial(withoutExtra)).finish()],
     ["toModelResponse of the unary answer", () => tamar.toModelResponse(ANSWER, "id")],
     ["middleware layer, pass-through (reference)", middleware(passThrough)],
-    ["requestIdMiddleware: x-request-id", middleware(tamar.requestIdMiddleware)],
-    ["deadlineMiddleware: timer + linked AbortController", middleware(tamar.deadlineMiddleware, { deadline: 30_000 })],
+    ["deadlineMiddleware: timer, aborting the call's own controller", middleware(tamar.deadlineMiddleware, { deadline: 30_000 })],
     ["streamTimeoutsMiddleware (unary: pass-through)", middleware(tamar.streamTimeoutsMiddleware)],
     ["streamRetryMiddleware (invoke: retry loop)", middleware(tamar.streamRetryMiddleware)],
-    ["wireDeadlineMiddleware: grpc-timeout", middleware(tamar.wireDeadlineMiddleware, { deadline: new Date(Date.now() + 1e9) })],
-    ["JWT middleware, steady state (cached token)", middleware(jwt, { userContext: TENANT })],
+    ["attempt metadata: x-request-id + grpc-timeout + token (cached)", middleware(attemptMetadata, attemptOptions)],
+    ["standalone requestIdMiddleware: x-request-id", middleware(tamar.requestIdMiddleware)],
+    ["standalone wireDeadlineMiddleware: grpc-timeout", middleware(tamar.wireDeadlineMiddleware, { deadline: new Date(Date.now() + 1e9) })],
+    ["standalone JWT middleware, steady state (cached token)", middleware(jwt, { userContext: TENANT })],
     ["nice-grpc client, no middleware (reference)", () => drain(bare.invoke(item))],
     ["whole invoke(), transport excluded", () => tamar.invoke(sdk, unaryRequest)],
     ["toModelResponse of a stream chunk", () => tamar.toModelResponse(CHUNK, "id")],
@@ -140,7 +151,7 @@ export async function measurePieces(settings: MicroSettings): Promise<Pieces> {
   for (const [name, fn, chunks = 1] of pieces) {
     const runs = { ...settings, iterations: Math.max(1, Math.round(settings.iterations / chunks)) };
     const micros = (await perCall(fn, runs)) / chunks;
-    if (name.startsWith("JWT") || name.includes("whole")) signedCalls += (runs.repeats + 1) * runs.iterations;
+    if (/JWT|token|whole/.test(name)) signedCalls += (runs.repeats + 1) * runs.iterations;
     results.push({ name, micros });
   }
   await sdk.close();

@@ -229,8 +229,10 @@ ${table(
 ${table(["piece", "CPU µs per call"], results.pieces.results.map((p) => [p.name.replace(/^ {2}/, "↳ "), num(p.micros, 2)]))}
 
 Middleware rows drive one middleware over a call whose \`next()\` answers at once; the pass-through row is
-the cost of any middleware layer. JWT signatures per call in steady state: **${results.pieces.signaturesPerCall}**
-(${num(results.pieces.signedCalls)} calls through the JWT middleware and the whole \`invoke()\`).
+the cost of any middleware layer. The client's chain sets all its headers of an attempt in one
+attempt-metadata middleware; the standalone rows are the exported one-header middlewares, for users who
+build their own chain. JWT signatures per call in steady state: **${results.pieces.signaturesPerCall}**
+(${num(results.pieces.signedCalls)} calls through the token-sending middlewares and the whole \`invoke()\`).
 
 ## 5. Cold start
 
