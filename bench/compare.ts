@@ -16,7 +16,7 @@ import { generateBenchCode } from "./codegen.js";
 import type { Contender } from "./contenders/contender.js";
 import { tamarClient } from "./contenders/tamar-client.js";
 import { closedLoop, interleavedRounds, timedStream } from "./measure.js";
-import { answerWithoutNetwork, drain, perCall, STREAM_CHUNKS } from "./micro.js";
+import { drain, offlineClient, perCall, STREAM_CHUNKS } from "./micro.js";
 import { startServerProcess } from "./server-process.js";
 import { prepareContenders } from "./setup.js";
 import { median, pairedRatio } from "./stats.js";
@@ -54,14 +54,7 @@ type MicroSample = Record<string, number>;
 
 /** In this process, no network: one build's whole invoke() and stream per chunk. */
 async function microSample(sdk: typeof tamar): Promise<MicroSample> {
-  const client = sdk.createModelClient({
-    address: "127.0.0.1:1",
-    jwtSecretKey: JWT_SECRET,
-    useTls: false,
-    env: {},
-    envFile: false,
-    middlewares: [answerWithoutNetwork],
-  });
+  const client = offlineClient(sdk);
   const iterations = flag("iterations", 20_000);
   const settings = (chunks: number) => ({ iterations: Math.max(1, Math.round(iterations / chunks)), repeats: 5 });
   const sample = {

@@ -74,6 +74,18 @@ function invokeCall(request: unknown): ClientMiddlewareCall<unknown, unknown> {
   } as unknown as ClientMiddlewareCall<unknown, unknown>;
 }
 
+/** A client of `sdk` (a build of the SDK) that runs all of its code but the transport. */
+export function offlineClient(sdk: typeof tamar): ReturnType<typeof tamar.createModelClient> {
+  return sdk.createModelClient({
+    address: "127.0.0.1:1",
+    jwtSecretKey: JWT_SECRET,
+    useTls: false,
+    env: {},
+    envFile: false,
+    middlewares: [answerWithoutNetwork],
+  });
+}
+
 export async function drain(iterable: AsyncIterable<unknown>): Promise<void> {
   for await (const _ of iterable);
 }
@@ -111,14 +123,7 @@ export async function measurePieces(settings: MicroSettings): Promise<Pieces> {
     return () => drain(mw(invokeCall(item), callOptions));
   };
   const bare = createClientFactory().use(answerWithoutNetwork).create(tamar.ModelServiceDefinition, noChannel);
-  const sdk = tamar.createModelClient({
-    address: "127.0.0.1:1",
-    jwtSecretKey: JWT_SECRET,
-    useTls: false,
-    env: {},
-    envFile: false,
-    middlewares: [answerWithoutNetwork],
-  });
+  const sdk = offlineClient(tamar);
   // Each signs its tenant's token once, before counting starts.
   await tamar.invoke(sdk, unaryRequest);
   await middleware(jwt, { userContext: TENANT })();

@@ -2,36 +2,18 @@
 // from the same steps as the exported requestIdMiddleware,
 // wireDeadlineMiddleware and JWT middleware: it must send what those three
 // stacked send, with one metadata copy and no generator layer of its own.
-import { type CallOptions, type ClientMiddlewareCall, ClientError, composeClientMiddleware, Metadata, Status } from "nice-grpc-common";
+import { type CallOptions, ClientError, composeClientMiddleware, Metadata, Status } from "nice-grpc-common";
 import { describe, expect, it } from "vitest";
 import { createJwtMiddleware, requestIdMiddleware, wireDeadlineMiddleware } from "tamar-model-client";
 import { createAttemptMetadataMiddleware } from "../../src/client/middleware/attempt-metadata.js";
 import { createAuthorization } from "../../src/client/middleware/jwt.js";
 import { requestIdOptionMiddleware } from "../../src/client/middleware/request-id.js";
+import { recordingInvokeCall } from "../helpers/recording-call.js";
 
 const secretKey = "attempt-metadata-secret";
 const tenant = { orgId: "org-1", userId: "user-1" };
 
-/** A call whose next() records the options it got and answers once. */
-function invokeCall() {
-  const seen: CallOptions[] = [];
-  const inner: AsyncGenerator<string, void, undefined>[] = [];
-  const call = {
-    method: { path: "/model_service.ModelService/Invoke", requestStream: false, responseStream: true, options: {} },
-    requestStream: false,
-    responseStream: true,
-    request: tenant,
-    next(_request: unknown, options: CallOptions) {
-      seen.push(options);
-      const generator = (async function* () {
-        yield "answer";
-      })();
-      inner.push(generator);
-      return generator;
-    },
-  } as unknown as ClientMiddlewareCall<unknown, string>;
-  return { call, seen, inner };
-}
+const invokeCall = () => recordingInvokeCall({ request: tenant });
 
 async function drain(iterable: AsyncIterable<unknown>): Promise<void> {
   for await (const _ of iterable);

@@ -1,7 +1,7 @@
 // Middlewares with nothing to do per message hand back the next layer's
 // generator itself (no generator layer of their own, see start-now.ts), and
 // a set-up error still surfaces on the first next(), not when the call starts.
-import { type CallOptions, type ClientMiddleware, type ClientMiddlewareCall, ClientError, Status } from "nice-grpc-common";
+import { type CallOptions, type ClientMiddleware, ClientError, Status } from "nice-grpc-common";
 import { describe, expect, it } from "vitest";
 import {
   createJwtMiddleware,
@@ -11,29 +11,10 @@ import {
   streamTimeoutsMiddleware,
   wireDeadlineMiddleware,
 } from "tamar-model-client";
-
-function invokeCall(responseStream: boolean) {
-  const inner: AsyncGenerator<string, void, undefined>[] = [];
-  const seen: CallOptions[] = [];
-  const call = {
-    method: { path: "/model_service.ModelService/Invoke", requestStream: false, responseStream, options: {} },
-    requestStream: false,
-    responseStream,
-    request: { orgId: "org", userId: "user" },
-    next(_request: unknown, options: CallOptions) {
-      seen.push(options);
-      const generator = (async function* () {
-        yield "answer";
-      })();
-      inner.push(generator);
-      return generator;
-    },
-  } as unknown as ClientMiddlewareCall<unknown, string>;
-  return { call, inner, seen };
-}
+import { recordingInvokeCall } from "../helpers/recording-call.js";
 
 const run = (middleware: ClientMiddleware<any>, options: object, responseStream = true) => {
-  const { call, inner, seen } = invokeCall(responseStream);
+  const { call, inner, seen } = recordingInvokeCall({ request: { orgId: "org", userId: "user" }, responseStream });
   const result = middleware(call, options as CallOptions);
   return { result, inner, seen };
 };
