@@ -19,8 +19,9 @@ export interface DeadlineOptions {
  * Cancels the call when its deadline passes and fails it with
  * DEADLINE_EXCEEDED — retries and backoff sleeps included, since it sits
  * outside the retry middlewares. Passes the deadline on as a `Date` so that
- * {@link wireDeadlineMiddleware} can put the remaining time of each attempt on
- * the wire.
+ * the remaining time of each attempt can go on the wire as `grpc-timeout`
+ * (wireDeadlineMiddleware does so; the client's own chain does it with its
+ * other per-attempt headers).
  */
 export const deadlineMiddleware: ClientMiddleware<DeadlineOptions> = (call, options) =>
   startNow(() =>
