@@ -6,6 +6,9 @@ import { Metadata, Status } from "nice-grpc-common";
 import type { UserContext } from "../schemas/user-context.js";
 import { CancelledError, ClientClosedError, type TamarModelError, toTamarModelError, ValidationError } from "./errors.js";
 import { extend } from "./extend.js";
+import { checkFallbackOn, type FallbackPatch } from "./fallback.js";
+import type { ProviderErrorKind } from "./provider-error-kind.js";
+import { type RetryPolicy, retryOverride } from "./retry-policy.js";
 import { callController, linkedController } from "./middleware/abort.js";
 import { clientState, type ModelCallOptions, type ModelClient } from "./model-client.js";
 
@@ -23,6 +26,16 @@ export interface CallOptions {
   requestId?: string;
   /** Extra gRPC metadata to send. */
   metadata?: Metadata | Record<string, string>;
+  /** This call's changes to the client's retry policy (checked: a ValidationError names `options.retry.<field>`). */
+  retry?: RetryPolicy;
+  /**
+   * `invoke` and `invokeStream`: the routes tried in order when the request
+   * fails in a way another route may not (see the client option
+   * `fallbacks`); replaces the client's list, `[]` for none.
+   */
+  fallbacks?: readonly FallbackPatch[];
+  /** The provider error kinds that move this call on to its next route; default the client's `fallbackOn`. */
+  fallbackOn?: readonly ProviderErrorKind[];
 }
 
 /** A call in progress. */
@@ -67,6 +80,8 @@ export function startCall(
   if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs > 0 && timeoutMs < 2 ** 31)) {
     throw new ValidationError([{ path: "options.timeoutMs", message: "must be a positive number of milliseconds" }]);
   }
+  const retry = options.retry === undefined ? undefined : retryOverride(options.retry);
+  const fallbackOn = options.fallbackOn === undefined ? undefined : checkFallbackOn(options.fallbackOn, "options.fallbackOn");
   const requestId = options.requestId ?? randomUUID();
   if (state.closed) throw new ClientClosedError("The client is closed", { code: Status.CANCELLED, requestId });
   const { controller, unlink } = linkedController(options.signal);
@@ -80,6 +95,8 @@ export function startCall(
   const deadline = stream ? timeoutMs : (timeoutMs ?? state.invokeTimeoutMs);
   if (deadline !== undefined) callOptions.deadline = deadline;
   if (options.metadata) callOptions.metadata = Metadata(options.metadata);
+  if (retry) Object.assign(callOptions, retry);
+  if (fallbackOn) callOptions.fallbackOn = fallbackOn;
   if (userContext) callOptions.userContext = userContext;
   return {
     requestId,

@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { Status } from "nice-grpc-common";
 import { ConfigurationError } from "./errors.js";
+import { NEVER_RETRIED } from "./retry-policy.js";
 
 /** TLS material for a custom CA and/or a client certificate (mTLS). PEM text or bytes. */
 export interface TlsOptions {
@@ -32,6 +33,7 @@ export interface ClientSettings {
   retryDelayMs: number;
   retryMaxDelayMs: number;
   retryableCodes: Status[];
+  maxRetryAfterMs: number;
   invokeTimeoutMs: number;
   streamFirstChunkTimeoutMs: number;
   streamIdleTimeoutMs: number;
@@ -63,6 +65,12 @@ export interface SettingsOptions {
   retryMaxDelayMs?: number;
   /** gRPC codes that are retried. Default UNAVAILABLE and RESOURCE_EXHAUSTED. */
   retryableCodes?: Status[];
+  /**
+   * Longest server back-off hint (`retry-after-ms`, sent when a provider
+   * answered 429 with Retry-After) the client waits for, ms; a longer one, or
+   * one past the call's deadline, fails the attempt at once. Default 60000.
+   */
+  maxRetryAfterMs?: number;
   /** Deadline of `invoke` and `invokeBatch`, ms. Default 30000. Env `MODEL_MANAGER_SERVER_INVOKE_TIMEOUT` (seconds). */
   invokeTimeoutMs?: number;
   /** Longest wait for a stream's first chunk, ms. Default 120000. Env `MODEL_CLIENT_STREAM_CHUNK_TIMEOUT` (seconds). */
@@ -78,8 +86,6 @@ export interface SettingsOptions {
   /** `.env` file to read (relative to the working directory), or `false` for none. Default `.env`. */
   envFile?: string | false;
 }
-
-const NEVER_RETRIED = new Set([Status.INVALID_ARGUMENT, Status.UNAUTHENTICATED, Status.PERMISSION_DENIED]);
 
 function loadEnv(options: SettingsOptions): Record<string, string | undefined> {
   const env = options.env ?? process.env;
@@ -172,6 +178,7 @@ export function resolveSettings(options: SettingsOptions): ClientSettings {
     retryDelayMs: number("retryDelayMs", "MODEL_MANAGER_SERVER_GRPC_RETRY_DELAY", 1000, { min: 0, envScale: 1000 }),
     retryMaxDelayMs: number("retryMaxDelayMs", undefined, 60_000, { min: 0 }),
     retryableCodes,
+    maxRetryAfterMs: number("maxRetryAfterMs", undefined, 60_000, { min: 0 }),
     invokeTimeoutMs: number("invokeTimeoutMs", "MODEL_MANAGER_SERVER_INVOKE_TIMEOUT", 30_000, seconds),
     streamFirstChunkTimeoutMs: number("streamFirstChunkTimeoutMs", chunkTimeout, 120_000, seconds),
     streamIdleTimeoutMs: number("streamIdleTimeoutMs", chunkTimeout, 120_000, seconds),

@@ -2,7 +2,8 @@
 // the gRPC status code (when one applies), the request id of the call and
 // whether the same call may succeed if tried again.
 import { ClientError, Status } from "nice-grpc-common";
-import type { ModelResponse } from "./response/model-response.js";
+import { type ProviderErrorKind, providerErrorKind } from "./provider-error-kind.js";
+import type { ModelResponse, ModelRoute } from "./response/model-response.js";
 
 /** What every {@link TamarModelError} can carry besides its message. */
 export interface TamarModelErrorDetails {
@@ -134,11 +135,73 @@ export class ProviderError extends TamarModelError {
   readonly providerMessage: string;
   /** The answer that carried the error (its `rawResponse` may hold details). */
   readonly response: ModelResponse | undefined;
+  /** What kind of failure it is, read from the text (decides whether a fallback is tried). */
+  readonly kind: ProviderErrorKind;
   constructor(providerMessage: string, details: TamarModelErrorDetails & { response?: ModelResponse } = {}) {
     super(`Provider error: ${providerMessage}`, details);
     this.providerMessage = providerMessage;
     this.response = details.response;
+    this.kind = providerErrorKind(providerMessage);
   }
+  /** Rate limits, overload, 5xx, timeouts and connection failures may pass. */
+  override get retryable(): boolean {
+    return this.kind !== "other" && this.kind !== "context_length";
+  }
+}
+
+/** How a route's circuit breaker sees it. */
+export type CircuitState = "closed" | "open" | "half-open";
+
+/**
+ * The route's circuit breaker is open: recent calls on it failed, so this one
+ * was not sent (it cost no timeout). `probeAt` is when the breaker lets one
+ * call through again.
+ */
+export class CircuitOpenError extends TamarModelError {
+  override name = "CircuitOpenError";
+  /** The route whose breaker is open. */
+  readonly route: ModelRoute;
+  /** When the breaker lets a probe call through. */
+  readonly probeAt: Date;
+  constructor(route: ModelRoute, probeAt: Date, details: TamarModelErrorDetails = {}) {
+    super(
+      `Circuit open for ${describeRoute(route)}: recent calls failed; next probe at ${probeAt.toISOString()}`,
+      { code: Status.UNAVAILABLE, ...details },
+    );
+    this.route = route;
+    this.probeAt = probeAt;
+  }
+  override get retryable(): boolean {
+    return true;
+  }
+}
+
+/** One failed attempt on one route of a call with fallbacks. */
+export interface FailedAttempt {
+  /** The route that was tried. */
+  readonly route: ModelRoute;
+  /** Why it failed (after its retries). */
+  readonly error: TamarModelError;
+}
+
+/** Every route of a call (the request and each of its fallbacks) failed; `attempts` says how, in order. */
+export class FallbackExhaustedError extends TamarModelError {
+  override name = "FallbackExhaustedError";
+  readonly attempts: readonly FailedAttempt[];
+  constructor(attempts: readonly FailedAttempt[], details: TamarModelErrorDetails = {}) {
+    const list = attempts.map((attempt) => `${describeRoute(attempt.route)}: ${attempt.error.message}`);
+    super(`Every route failed (${attempts.length}): ${list.join("; ")}`, { code: attempts.at(-1)?.error.code, ...details });
+    this.attempts = attempts;
+  }
+  override get retryable(): boolean {
+    return this.attempts.some((attempt) => attempt.error.retryable);
+  }
+}
+
+/** `provider/model via channel @ address`, for messages. */
+export function describeRoute(route: ModelRoute): string {
+  const channel = route.channel ? ` via ${route.channel}` : "";
+  return `${route.provider}/${route.model ?? "(default model)"}${channel} @ ${route.address}`;
 }
 
 /**

@@ -3,11 +3,15 @@ export type { ClientSettings, SettingsOptions, TlsOptions } from "./config.js";
 export {
   AuthenticationError,
   CancelledError,
+  CircuitOpenError,
+  type CircuitState,
   ClientClosedError,
   ConfigurationError,
   ConflictError,
   DeadlineExceededError,
   errorFromStatus,
+  type FailedAttempt,
+  FallbackExhaustedError,
   InternalError,
   InvalidArgumentError,
   NotFoundError,
@@ -21,6 +25,8 @@ export {
   ValidationError,
   type ValidationIssue,
 } from "./errors.js";
+export type { FallbackPatch } from "./fallback.js";
+export type { CircuitBreakerOptions, CircuitTransition, RouteCircuit } from "./internal/circuit-breakers.js";
 export { invoke } from "./invoke.js";
 export { invokeBatch, type BatchResponse } from "./invoke-batch.js";
 export { invokeStream } from "./invoke-stream.js";
@@ -28,7 +34,8 @@ export { deadlineMiddleware, type DeadlineOptions } from "./middleware/deadline.
 export { createJwtMiddleware, type JwtCallOptions, type JwtClaimsSource, type JwtMiddlewareSettings } from "./middleware/jwt.js";
 export { createLoggingMiddleware, type Logger } from "./middleware/logging.js";
 export { requestIdMiddleware, type RequestIdOptions } from "./middleware/request-id.js";
-export { backoffDelayMs, streamRetryMiddleware } from "./middleware/stream-retry.js";
+export type { AttemptEvent } from "./middleware/fallback.js";
+export { backoffDelayMs, type RetryAfterOptions, streamRetryMiddleware } from "./middleware/stream-retry.js";
 export { streamTimeoutsMiddleware, type StreamTimeoutOptions } from "./middleware/stream-timeouts.js";
 export { grpcTimeout, wireDeadlineMiddleware } from "./middleware/wire-deadline.js";
 export {
@@ -40,6 +47,8 @@ export {
 } from "./model-client.js";
 export { buildBatchRequest, buildInvokeRequest } from "./request/build-request.js";
 export type { FinishReason, ToolCall } from "./response/normalize-output.js";
-export { toModelResponse, type ModelResponse, type Usage } from "./response/model-response.js";
+export type { ProviderErrorKind } from "./provider-error-kind.js";
+export { toModelResponse, type ModelResponse, type ModelRoute, type Usage } from "./response/model-response.js";
+export type { RetryPolicy } from "./retry-policy.js";
 export { TamarModelClient } from "./tamar-model-client.js";
 export { batchGetTaskStatus, getTaskStatus, type TaskStatus, type TaskStatusOptions } from "./task-status.js";

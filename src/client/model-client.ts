@@ -1,9 +1,19 @@
 import { type Channel, type ChannelOptions, type Client, type ClientMiddleware, createClientFactory } from "nice-grpc";
-import type { RetryOptions } from "nice-grpc-client-middleware-retry";
 import { ModelServiceDefinition } from "../gen/model_service/model_service.js";
 import { createGrpcChannel } from "./channel.js";
 import { type ClientSettings, resolveSettings, type SettingsOptions } from "./config.js";
-import { ClientClosedError } from "./errors.js";
+import { ClientClosedError, ConfigurationError, ValidationError } from "./errors.js";
+import { checkFallbackOn, checkFallbacks, DEFAULT_FALLBACK_ON, type FallbackPatch } from "./fallback.js";
+import {
+  type CircuitBreakerOptions,
+  CircuitBreakers,
+  type CircuitTransition,
+  checkCircuitBreakerOptions,
+  type RouteCircuit,
+} from "./internal/circuit-breakers.js";
+import { type AttemptEvent, createFallbackMiddleware, type FallbackCallOptions } from "./middleware/fallback.js";
+import type { ProviderErrorKind } from "./provider-error-kind.js";
+import { type RetryCallOptions, retryCallOptions } from "./retry-policy.js";
 import { type DeadlineOptions, deadlineMiddleware } from "./middleware/deadline.js";
 import { createAttemptMetadataMiddleware } from "./middleware/attempt-metadata.js";
 import { createAuthorization, type JwtCallOptions } from "./middleware/jwt.js";
@@ -18,17 +28,48 @@ export interface ModelClientOptions extends SettingsOptions {
   /** Receives structured call events (pino-compatible); silent when absent. */
   logger?: Logger;
   /**
-   * Your own nice-grpc client middlewares, first = outermost. They run inside
-   * the client's own ones, once per attempt, with `x-request-id`,
-   * `grpc-timeout` and `authorization` already in the metadata.
+   * Your own nice-grpc client middlewares around each attempt, first =
+   * outermost. They run inside the client's own ones, once per attempt (each
+   * retry, each fallback route), with `x-request-id`, `grpc-timeout` and
+   * `authorization` already in the metadata.
    */
   middlewares?: ClientMiddleware<any, any>[];
+  /**
+   * Your own nice-grpc client middlewares around the whole call, first =
+   * outermost: once per call, outside the deadline, the retries and the
+   * fallbacks (they see the request as given and the final outcome). The
+   * `requestId` call option is already set.
+   */
+  callMiddlewares?: ClientMiddleware<any, any>[];
+  /**
+   * Fallback routes of every `invoke` / `invokeStream` (a call's own
+   * `fallbacks` option replaces them): patches of the request, tried in
+   * order when it fails with a retryable status after its retries, with a
+   * provider error of a kind in `fallbackOn`, or when its route's circuit
+   * breaker is open. Checked here; each patched request is validated in full
+   * at each call.
+   */
+  fallbacks?: readonly FallbackPatch[];
+  /** Provider error kinds that move a call on to its next route. Default: all but `other`. */
+  fallbackOn?: readonly ProviderErrorKind[];
+  /**
+   * Circuit breakers per route (server address × provider × model): `true`
+   * for the defaults, or their settings. Off by default.
+   */
+  circuitBreaker?: boolean | CircuitBreakerOptions;
+  /** Called after each attempt on a route (after its retries): which route, how it ended, whether the call falls back. */
+  onAttempt?: (event: AttemptEvent) => void;
   /** Extra grpc-js channel options; they win over the client's defaults. */
   channelOptions?: ChannelOptions;
 }
 
 /** Call options understood by the client's middleware chain. */
-export type ModelCallOptions = RequestIdOptions & DeadlineOptions & StreamTimeoutOptions & RetryOptions & JwtCallOptions;
+export type ModelCallOptions = RequestIdOptions &
+  DeadlineOptions &
+  StreamTimeoutOptions &
+  RetryCallOptions &
+  FallbackCallOptions &
+  JwtCallOptions;
 
 /** The settings a client runs with (credentials left out). */
 export type ModelClientSettings = Readonly<Omit<ClientSettings, "jwtSecretKey" | "jwtToken" | "tls">>;
@@ -46,6 +87,8 @@ export interface ModelClient extends AsyncDisposable {
   readonly settings: ModelClientSettings;
   /** True once `close()` was called. */
   readonly closed: boolean;
+  /** The state of each route's circuit breaker seen so far (none when the client has no breakers). */
+  circuitStates(): RouteCircuit[];
   /**
    * Closes the channel. Calls in flight end with a ClientClosedError, later
    * calls fail with one at once. Idempotent.
@@ -59,6 +102,9 @@ export interface ClientState {
   readonly unaryOptions: ModelCallOptions;
   readonly streamOptions: ModelCallOptions;
   readonly invokeTimeoutMs: number;
+  readonly address: string;
+  readonly fallbacks: readonly FallbackPatch[];
+  readonly fallbackOn: readonly ProviderErrorKind[];
   closed: boolean;
 }
 
@@ -79,17 +125,45 @@ export function clientState(client: ModelClient): ClientState {
  */
 export function createModelClient(options: ModelClientOptions = {}): ModelClient {
   const settings = resolveSettings(options);
+  const fallbacks = asConfiguration(() => checkFallbacks(options.fallbacks ?? [], "fallbacks"));
+  const fallbackOn = asConfiguration(() => checkFallbackOn(options.fallbackOn ?? DEFAULT_FALLBACK_ON, "fallbackOn"));
+  const { logger } = options;
+  const breakerOptions = options.circuitBreaker === true ? {} : options.circuitBreaker || undefined;
+  const breakers =
+    breakerOptions === undefined
+      ? undefined
+      : new CircuitBreakers(checkCircuitBreakerOptions(breakerOptions), (event) => logTransition(logger, event));
+  const onAttempt = (event: AttemptEvent) => {
+    if (event.fallingBack && logger) {
+      logger.warn(
+        {
+          event: "request.fallback",
+          requestId: event.requestId,
+          route: event.route,
+          outcome: event.outcome,
+          code: event.error?.name,
+          error: event.error?.message,
+        },
+        "route failed, trying the next one",
+      );
+    }
+    options.onAttempt?.(event);
+  };
   const channel = createGrpcChannel(settings, options.channelOptions);
 
   // Outermost first. The request id is fixed before the retries so that every
-  // attempt carries it; the deadline sits outside them so it bounds retries and
-  // backoff; the headers (request id, grpc-timeout, token) and the user's
-  // middlewares run per attempt.
+  // attempt carries it; the user's call middlewares see the whole call; the
+  // deadline sits outside the fallbacks and retries so it bounds them and
+  // their backoff; fallback routes are tried around the retries of each
+  // route; the headers (request id, grpc-timeout, token) and the user's
+  // attempt middlewares run per attempt.
   const chain: ClientMiddleware<any, any>[] = [
     requestIdOptionMiddleware,
-    ...(options.logger ? [createLoggingMiddleware(options.logger)] : []),
+    ...(logger ? [createLoggingMiddleware(logger)] : []),
+    ...(options.callMiddlewares ?? []),
     deadlineMiddleware,
     streamTimeoutsMiddleware,
+    createFallbackMiddleware({ address: settings.address, breakers, onAttempt }),
     streamRetryMiddleware,
     unaryRetryMiddleware,
     createAttemptMetadataMiddleware(
@@ -105,13 +179,13 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
   for (const middleware of chain.reverse()) factory = factory.use(middleware) as typeof factory;
   const service = factory.create(ModelServiceDefinition, channel) as Client<typeof ModelServiceDefinition, ModelCallOptions>;
 
-  const retry: RetryOptions = {
-    retry: settings.maxRetries > 0,
-    retryMaxAttempts: settings.maxRetries,
-    retryBaseDelayMs: settings.retryDelayMs,
-    retryMaxDelayMs: settings.retryMaxDelayMs,
-    retryableStatuses: settings.retryableCodes,
-  };
+  const retry = retryCallOptions({
+    maxRetries: settings.maxRetries,
+    delayMs: settings.retryDelayMs,
+    maxDelayMs: settings.retryMaxDelayMs,
+    retryableCodes: settings.retryableCodes,
+    maxRetryAfterMs: settings.maxRetryAfterMs,
+  });
   const state: ClientState = {
     inFlight: new Set(),
     unaryOptions: retry,
@@ -121,6 +195,9 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
       idleTimeoutMs: settings.streamIdleTimeoutMs,
     },
     invokeTimeoutMs: settings.invokeTimeoutMs,
+    address: settings.address,
+    fallbacks,
+    fallbackOn,
     closed: false,
   };
   const { jwtSecretKey, jwtToken, tls, ...publicSettings } = settings;
@@ -141,8 +218,26 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
       return state.closed;
     },
     close,
+    circuitStates: () => breakers?.states() ?? [],
     [Symbol.asyncDispose]: close,
   };
   states.set(client, state);
   return client;
+}
+
+// A bad client option is a configuration error, whatever checked it.
+function asConfiguration<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof ValidationError) throw new ConfigurationError(`Invalid client options: ${error.issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ")}`);
+    throw error;
+  }
+}
+
+function logTransition(logger: Logger | undefined, { route, from, to, probeAt, reason }: CircuitTransition): void {
+  if (!logger) return;
+  const fields = { event: `circuit.${to.replace("-", "_")}`, address: route.address, provider: route.provider, model: route.model, from, probeAt, reason };
+  if (to === "open") logger.warn(fields, "circuit breaker opened");
+  else logger.info(fields, `circuit breaker ${to}`);
 }

@@ -76,7 +76,13 @@ describe("ModelResponse", () => {
       yield { content: "x", rawResponse: "not json", usage: "{broken" };
     };
     const response = await invoke(client, request);
-    expect(response).toEqual({ content: "x", rawResponse: "not json", requestId: expect.any(String) });
+    expect(response).toEqual({
+      content: "x",
+      rawResponse: "not json",
+      requestId: expect.any(String),
+      route: expect.objectContaining({ index: 0, provider: "openai", model: "m" }),
+      attempts: [],
+    });
   });
 
   it("an in-band provider error throws a ProviderError with the text and request id", async () => {

@@ -4,7 +4,7 @@
  * id, from `invoke` and from `invokeStream` — before or after chunks.
  */
 import { describe, expect, it } from "vitest";
-import { type InvokeRequest, invoke, invokeStream, type ModelResponse, ProviderError } from "tamar-model-client";
+import { type InvokeRequest, invoke, invokeStream, type ModelResponse, ProviderError, type ProviderErrorKind } from "tamar-model-client";
 import { sendJson, sseEvent, startFakeUpstream, startSse } from "../helpers/fake-upstream.js";
 import { anthropicError, writeAnthropicStream } from "../helpers/provider-wire/anthropic.js";
 import { googleError } from "../helpers/provider-wire/gemini.js";
@@ -18,6 +18,8 @@ interface ErrorCase {
   readonly body: object;
   /** The in-band text the server makes of it: backend, HTTP status, the provider's message. */
   readonly message: RegExp;
+  /** How the client classifies it (and so whether a fallback is tried). */
+  readonly kind: ProviderErrorKind;
 }
 
 const chat = { model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }] } as const;
@@ -30,6 +32,7 @@ const CASES: ErrorCase[] = [
     status: 429,
     body: openAIError("Rate limit reached for gpt-4o-mini on requests per min (RPM): Limit 3."),
     message: /^openai request failed, HTTP 429: .*Rate limit reached for gpt-4o-mini on requests per min \(RPM\): Limit 3\./,
+    kind: "rate_limit",
   },
   {
     backend: "azure",
@@ -37,6 +40,7 @@ const CASES: ErrorCase[] = [
     status: 400,
     body: openAIError("The response was filtered due to the prompt triggering Azure OpenAI's content management policy.", "content_filter", "invalid_request_error"),
     message: /^azure request failed, HTTP 400: .*The response was filtered due to the prompt triggering Azure OpenAI's content management policy\./,
+    kind: "other",
   },
   {
     backend: "ai-studio",
@@ -44,6 +48,7 @@ const CASES: ErrorCase[] = [
     status: 400,
     body: googleError(400, "API key not valid. Please pass a valid API key.", "INVALID_ARGUMENT"),
     message: /^google-ai-studio request failed, HTTP 400: .*API key not valid\. Please pass a valid API key\./,
+    kind: "other",
   },
   {
     backend: "vertexai",
@@ -51,6 +56,7 @@ const CASES: ErrorCase[] = [
     status: 503,
     body: googleError(503, "The model is overloaded. Please try again later.", "UNAVAILABLE"),
     message: /^google-vertex request failed, HTTP 503: .*The model is overloaded\. Please try again later\./,
+    kind: "overloaded",
   },
   {
     backend: "anthropic",
@@ -58,16 +64,21 @@ const CASES: ErrorCase[] = [
     status: 529,
     body: anthropicError("overloaded_error", "Overloaded"),
     message: /^anthropic request failed, HTTP 529: .*Overloaded/,
+    kind: "overloaded",
   },
 ];
 
-function expectProviderError(error: unknown, message: RegExp, requestId: string): asserts error is ProviderError {
+function expectProviderError(error: unknown, message: RegExp, requestId: string, kind?: ProviderErrorKind): asserts error is ProviderError {
   expect(error).toBeInstanceOf(ProviderError);
   const providerError = error as ProviderError;
   expect(providerError.providerMessage).toMatch(message);
   expect(providerError.requestId).toBe(requestId);
   expect(providerError.message).toContain(requestId);
-  expect(providerError.retryable).toBe(false);
+  if (kind !== undefined) {
+    expect(providerError.kind).toBe(kind);
+    // Rate limits and overload may pass; a bad request or key will not.
+    expect(providerError.retryable).toBe(kind !== "other");
+  }
 }
 
 describe.each(CASES)("$backend answers HTTP $status", (errorCase) => {
@@ -77,13 +88,13 @@ describe.each(CASES)("$backend answers HTTP $status", (errorCase) => {
     const request = { ...errorCase.request, userContext } as InvokeRequest;
 
     const fromInvoke = await failureOf(() => invoke(client, request, { requestId: "err-invoke" }));
-    expectProviderError(fromInvoke, errorCase.message, "err-invoke");
+    expectProviderError(fromInvoke, errorCase.message, "err-invoke", errorCase.kind);
 
     const chunks: ModelResponse[] = [];
     const fromStream = await failureOf(async () => {
       for await (const chunk of invokeStream(client, request, { requestId: "err-stream" })) chunks.push(chunk);
     });
-    expectProviderError(fromStream, errorCase.message, "err-stream");
+    expectProviderError(fromStream, errorCase.message, "err-stream", errorCase.kind);
     expect(chunks).toEqual([]);
     // one provider request per call: the client does not retry a provider's answer
     expect(upstream.requests).toHaveLength(2);

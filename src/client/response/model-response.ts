@@ -1,4 +1,5 @@
 import type { ModelResponseItem } from "../../gen/model_service/model_service.js";
+import type { FailedAttempt } from "../errors.js";
 import { type FinishReason, normalizeOutput, type ToolCall } from "./normalize-output.js";
 
 /**
@@ -19,6 +20,20 @@ export interface Usage {
   [key: string]: unknown;
 }
 
+/**
+ * Where a call went: the server address and the request's provider, model,
+ * channel and invoke type. `index` 0 is the request as given, n its n-th
+ * fallback. A circuit breaker watches each (address, provider, model).
+ */
+export interface ModelRoute {
+  readonly index: number;
+  readonly address: string;
+  readonly provider: string;
+  readonly model: string | undefined;
+  readonly channel: string | undefined;
+  readonly invokeType: string;
+}
+
 /** One answer, or one chunk of a streamed answer. */
 export interface ModelResponse {
   /** Text of the answer or chunk; undefined when there is none (never `""`). */
@@ -37,6 +52,10 @@ export interface ModelResponse {
   finishReason?: FinishReason;
   /** Tool calls the model asked for, in the OpenAI Chat shape. */
   toolCalls?: ToolCall[];
+  /** `invoke` / `invokeStream`: the route that served this answer (the request, or one of its fallbacks). */
+  route?: ModelRoute;
+  /** `invoke` / `invokeStream`: how each earlier route failed before `route` answered; empty when the first did. */
+  attempts?: readonly FailedAttempt[];
 }
 
 const UNPARSED = Symbol("unparsed");

@@ -10,6 +10,7 @@ import { abortErrorOf } from "../grpc/abort.js";
 import { inBandText } from "../grpc/status-errors.js";
 import { describeProviderError } from "../providers/provider-error.js";
 import type { ModelProvider, ProviderCall, ProviderChunk } from "../providers/provider.js";
+import { providerRetryAfterMs } from "../providers/retry-after.js";
 
 /** What a call's answer looked like, for its log record. */
 export interface AnswerSummary {
@@ -26,6 +27,8 @@ export interface AnswerScope {
   readonly redact: (text: string) => string;
   /** Filled in as the answer goes. */
   readonly summary: AnswerSummary;
+  /** Told the provider's back-off hint when it failed with one (sent to the caller as a trailer). */
+  readonly onRetryAfter?: ((ms: number) => void) | undefined;
 }
 
 /** The messages of one Invoke call. */
@@ -97,6 +100,8 @@ function responseItem(chunk: ProviderChunk, scope: AnswerScope): ModelResponseIt
 function errorItem(call: ProviderCall, error: unknown, scope: AnswerScope): ModelResponseItem {
   const text = scope.redact(error instanceof ServerError ? inBandText(error) : describeProviderError(call.backend, error));
   scope.summary.provider_error = text;
+  const retryAfterMs = providerRetryAfterMs(error);
+  if (retryAfterMs !== undefined) scope.onRetryAfter?.(retryAfterMs);
   return failedItem(text, scope);
 }
 

@@ -30,6 +30,9 @@ export interface ModelServiceDeps {
 
 export type ModelServiceContext = CallScope & Authenticated;
 
+/** Trailer with the provider's back-off hint, ms (the client waits that long before retrying). */
+export const RETRY_AFTER_TRAILER = "retry-after-ms";
+
 const NO_TASKS = "this server runs no asynchronous tasks";
 
 export function createModelService(deps: ModelServiceDeps): ModelServiceImplementation<ModelServiceContext> {
@@ -59,6 +62,10 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
         requestId: context.requestId,
         redact: deps.redact,
         summary: context.logFields as AnswerSummary,
+        onRetryAfter: (ms) => {
+          context.trailer.set(RETRY_AFTER_TRAILER, String(ms));
+          context.logFields["retry_after_ms"] = ms;
+        },
       });
     },
 

@@ -1,0 +1,111 @@
+// Fallback routes: patches of a request (another provider, model, channel or
+// parameters) tried in order when the request fails in a way another route
+// may not. Each patch is checked when it is given (at client creation for the
+// client's defaults) and each patched request is validated in full, like any
+// request, before the call sends anything.
+import * as v from "valibot";
+import { Channel } from "../enums/channel.js";
+import { InvokeType } from "../enums/invoke-type.js";
+import { ProviderType } from "../enums/provider-type.js";
+import type { ModelRequestItem } from "../gen/model_service/model_service.js";
+import type { InvokeRequest } from "../schemas/invoke-request.js";
+import { ValidationError, type ValidationIssue } from "./errors.js";
+import { PROVIDER_ERROR_KINDS, type ProviderErrorKind } from "./provider-error-kind.js";
+import { buildInvokeRequest } from "./request/build-request.js";
+
+/**
+ * A fallback route: fields that replace the request's (`provider`, `model`,
+ * `channel`, `invokeType`, any parameter). A field set to `undefined` removes
+ * it (e.g. `messages: undefined` with `contents` for Google). The tenant and
+ * the stream flag are the call's own and cannot be patched.
+ */
+export type FallbackPatch = {
+  readonly provider?: ProviderType;
+  readonly model?: string;
+  readonly channel?: Channel;
+  readonly invokeType?: InvokeType;
+  readonly [parameter: string]: unknown;
+};
+
+const FallbackPatchSchema = v.pipe(
+  v.looseObject({
+    provider: v.optional(v.picklist(Object.values(ProviderType))),
+    model: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty("must be a model name"))),
+    channel: v.optional(v.picklist(Object.values(Channel))),
+    invokeType: v.optional(v.picklist(Object.values(InvokeType))),
+  }),
+  v.check((patch) => Object.keys(patch).length > 0, "a fallback must change something"),
+);
+
+const NOT_PATCHED: Record<string, string> = {
+  userContext: "the tenant of a call is the call's own",
+  stream: "a fallback streams when its call does",
+  customId: "only batch items take a customId",
+  priority: "only batch items take a priority",
+};
+
+/** The provider error kinds that move a call on to its next route by default: all but `other`. */
+export const DEFAULT_FALLBACK_ON: readonly ProviderErrorKind[] = PROVIDER_ERROR_KINDS.filter((kind) => kind !== "other");
+
+const FallbackOnSchema = v.array(v.picklist(PROVIDER_ERROR_KINDS));
+
+function issuesOf(issues: readonly v.BaseIssue<unknown>[], prefix: string): ValidationIssue[] {
+  return issues.map((issue) => {
+    const path = v.getDotPath(issue);
+    return { path: path ? `${prefix}.${path}` : prefix, message: issue.message };
+  });
+}
+
+/** Checks a list of fallback patches (issues named `<where>.<index>.<field>`); throws a ValidationError. */
+export function checkFallbacks(fallbacks: unknown, where: string): readonly FallbackPatch[] {
+  if (!Array.isArray(fallbacks)) throw new ValidationError([{ path: where, message: "must be an array of request patches" }]);
+  const issues: ValidationIssue[] = [];
+  fallbacks.forEach((patch: unknown, index) => {
+    const result = v.safeParse(FallbackPatchSchema, patch);
+    if (!result.success) issues.push(...issuesOf(result.issues, `${where}.${index}`));
+    else {
+      for (const key of Object.keys(result.output)) {
+        if (Object.hasOwn(NOT_PATCHED, key)) issues.push({ path: `${where}.${index}.${key}`, message: `cannot be patched: ${NOT_PATCHED[key]}` });
+      }
+    }
+  });
+  if (issues.length > 0) throw new ValidationError(issues);
+  return fallbacks as FallbackPatch[];
+}
+
+/** Checks a list of provider error kinds. */
+export function checkFallbackOn(kinds: unknown, where: string): readonly ProviderErrorKind[] {
+  const result = v.safeParse(FallbackOnSchema, kinds);
+  if (!result.success) throw new ValidationError(issuesOf(result.issues, where));
+  return result.output;
+}
+
+/** `request` with `patch` applied; `undefined` values remove fields. */
+function patched(request: InvokeRequest, patch: FallbackPatch): InvokeRequest {
+  const merged: Record<string, unknown> = { ...request, ...patch };
+  for (const [key, value] of Object.entries(patch)) if (value === undefined) delete merged[key];
+  return merged as InvokeRequest;
+}
+
+/**
+ * The wire requests of the fallback routes of `request`, each validated in
+ * full; problems are named `fallbacks.<index>.<field>`.
+ */
+export async function buildFallbackItems(
+  request: InvokeRequest,
+  fallbacks: readonly FallbackPatch[],
+  stream: boolean,
+): Promise<ModelRequestItem[]> {
+  const issues: ValidationIssue[] = [];
+  const items: ModelRequestItem[] = [];
+  for (const [index, patch] of fallbacks.entries()) {
+    try {
+      items.push((await buildInvokeRequest(patched(request, patch), stream)).item);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      issues.push(...error.issues.map((issue) => ({ path: `fallbacks.${index}${issue.path ? `.${issue.path}` : ""}`, message: issue.message })));
+    }
+  }
+  if (issues.length > 0) throw new ValidationError(issues);
+  return items;
+}
