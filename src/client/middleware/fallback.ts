@@ -18,6 +18,7 @@ import type { ProviderErrorKind } from "../provider-error-kind.js";
 import type { ModelRoute } from "../response/model-response.js";
 import { toModelResponse } from "../response/model-response.js";
 import { isAbortError } from "./abort.js";
+import type { DeadlineOptions } from "./deadline.js";
 import type { RequestIdOptions } from "./request-id.js";
 import { startNow } from "./start-now.js";
 
@@ -69,7 +70,7 @@ const DEFAULT_RETRYABLE = [Status.UNAVAILABLE, Status.RESOURCE_EXHAUSTED];
 const routeRequestId = (base: string | undefined, index: number) =>
   base === undefined || index === 0 ? base : `${base}.fallback-${index}`;
 
-type Options = CallOptions & FallbackCallOptions & RetryOptions & RequestIdOptions;
+type Options = CallOptions & FallbackCallOptions & RetryOptions & RequestIdOptions & DeadlineOptions;
 
 /**
  * Tries the call's routes in order — the request, then each fallback — and
@@ -145,7 +146,10 @@ async function* withFallback(
           }
         }
       } catch (error) {
-        const transient = error instanceof ClientError && (retryable.includes(error.code) || error.code === Status.DEADLINE_EXCEEDED);
+        // The call's deadline cancels the attempt from outside: a route that used it all up failed.
+        const timedOut = isAbortError(error) && rest.deadline instanceof Date && Date.now() >= rest.deadline.getTime();
+        const transient =
+          timedOut || (error instanceof ClientError && (retryable.includes(error.code) || error.code === Status.DEADLINE_EXCEEDED));
         settle(transient ? "failure" : "neutral");
         const typed = toTamarModelError(error, requestId);
         const moveOn = !committed && !isAbortError(error) && error instanceof ClientError && retryable.includes(error.code);
