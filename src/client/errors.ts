@@ -200,7 +200,7 @@ export class FallbackExhaustedError extends TamarModelError {
 
 /** `provider/model via channel @ address`, for messages. */
 export function describeRoute(route: ModelRoute): string {
-  const channel = route.channel ? ` via ${route.channel}` : "";
+  const channel = route.channel && route.channel !== "normal" ? ` via ${route.channel}` : "";
   return `${route.provider}/${route.model ?? "(default model)"}${channel} @ ${route.address}`;
 }
 

@@ -103,6 +103,9 @@ async function* invokeOpenAI(sdk: OpenAISdk, client: OpenAIClient, call: Provide
           case "response.failed":
             yield { content: "", raw: event, finishReason: event.response.status };
             throw new Error(`the response failed: ${event.response.error?.message ?? "no reason given"}`);
+          case "error":
+            // e.g. insufficient_quota right after response.created: the answer never comes.
+            throw new Error(`the response stream failed: ${event.code ? `${event.code}: ` : ""}${event.message}`);
           default:
             yield { content: "", raw: event };
         }
