@@ -25,6 +25,7 @@ export {
   ValidationError,
   type ValidationIssue,
 } from "./errors.js";
+export { collectStream } from "./collect-stream.js";
 export type { FallbackPatch } from "./fallback.js";
 export type { CircuitBreakerOptions, CircuitTransition, RouteCircuit } from "./internal/circuit-breakers.js";
 export { invoke } from "./invoke.js";
@@ -46,8 +47,10 @@ export {
   type ModelClientSettings,
 } from "./model-client.js";
 export { buildBatchRequest, buildInvokeRequest } from "./request/build-request.js";
-export type { FinishReason, ToolCall } from "./response/normalize-output.js";
 export type { ProviderErrorKind } from "./provider-error-kind.js";
+export type { FinishReason } from "./response/normalize-output.js";
+export type { TokenUsage } from "./response/normalize-usage.js";
+export type { ToolCall } from "./response/tool-call.js";
 export { toModelResponse, type ModelResponse, type ModelRoute, type Usage } from "./response/model-response.js";
 export type { RetryPolicy } from "./retry-policy.js";
 export { TamarModelClient } from "./tamar-model-client.js";
