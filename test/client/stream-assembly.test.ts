@@ -67,6 +67,8 @@ describe("stream totals", () => {
     expect(chunks).toHaveLength(3);
     expect(chunks[2]).toEqual({
       requestId: expect.any(String),
+      route: expect.objectContaining({ index: 0 }),
+      attempts: [],
       finishReason: "tool_calls",
       toolCalls: [{ id: "c1", type: "function", function: { name: "f", arguments: "{}" }, parsedArguments: {} }],
     });
@@ -128,6 +130,8 @@ describe("stream totals", () => {
     };
     const answer = await collectStream(invokeStream(client, request, { requestId: "r-2" }));
     expect(answer).toEqual({
+      route: expect.objectContaining({ index: 0 }),
+      attempts: [],
       content: "ab",
       usage: { prompt_tokens: 2, completion_tokens: 2, total_tokens: 4 },
       tokenUsage: { inputTokens: 2, outputTokens: 2, totalTokens: 4 },
