@@ -1,7 +1,8 @@
 import { type Channel, type ChannelOptions, type Client, type ClientMiddleware, createClientFactory } from "nice-grpc";
 import { ModelServiceDefinition } from "../gen/model_service/model_service.js";
-import { createGrpcChannel } from "./channel.js";
-import { type ClientSettings, resolveSettings, type SettingsOptions } from "./config.js";
+import { serverOf } from "./address.js";
+import { createGrpcChannel, hostOf } from "./channel.js";
+import { checkOptionKeys, type ClientSettings, resolveSettings, type SettingsOptions, settingsOptionKeys } from "./config.js";
 import { ClientClosedError, ConfigurationError, ValidationError } from "./errors.js";
 import { checkFallbackOn, checkFallbacks, DEFAULT_FALLBACK_ON, type FallbackPatch } from "./fallback.js";
 import {
@@ -16,6 +17,7 @@ import type { ProviderErrorKind } from "./provider-error-kind.js";
 import { type RetryCallOptions, retryCallOptions } from "./retry-policy.js";
 import { type DeadlineOptions, deadlineMiddleware } from "./middleware/deadline.js";
 import { createAttemptMetadataMiddleware } from "./middleware/attempt-metadata.js";
+import { type ConnectionFacts, createConnectionErrorsMiddleware } from "./middleware/connection-errors.js";
 import { createAuthorization, type JwtCallOptions } from "./middleware/jwt.js";
 import { createLoggingMiddleware, type Logger } from "./middleware/logging.js";
 import { type RequestIdOptions, requestIdOptionMiddleware } from "./middleware/request-id.js";
@@ -96,6 +98,28 @@ export interface ModelClient extends AsyncDisposable {
   close(): Promise<void>;
 }
 
+const CLIENT_OPTION_KEYS: Readonly<Record<keyof ModelClientOptions, true>> = {
+  ...settingsOptionKeys,
+  logger: true,
+  middlewares: true,
+  callMiddlewares: true,
+  fallbacks: true,
+  fallbackOn: true,
+  circuitBreaker: true,
+  onAttempt: true,
+  channelOptions: true,
+};
+
+function connectionFacts(settings: ClientSettings): ConnectionFacts {
+  const { serverName } = settings.tls;
+  const certificateName = serverName
+    ? { name: serverName, setting: "option tls.serverName" }
+    : settings.defaultAuthority
+      ? { name: hostOf(settings.defaultAuthority), setting: "MODEL_MANAGER_SERVER_GRPC_DEFAULT_AUTHORITY (option defaultAuthority)" }
+      : undefined;
+  return { address: settings.address, useTls: settings.useTls, server: serverOf(settings.address), certificateName };
+}
+
 /** Per-client state the call functions share; not part of the public surface. */
 export interface ClientState {
   readonly inFlight: Set<AbortController>;
@@ -124,10 +148,14 @@ export function clientState(client: ModelClient): ClientState {
  * the first call.
  */
 export function createModelClient(options: ModelClientOptions = {}): ModelClient {
-  const settings = resolveSettings(options);
+  checkOptionKeys(options, CLIENT_OPTION_KEYS, "option");
+  const { logger } = options;
+  const settings = resolveSettings(options, (message) => {
+    if (logger) logger.warn({ event: "config.warning" }, message);
+    else process.emitWarning(message, { code: "TAMAR_MODEL_CLIENT_CONFIG" });
+  });
   const fallbacks = asConfiguration(() => checkFallbacks(options.fallbacks ?? [], "fallbacks"));
   const fallbackOn = asConfiguration(() => checkFallbackOn(options.fallbackOn ?? DEFAULT_FALLBACK_ON, "fallbackOn"));
-  const { logger } = options;
   const breakerOptions = options.circuitBreaker === true ? {} : options.circuitBreaker || undefined;
   const breakers =
     breakerOptions === undefined
@@ -166,6 +194,7 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
     createFallbackMiddleware({ address: settings.address, breakers, onAttempt }),
     streamRetryMiddleware,
     unaryRetryMiddleware,
+    createConnectionErrorsMiddleware(connectionFacts(settings)),
     createAttemptMetadataMiddleware(
       createAuthorization({
         secretKey: settings.jwtSecretKey,
