@@ -54,6 +54,9 @@ const callOptionHints: Readonly<Record<string, string>> = {
   deadline: "use timeoutMs (milliseconds)",
   request_id: "use requestId",
   abortSignal: "use signal",
+  retries: "use retry: { maxRetries }",
+  maxRetries: "use retry: { maxRetries }",
+  fallback: "use fallbacks (a list of request patches)",
 };
 
 function checkCallOptions(options: CallOptions): void {

@@ -109,3 +109,11 @@ export async function buildFallbackItems(
   if (issues.length > 0) throw new ValidationError(issues);
   return items;
 }
+
+/** Fallbacks are routes of a model call: a batch or a task lookup has none, and says so rather than ignore them. */
+export function refuseFallbacks(options: { fallbacks?: unknown; fallbackOn?: unknown }, callName: string): void {
+  const given = (["fallbacks", "fallbackOn"] as const).filter((key) => options[key] !== undefined);
+  if (given.length > 0) {
+    throw new ValidationError(given.map((key) => ({ path: `options.${key}`, message: `only invoke and invokeStream take fallbacks, not ${callName}` })));
+  }
+}

@@ -2,6 +2,7 @@ import type { ModelResponse as WireBatchResponse } from "../gen/model_service/mo
 import type { BatchRequest } from "../schemas/batch-request.js";
 import { type CallOptions, withCall } from "./call.js";
 import { InternalError } from "./errors.js";
+import { refuseFallbacks } from "./fallback.js";
 import type { ModelClient } from "./model-client.js";
 import { buildBatchRequest } from "./request/build-request.js";
 import { type ModelResponse, toModelResponse } from "./response/model-response.js";
@@ -52,6 +53,7 @@ function matchByCustomId(reply: WireBatchResponse, customIds: string[], requestI
  * retried on UNAVAILABLE and RESOURCE_EXHAUSTED.
  */
 export async function invokeBatch(client: ModelClient, request: BatchRequest, options: CallOptions = {}): Promise<BatchResponse> {
+  refuseFallbacks(options, "invokeBatch");
   const { message, customIds } = await buildBatchRequest(request);
   const [reply, requestId] = await withCall(client, options, request.userContext, async (call) => [
     await client.service.batchInvoke(message, call.options),

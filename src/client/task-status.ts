@@ -2,6 +2,7 @@ import type { GetTaskStatusResponse } from "../gen/model_service/model_service.j
 import type { UserContext } from "../schemas/user-context.js";
 import { type CallOptions, withCall } from "./call.js";
 import { ValidationError } from "./errors.js";
+import { refuseFallbacks } from "./fallback.js";
 import type { ModelClient } from "./model-client.js";
 
 /** State of an asynchronous task. Empty wire strings are left out. */
@@ -50,6 +51,7 @@ function checkIds(taskIds: unknown[]): void {
 /** Reads the state of one asynchronous task. */
 export async function getTaskStatus(client: ModelClient, taskId: string, options: TaskStatusOptions = {}): Promise<TaskStatus> {
   checkIds([taskId]);
+  refuseFallbacks(options, "getTaskStatus");
   const { userContext, ...callOptions } = options;
   const task = await withCall(client, callOptions, userContext, (call) =>
     client.service.getTaskStatus({ taskId }, call.options),
@@ -64,6 +66,7 @@ export async function batchGetTaskStatus(
   options: TaskStatusOptions = {},
 ): Promise<TaskStatus[]> {
   checkIds(taskIds);
+  refuseFallbacks(options, "batchGetTaskStatus");
   const { userContext, ...callOptions } = options;
   const reply = await withCall(client, callOptions, userContext, (call) =>
     client.service.batchGetTaskStatus({ taskIds }, call.options),

@@ -12,7 +12,8 @@ describe("unknown call options", () => {
     [{ timeout: 5 }, /options\.timeout: unknown call option: use timeoutMs \(milliseconds\)/],
     [{ deadline: 5 }, /options\.deadline: unknown call option: use timeoutMs/],
     [{ request_id: "r" }, /options\.request_id: unknown call option: use requestId/],
-    [{ retries: 2, signal: undefined }, /options\.retries: unknown call option \(known: signal, timeoutMs, requestId, metadata\)/],
+    [{ retries: 2, signal: undefined }, /options\.retries: unknown call option: use retry: \{ maxRetries \}/],
+    [{ priority: 2 }, /options\.priority: unknown call option \(known: signal, timeoutMs, requestId, metadata, retry, fallbacks, fallbackOn\)/],
   ])("%j is a ValidationError naming the key, before any I/O", async (options, message) => {
     const { server, client } = await setup();
     for (const call of [

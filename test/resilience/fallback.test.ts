@@ -236,3 +236,15 @@ describe("streams", () => {
     expect(server.calls).toHaveLength(1);
   });
 });
+
+describe("calls without routes", () => {
+  it("invokeBatch and the task lookups refuse fallbacks instead of ignoring them", async () => {
+    const { invokeBatch, getTaskStatus } = await import("tamar-model-client");
+    const { server, client } = await setup();
+    await expect(
+      invokeBatch(client, { userContext, items: [{ provider: "openai", model: "m", input: "x" }] }, { fallbacks: [{ model: "n" }] }),
+    ).rejects.toThrow(/options\.fallbacks: only invoke and invokeStream take fallbacks, not invokeBatch/);
+    await expect(getTaskStatus(client, "t", { fallbackOn: ["other"] })).rejects.toBeInstanceOf(ValidationError);
+    expect(server.calls).toHaveLength(0);
+  });
+});
