@@ -1,5 +1,6 @@
 import { Channel, type ChannelOptions, ChannelCredentials } from "nice-grpc";
 import type { ClientSettings } from "./config.js";
+import { loadBalancingChannelOptions } from "./internal/load-balancing.js";
 
 const bytes = (pem: string | Uint8Array | undefined) =>
   pem === undefined ? null : typeof pem === "string" ? Buffer.from(pem) : Buffer.from(pem.buffer, pem.byteOffset, pem.byteLength);
@@ -28,6 +29,8 @@ export function createGrpcChannel(settings: ClientSettings, extra: ChannelOption
   const certificateName = tls.serverName || (settings.defaultAuthority && hostOf(settings.defaultAuthority));
   if (authority) options["grpc.default_authority"] = authority;
   if (settings.useTls && certificateName) options["grpc.ssl_target_name_override"] = certificateName;
+  // Built as a grpc-js Channel directly: nice-grpc's createChannel refuses dns:/// targets.
+  if (settings.loadBalancing) Object.assign(options, loadBalancingChannelOptions(settings.loadBalancing, settings.maxReconnectBackoffMs));
   return new Channel(settings.address, credentials, { ...options, ...extra });
 }
 

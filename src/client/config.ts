@@ -8,6 +8,7 @@ import { Status } from "nice-grpc-common";
 import { BOOLEAN_WORDS_HINT, parseBooleanWord } from "../internal/boolean-words.js";
 import { ConfigurationError } from "./errors.js";
 import { checkAddress } from "./address.js";
+import { type LoadBalancingPolicy, namesSeveral, targetOf } from "./internal/load-balancing.js";
 import { NEVER_RETRIED } from "./retry-policy.js";
 
 /** TLS material for a custom CA and/or a client certificate (mTLS). PEM text or bytes. */
@@ -25,6 +26,8 @@ export interface TlsOptions {
 /** Settings of the connection, credentials and call defaults, after resolution. */
 export interface ClientSettings {
   address: string;
+  loadBalancing: LoadBalancingPolicy | undefined;
+  maxReconnectBackoffMs: number;
   useTls: boolean;
   tls: TlsOptions;
   defaultAuthority: string | undefined;
@@ -45,8 +48,25 @@ export interface ClientSettings {
 
 /** Options of the settings that can also come from the environment. */
 export interface SettingsOptions {
-  /** `host:port` of the Model Manager (or any grpc-js target, e.g. `dns:///host:port`). Env `MODEL_MANAGER_SERVER_ADDRESS`. */
-  address?: string;
+  /**
+   * `host:port` of the Model Manager, or several replicas: a list of
+   * `ip:port` endpoints (a comma-separated string in the environment), or a
+   * `dns:///host:port` name that resolves to each of them (any grpc-js target
+   * works). Env `MODEL_MANAGER_SERVER_ADDRESS`.
+   */
+  address?: string | readonly string[];
+  /**
+   * How calls are spread when the address can name several servers (a list
+   * or a `dns:` name): `round_robin` (default there, with outlier detection)
+   * or `pick_first`. A single `host:port` uses one connection regardless.
+   */
+  loadBalancing?: LoadBalancingPolicy;
+  /**
+   * Longest wait between reconnection attempts to a server that went away,
+   * ms: a replica that comes back receives calls again within it. Default 5000
+   * when balancing over several servers (grpc-js's own grows to 120 s).
+   */
+  maxReconnectBackoffMs?: number;
   /** Shared HS256 secret; a JWT is signed per tenant. Env `MODEL_MANAGER_SERVER_JWT_SECRET_KEY`. */
   jwtSecretKey?: string | Uint8Array;
   /** A ready-made JWT sent as given (instead of a secret). Env `MODEL_MANAGER_SERVER_JWT_TOKEN`. */
@@ -98,6 +118,8 @@ export interface SettingsOptions {
 // Every option above, so a misspelt or unknown one is an error, not silently ignored.
 const SETTINGS_OPTION_KEYS = {
   address: true,
+  loadBalancing: true,
+  maxReconnectBackoffMs: true,
   jwtSecretKey: true,
   jwtToken: true,
   jwtExpiresInSeconds: true,
@@ -196,13 +218,19 @@ export function resolveSettings(options: SettingsOptions, warn: (message: string
   }
 
   if (options.tls !== undefined) checkOptionKeys(options.tls, TLS_OPTION_KEYS, "option tls.");
-  const address = options.address ?? fromEnv("MODEL_MANAGER_SERVER_ADDRESS");
-  if (!address) {
+  const given = options.address ?? fromEnv("MODEL_MANAGER_SERVER_ADDRESS");
+  if (!given) {
     throw new ConfigurationError(
       "No server address: pass the address option or set MODEL_MANAGER_SERVER_ADDRESS (e.g. 127.0.0.1:50051)",
     );
   }
-  checkAddress(address, options.address !== undefined ? "option address" : "environment variable MODEL_MANAGER_SERVER_ADDRESS");
+  const addressSetting = options.address !== undefined ? "option address" : "environment variable MODEL_MANAGER_SERVER_ADDRESS";
+  const address = targetOf(given, addressSetting);
+  checkAddress(address, addressSetting);
+  const policy = options.loadBalancing;
+  if (policy !== undefined && policy !== "round_robin" && policy !== "pick_first") {
+    throw new ConfigurationError(`Invalid option loadBalancing: expected "round_robin" or "pick_first", got ${JSON.stringify(policy)}`);
+  }
 
   let useTls = options.useTls;
   if (useTls === undefined) {
@@ -244,6 +272,8 @@ export function resolveSettings(options: SettingsOptions, warn: (message: string
   const seconds = { min: 1, max: MAX_TIMER_MS, envScale: 1000 };
   return {
     address,
+    loadBalancing: namesSeveral(address) ? (policy ?? "round_robin") : undefined,
+    maxReconnectBackoffMs: number("maxReconnectBackoffMs", undefined, 5_000, { min: 100, max: MAX_TIMER_MS }),
     useTls,
     tls,
     defaultAuthority: options.defaultAuthority ?? fromEnv("MODEL_MANAGER_SERVER_GRPC_DEFAULT_AUTHORITY"),

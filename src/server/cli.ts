@@ -32,6 +32,11 @@ Options (each also read from the environment variable shown):
   --max-batch-items N           largest batch accepted (default 1000)
   --max-message-bytes N         largest request message (default 33554432)
   --shutdown-grace-ms MS        time in-flight calls get on shutdown (default 10000)
+  --max-connection-age-ms MS    GOAWAY to a client connection after this age, so
+                                clients rebalance over new replicas; 0 = never
+                                (default 300000)
+  --max-connection-age-grace-ms MS  time calls on an aged connection may still
+                                run: longer than the longest stream (default 1800000)
   --provider-max-retries N      retries inside the provider SDKs (default 2)
   --tls-cert PATH --tls-key PATH  serve TLS
   --tls-client-ca PATH          require client certificates signed by this CA (mTLS)
@@ -48,6 +53,8 @@ const INTEGER_FLAGS = {
   "max-batch-items": "maxBatchItems",
   "max-message-bytes": "maxReceiveMessageBytes",
   "shutdown-grace-ms": "shutdownGraceMs",
+  "max-connection-age-ms": "maxConnectionAgeMs",
+  "max-connection-age-grace-ms": "maxConnectionAgeGraceMs",
   "provider-max-retries": "providerMaxRetries",
 } as const satisfies Record<string, keyof ModelServerOptions>;
 
@@ -137,6 +144,8 @@ function parseFlags(argv: readonly string[]) {
       "max-batch-items": integer,
       "max-message-bytes": integer,
       "shutdown-grace-ms": integer,
+      "max-connection-age-ms": integer,
+      "max-connection-age-grace-ms": integer,
       "provider-max-retries": integer,
       "tls-cert": { type: "string" },
       "tls-key": { type: "string" },

@@ -71,6 +71,11 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
   const server = createServer({
     "grpc.max_receive_message_length": config.maxReceiveMessageBytes,
     "grpc.max_send_message_length": -1,
+    // Connections churn so that clients balancing over a DNS name find new
+    // replicas; calls in flight keep running through the grace.
+    ...(config.maxConnectionAgeMs > 0
+      ? { "grpc.max_connection_age_ms": config.maxConnectionAgeMs, "grpc.max_connection_age_grace_ms": config.maxConnectionAgeGraceMs }
+      : {}),
   });
   server
     .with(callScope({ logger, inFlight }))

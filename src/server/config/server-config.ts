@@ -41,6 +41,19 @@ export interface ModelServerOptions {
   maxReceiveMessageBytes?: number | undefined;
   /** How long `close()` lets in-flight calls finish before cancelling them, ms. Default 10000. Env `TAMAR_MODEL_SERVER_SHUTDOWN_GRACE_MS`. */
   shutdownGraceMs?: number | undefined;
+  /**
+   * Age after which the server asks a client connection to go away (GOAWAY),
+   * ms; 0 = never. Clients then reconnect (and re-resolve a `dns:///` name),
+   * so replicas added behind a name receive traffic. Default 300000. Env
+   * `TAMAR_MODEL_SERVER_MAX_CONNECTION_AGE_MS`.
+   */
+  maxConnectionAgeMs?: number | undefined;
+  /**
+   * How long calls on a connection past its age may still run before it is
+   * closed, ms: make it longer than the longest stream. Default 1800000
+   * (30 min). Env `TAMAR_MODEL_SERVER_MAX_CONNECTION_AGE_GRACE_MS`.
+   */
+  maxConnectionAgeGraceMs?: number | undefined;
   /** Retries of a failed upstream provider request inside its SDK. Default 2. Env `TAMAR_MODEL_SERVER_PROVIDER_MAX_RETRIES`. */
   providerMaxRetries?: number | undefined;
   /** Environment to read settings and provider credentials from. Default: `process.env` over a `.env` file in the working directory. */
@@ -68,6 +81,8 @@ export interface ServerConfig {
   readonly maxBatchItems: number;
   readonly maxReceiveMessageBytes: number;
   readonly shutdownGraceMs: number;
+  readonly maxConnectionAgeMs: number;
+  readonly maxConnectionAgeGraceMs: number;
   readonly providerMaxRetries: number;
   readonly backends: BackendSettings;
 }
@@ -111,6 +126,12 @@ export function resolveServerConfig(options: ModelServerOptions, env: Env): Serv
       envName: "MAX_MESSAGE_BYTES",
     }),
     shutdownGraceMs: setting.integer("shutdownGraceMs", options.shutdownGraceMs, { min: 0, max: 3_600_000, fallback: 10_000 }),
+    maxConnectionAgeMs: setting.integer("maxConnectionAgeMs", options.maxConnectionAgeMs, { min: 0, max: 2 ** 31 - 1, fallback: 300_000 }),
+    maxConnectionAgeGraceMs: setting.integer("maxConnectionAgeGraceMs", options.maxConnectionAgeGraceMs, {
+      min: 0,
+      max: 2 ** 31 - 1,
+      fallback: 1_800_000,
+    }),
     providerMaxRetries: setting.integer("providerMaxRetries", options.providerMaxRetries, { min: 0, max: 10, fallback: 2 }),
     backends,
   };

@@ -20,9 +20,14 @@ export interface ServerProcess {
  * one), and resolves once it listens. Killed after the test if still running.
  */
 export async function startServerProcess(
-  { args = [], env = {}, port = 0 }: { args?: string[]; env?: Record<string, string>; port?: number } = {},
+  {
+    args = [],
+    env = {},
+    port = 0,
+    logLevel = "warn",
+  }: { args?: string[]; env?: Record<string, string>; port?: number; logLevel?: "info" | "warn" } = {},
 ): Promise<ServerProcess> {
-  const cli = runCli(["--port", String(port), "--log-level", "warn", ...args], {
+  const cli = runCli(["--port", String(port), "--log-level", logLevel, ...args], {
     env: { MODEL_MANAGER_SERVER_JWT_SECRET_KEY: SECRET, ...env },
   });
   const address = LISTENING.exec(await cli.line(LISTENING))![1]!;
