@@ -27,5 +27,4 @@ export { OpenAIChatCompletionsEntries, OpenAIChatCompletionsSchema } from "./ope
 export { OpenAIImageEditEntries, OpenAIImageEditSchema } from "./openai-image-edit.js";
 export { ImageSizeSchema, OpenAIImageGenerationEntries, OpenAIImageGenerationSchema } from "./openai-image-generation.js";
 export { OpenAIResponsesEntries, OpenAIResponsesSchema } from "./openai-responses.js";
-export { findRequestPair, inferInvokeType, invokeTypesOf } from "./resolve-request-pair.js";
 export { UserContextSchema, type UserContext } from "./user-context.js";
