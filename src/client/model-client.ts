@@ -1,7 +1,7 @@
 import { type Channel, type ChannelOptions, type Client, type ClientMiddleware, createClientFactory } from "nice-grpc";
 import type { RetryOptions } from "nice-grpc-client-middleware-retry";
 import { ModelServiceDefinition } from "../gen/model_service/model_service.js";
-import { createGrpcChannel } from "./channel.js";
+import { createGrpcChannel } from "./internal/grpc-channel.js";
 import { type ClientSettings, resolveSettings, type SettingsOptions } from "./config.js";
 import { ClientClosedError } from "./errors.js";
 import { type DeadlineOptions, deadlineMiddleware } from "./middleware/deadline.js";

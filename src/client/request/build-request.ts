@@ -7,7 +7,7 @@ import { type BatchItem, type InvokeRequest, RequestPairs } from "../../schemas/
 import { findPair as findRequestPair, inferInvokeType, invokeTypesOf } from "../../routes/find-pair.js";
 import { UserContextSchema, type UserContext } from "../../schemas/user-context.js";
 import { ValidationError, type ValidationIssue } from "../errors.js";
-import { extend } from "../extend.js";
+import { extend } from "../internal/extend.js";
 import { resolveBlobs, type StructWalk, toStructValue } from "./to-struct-value.js";
 import { validate } from "./validation-issues.js";
 
