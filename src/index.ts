@@ -15,11 +15,14 @@ export type { CallOptions } from "./client/internal/call.js";
 export type { ClientSettings, SettingsOptions, TlsOptions } from "./client/config.js";
 export { invoke } from "./client/invoke.js";
 export { invokeStream } from "./client/invoke-stream.js";
+export { collectStream } from "./client/collect-stream.js";
 export { invokeBatch, type BatchResponse } from "./client/invoke-batch.js";
 export { batchGetTaskStatus, getTaskStatus, type TaskStatus, type TaskStatusOptions } from "./client/task-status.js";
 export { TamarModelClient } from "./client/tamar-model-client.js";
 export type { ModelResponse, Usage } from "./client/response/model-response.js";
-export type { FinishReason, ToolCall } from "./client/response/normalize-output.js";
+export type { FinishReason } from "./client/response/normalize-output.js";
+export type { TokenUsage } from "./client/response/normalize-usage.js";
+export type { ToolCall } from "./client/response/tool-call.js";
 export type { Logger } from "./client/middleware/logging.js";
 export {
   AuthenticationError,

@@ -16,7 +16,7 @@ it("the root entry exports the application API and nothing else", () => {
     "OpenAIImageEditSchema", "OpenAIImageGenerationSchema", "OpenAIResponsesSchema", "PermissionDeniedError",
     "ProviderError", "ProviderType", "RateLimitError", "RequestPairs", "Status", "StreamInterruptedError",
     "TamarModelClient", "TamarModelError", "UnavailableError", "UserContextSchema", "ValidationError",
-    "batchGetTaskStatus", "createModelClient", "getTaskStatus", "invoke", "invokeBatch", "invokeStream",
+    "batchGetTaskStatus", "collectStream", "createModelClient", "getTaskStatus", "invoke", "invokeBatch", "invokeStream",
   ]);
 });
 
