@@ -1,7 +1,7 @@
 import { type Channel, type ChannelOptions, type Client, type ClientMiddleware, createClientFactory } from "nice-grpc";
 import { ModelServiceDefinition } from "../gen/model_service/model_service.js";
 import { serverOf } from "./address.js";
-import { createGrpcChannel, hostOf } from "./channel.js";
+import { createGrpcChannel, hostOf } from "./internal/grpc-channel.js";
 import { checkOptionKeys, type ClientSettings, resolveSettings, type SettingsOptions, settingsOptionKeys } from "./config.js";
 import { ClientClosedError, ConfigurationError, ValidationError } from "./errors.js";
 import { checkFallbackOn, checkFallbacks, DEFAULT_FALLBACK_ON, type FallbackPatch } from "./fallback.js";
@@ -12,7 +12,7 @@ import {
   checkCircuitBreakerOptions,
   type RouteCircuit,
 } from "./internal/circuit-breakers.js";
-import { type AttemptEvent, createFallbackMiddleware, type FallbackCallOptions } from "./middleware/fallback.js";
+import { type AttemptEvent, createFallbackMiddleware, type FallbackCallOptions } from "./internal/fallback-middleware.js";
 import type { ProviderErrorKind } from "./provider-error-kind.js";
 import { type RetryCallOptions, retryCallOptions } from "./retry-policy.js";
 import { type DeadlineOptions, deadlineMiddleware } from "./middleware/deadline.js";

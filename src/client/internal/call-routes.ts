@@ -2,9 +2,9 @@
 // validated before anything is sent, and where the answer came from.
 import type { ModelRequestItem } from "../../gen/model_service/model_service.js";
 import type { InvokeRequest } from "../../schemas/invoke-request.js";
-import type { CallOptions } from "../call.js";
+import type { CallOptions } from "./call.js";
 import { buildFallbackItems, checkFallbacks } from "../fallback.js";
-import type { RouteReport } from "../middleware/fallback.js";
+import type { RouteReport } from "./fallback-middleware.js";
 import { clientState, type ModelCallOptions, type ModelClient } from "../model-client.js";
 import type { ModelResponse } from "../response/model-response.js";
 import { routeOf } from "./route.js";

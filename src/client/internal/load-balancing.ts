@@ -20,8 +20,8 @@ const IPV6 = /^\[[0-9A-Fa-f:.]+\]:\d{1,5}$/;
  */
 export function targetOf(address: string | readonly string[], where: string): string {
   const isList = typeof address !== "string" || (address.includes(",") && !SCHEME.test(address));
-  const list = isList ? (typeof address === "string" ? address.split(",") : address) : [address as string];
-  const endpoints = list.map((endpoint) => endpoint.trim());
+  // Spaces after the commas of an environment value are only layout.
+  const endpoints = isList ? (typeof address === "string" ? address.split(",").map((endpoint) => endpoint.trim()) : address) : [address as string];
   if (endpoints.length === 0 || endpoints.some((endpoint) => endpoint === "")) {
     throw new ConfigurationError(`Invalid ${where}: a list of endpoints needs at least one, and no empty ones, got ${JSON.stringify(address)}`);
   }

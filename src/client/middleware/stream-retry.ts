@@ -1,12 +1,12 @@
 import { type CallOptions, type ClientMiddleware, type ClientMiddlewareCall, ClientError, type Metadata, Status } from "nice-grpc-common";
 import type { RetryOptions } from "nice-grpc-client-middleware-retry";
 import type { ModelResponseItem } from "../../gen/model_service/model_service.js";
-import { extend } from "../extend.js";
+import { extend } from "../internal/extend.js";
 import { carriesContent } from "../internal/commit-point.js";
 import { retryAfterMsOf } from "../internal/retry-after.js";
-import { isAbortError, sleep } from "./abort.js";
+import { isAbortError, sleep } from "../internal/abort.js";
 import type { DeadlineOptions } from "./deadline.js";
-import { startNow } from "./start-now.js";
+import { startNow } from "../internal/start-now.js";
 
 /** Backoff before retry number `attempt + 1`: exponential, capped, with equal jitter (as nice-grpc's retry). */
 export function backoffDelayMs(attempt: number, baseMs: number, maxMs: number): number {

@@ -1,6 +1,6 @@
 import { Channel, type ChannelOptions, ChannelCredentials } from "nice-grpc";
-import type { ClientSettings } from "./config.js";
-import { loadBalancingChannelOptions } from "./internal/load-balancing.js";
+import type { ClientSettings } from "../config.js";
+import { loadBalancingChannelOptions } from "./load-balancing.js";
 
 const bytes = (pem: string | Uint8Array | undefined) =>
   pem === undefined ? null : typeof pem === "string" ? Buffer.from(pem) : Buffer.from(pem.buffer, pem.byteOffset, pem.byteLength);

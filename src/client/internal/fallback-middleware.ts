@@ -9,17 +9,17 @@ import {
   type TamarModelError,
   toTamarModelError,
 } from "../errors.js";
-import { extend } from "../extend.js";
+import { extend } from "./extend.js";
 import { DEFAULT_FALLBACK_ON } from "../fallback.js";
-import type { CircuitBreakers, Outcome } from "../internal/circuit-breakers.js";
-import { carriesContent } from "../internal/commit-point.js";
-import { routeOf } from "../internal/route.js";
+import type { CircuitBreakers, Outcome } from "./circuit-breakers.js";
+import { carriesContent } from "./commit-point.js";
+import { routeOf } from "./route.js";
 import type { ProviderErrorKind } from "../provider-error-kind.js";
 import type { ModelRoute } from "../response/model-response.js";
 import { toModelResponse } from "../response/model-response.js";
 import { isAbortError } from "./abort.js";
-import type { DeadlineOptions } from "./deadline.js";
-import type { RequestIdOptions } from "./request-id.js";
+import type { DeadlineOptions } from "../middleware/deadline.js";
+import type { RequestIdOptions } from "../middleware/request-id.js";
 import { startNow } from "./start-now.js";
 
 /** Where a call went, filled in by the fallback middleware as the call runs. */
