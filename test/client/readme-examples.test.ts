@@ -13,7 +13,16 @@ const blocks = [...readme.matchAll(/<!-- example: (examples\/[\w-]+\.ts) -->\n``
 describe("README examples", () => {
   it("every example file is in the README, verbatim", () => {
     expect(blocks.map(([file]) => file).sort()).toEqual(
-      ["examples/batch.ts", "examples/cancellation.ts", "examples/errors.ts", "examples/invoke.ts", "examples/logging-middleware.ts", "examples/stream.ts"],
+      [
+        "examples/batch.ts",
+        "examples/cancellation.ts",
+        "examples/errors.ts",
+        "examples/fallback.ts",
+        "examples/invoke.ts",
+        "examples/load-balancing.ts",
+        "examples/logging-middleware.ts",
+        "examples/stream.ts",
+      ],
     );
     for (const [file, code] of blocks) {
       expect(code, file).toBe(readFileSync(new URL(`../../${file}`, import.meta.url), "utf8"));
@@ -87,5 +96,33 @@ describe("README examples", () => {
     };
     expect(await run("logging-middleware.ts")).toMatch(/^call finished [\w-]+ [\d.]+$/);
     expect(server.calls.at(-1)!.metadata["x-team"]).toBe("search");
+  });
+
+  it("fallback.ts", async () => {
+    // OpenAI's route is rate-limited on the server; Anthropic's answers.
+    server.invoke = async function* (req) {
+      if (req.provider === "openai") yield { error: "openai request failed, HTTP 429: Rate limit reached" };
+      else yield { content: `answer of ${String(req.extra?.["model"])}` };
+    };
+    expect(await run("fallback.ts")).toBe("answered by anthropic claude-sonnet-4-5\nskipped gpt-4o-mini ProviderError");
+    expect(server.calls.slice(-2).map((call) => (call.request as { provider: string }).provider)).toEqual(["openai", "anthropic"]);
+  });
+
+  it("load-balancing.ts", async () => {
+    const second = await startTestServer({ jwtSecret: "readme-secret" });
+    const address = process.env["MODEL_MANAGER_SERVER_ADDRESS"];
+    process.env["MODEL_MANAGER_SERVER_ADDRESS"] = `${server.address},${second.address}`;
+    server.invoke = second.invoke = async function* () {
+      yield { content: "ok" };
+    };
+    try {
+      const output = await run("load-balancing.ts");
+      expect(output).toBe(`policy round_robin${"\nok".repeat(6)}`);
+      // Round robin: both replicas answered.
+      expect(second.calls.length).toBeGreaterThan(0);
+    } finally {
+      process.env["MODEL_MANAGER_SERVER_ADDRESS"] = address;
+      await second.close();
+    }
   });
 });
