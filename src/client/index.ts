@@ -16,6 +16,7 @@ export {
   RateLimitError,
   StreamInterruptedError,
   TamarModelError,
+  TaskTimeoutError,
   type TamarModelErrorDetails,
   UnavailableError,
   ValidationError,
@@ -42,4 +43,13 @@ export { buildBatchRequest, buildInvokeRequest } from "./request/build-request.j
 export type { FinishReason, ToolCall } from "./response/normalize-output.js";
 export { toModelResponse, type ModelResponse, type Usage } from "./response/model-response.js";
 export { TamarModelClient } from "./tamar-model-client.js";
-export { batchGetTaskStatus, getTaskStatus, type TaskStatus, type TaskStatusOptions } from "./task-status.js";
+export type { CreatedTask } from "./response/created-task.js";
+export {
+  batchGetTaskStatus,
+  getTaskStatus,
+  TASK_STATES,
+  type TaskState,
+  type TaskStatus,
+  type TaskStatusOptions,
+} from "./task-status.js";
+export { waitForTask, type WaitForTaskOptions } from "./wait-for-task.js";

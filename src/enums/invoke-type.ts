@@ -17,6 +17,10 @@ export const InvokeType = {
   IMAGE_EDIT_GENERATION: "image-edit-generation",
   /** Google `generateImages` through the Gen AI SDK (`model` + `prompt`). */
   IMAGE_GENERATION_GENAI: "image-generation-genai",
+  /** OpenAI / Azure videos (`videos.create`), always an asynchronous task. */
+  VIDEO_GENERATION: "video-generation",
+  /** Google `generateVideos` through the Gen AI SDK, always an asynchronous task. */
+  VIDEO_GENERATION_GENAI: "video-generation-genai",
 } as const;
 
 /** An invoke type wire value, e.g. `"chat-completions"`. */

@@ -4,14 +4,17 @@
 import * as v from "valibot";
 import { Channel } from "../enums/channel.js";
 import { AnthropicMessagesEntries } from "./anthropic-messages.js";
+import { AsyncTaskEntries } from "./async-task.js";
 import { nonEmptyString } from "./fields.js";
 import { GoogleGenAIImageGenerationEntries } from "./google-genai-image-generation.js";
+import { GoogleGenAIVideoGenerationEntries } from "./google-genai-video-generation.js";
 import { GoogleGenerationEntries } from "./google-generation.js";
 import { GoogleVertexImageGenerationEntries } from "./google-vertex-image-generation.js";
 import { OpenAIChatCompletionsEntries } from "./openai-chat-completions.js";
 import { OpenAIImageEditEntries } from "./openai-image-edit.js";
 import { OpenAIImageGenerationEntries } from "./openai-image-generation.js";
 import { OpenAIResponsesEntries } from "./openai-responses.js";
+import { OpenAIVideoGenerationEntries } from "./openai-video-generation.js";
 import { UserContextSchema } from "./user-context.js";
 
 const channel = v.optional(v.picklist(Object.values(Channel)));
@@ -35,12 +38,17 @@ function pair<
   const TProvider extends string,
   const TInvokeType extends string,
   const TEntries extends v.ObjectEntries,
->(providers: TProvider[], invokeTypes: TInvokeType[], entries: TEntries) {
+  const TAsyncOnly extends boolean = false,
+>(providers: TProvider[], invokeTypes: TInvokeType[], entries: TEntries, asyncOnly?: TAsyncOnly) {
   const route = { provider: v.picklist(providers), invokeType: v.optional(v.picklist(invokeTypes)) };
   return {
     providers,
     invokeTypes,
+    /** True when the API only runs as an asynchronous task (video generation). */
+    asyncOnly: (asyncOnly ?? false) as TAsyncOnly,
     request: v.strictObject({ ...route, ...RequestRoutingEntries, ...entries }),
+    /** The request as an asynchronous task: `enableAsyncTask: true`, optional `callbackUrl`. */
+    asyncRequest: v.strictObject({ ...route, ...RequestRoutingEntries, ...AsyncTaskEntries, ...entries }),
     item: v.strictObject({ ...route, ...BatchItemRoutingEntries, ...entries }),
   };
 }
@@ -51,16 +59,18 @@ const openAI: ("openai" | "azure")[] = ["openai", "azure"];
  * Every supported (provider, invokeType) pair. The first invoke type of a pair
  * is the one inference picks; the others are aliases sent as given
  * (`generation` meant Responses for OpenAI and Messages for Anthropic in the
- * Python SDK).
+ * Python SDK). Video generation runs only as an asynchronous task.
  */
 export const RequestPairs = {
   openaiChatCompletions: pair(openAI, ["chat-completions"], OpenAIChatCompletionsEntries),
   openaiResponses: pair(openAI, ["responses", "generation"], OpenAIResponsesEntries),
   openaiImageGeneration: pair(openAI, ["image-generation"], OpenAIImageGenerationEntries),
   openaiImageEdit: pair(openAI, ["image-edit-generation"], OpenAIImageEditEntries),
+  openaiVideoGeneration: pair(openAI, ["video-generation"], OpenAIVideoGenerationEntries, true),
   googleGeneration: pair(["google"], ["generation"], GoogleGenerationEntries),
   googleVertexImageGeneration: pair(["google"], ["image-generation"], GoogleVertexImageGenerationEntries),
   googleGenAIImageGeneration: pair(["google"], ["image-generation-genai"], GoogleGenAIImageGenerationEntries),
+  googleGenAIVideoGeneration: pair(["google"], ["video-generation-genai"], GoogleGenAIVideoGenerationEntries, true),
   anthropicMessages: pair(["anthropic"], ["messages", "generation"], AnthropicMessagesEntries),
 };
 
@@ -81,11 +91,25 @@ export type AcceptReadonly<T> = T extends Blob | Uint8Array | Date
 /** The name of a request pair in {@link RequestPairs}. */
 export type RequestPairName = keyof Pairs;
 
+/** The pairs that also answer directly (every pair but video generation). */
+export type DirectPairName = { [K in RequestPairName]: Pairs[K]["asyncOnly"] extends true ? never : K }[RequestPairName];
+
 /** A single model call, as `invoke` and `invokeStream` take it. */
-export type InvokeRequest = { [K in RequestPairName]: AcceptReadonly<v.InferInput<Pairs[K]["request"]>> }[RequestPairName];
+export type InvokeRequest = { [K in DirectPairName]: AcceptReadonly<v.InferInput<Pairs[K]["request"]>> }[DirectPairName];
+
+/**
+ * A single call run as an asynchronous task (`enableAsyncTask: true`): `invoke`
+ * answers with the task it created. Video generation is only this kind.
+ */
+export type AsyncInvokeRequest = {
+  [K in RequestPairName]: AcceptReadonly<v.InferInput<Pairs[K]["asyncRequest"]>>;
+}[RequestPairName];
 
 /** One item of a batch, as `invokeBatch` takes it. */
-export type BatchItem = { [K in RequestPairName]: AcceptReadonly<v.InferInput<Pairs[K]["item"]>> }[RequestPairName];
+export type BatchItem = { [K in DirectPairName]: AcceptReadonly<v.InferInput<Pairs[K]["item"]>> }[DirectPairName];
 
 /** Provider parameters of a single call for one pair, e.g. `InvokeRequestOf<"anthropicMessages">`. */
-export type InvokeRequestOf<K extends RequestPairName> = AcceptReadonly<v.InferInput<Pairs[K]["request"]>>;
+export type InvokeRequestOf<K extends DirectPairName> = AcceptReadonly<v.InferInput<Pairs[K]["request"]>>;
+
+/** An asynchronous call for one pair, e.g. `AsyncInvokeRequestOf<"openaiVideoGeneration">`. */
+export type AsyncInvokeRequestOf<K extends RequestPairName> = AcceptReadonly<v.InferInput<Pairs[K]["asyncRequest"]>>;
