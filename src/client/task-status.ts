@@ -35,8 +35,9 @@ export interface TaskStatus {
   errorMessage?: string;
 }
 
-/** Options of the task status calls: the tenant to sign the JWT for. */
+/** Options of the task status calls. */
 export interface TaskStatusOptions extends CallOptions {
+  /** The tenant that created the task: the JWT is signed for it (another tenant's task is not found). */
   userContext?: UserContext;
 }
 

@@ -14,7 +14,7 @@ export interface WaitForTaskOptions {
   pollIntervalMs?: number;
   /** Longest pause between two status reads, ms. Default 15000. */
   maxPollIntervalMs?: number;
-  /** The tenant to sign the status calls for (default: the client's). */
+  /** The tenant that created the task: the status calls' JWT is signed for it (another tenant's task is not found). */
   userContext?: TaskStatusOptions["userContext"];
   /** Called with every status read, e.g. to show progress. */
   onStatus?: (status: TaskStatus) => void;
