@@ -72,7 +72,12 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
   const now = options.now ?? Date.now;
   const redact = secretRedactor(secrets);
   const taskStore = await createTaskStore(config.tasks, {
-    run: createTaskRunner({ registry, redact, resultMaxBytes: config.tasks.resultMaxBytes }),
+    run: createTaskRunner({
+      registry,
+      redact,
+      resultMaxBytes: config.tasks.resultMaxBytes,
+      pollIntervalMs: config.tasks.providerPollIntervalMs,
+    }),
     now,
     logger,
     importModule: options.importModule ?? importPackage,

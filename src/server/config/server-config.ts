@@ -3,7 +3,7 @@
  * first, then environment variable, then default. Every bad value is a
  * {@link ModelServerConfigError} naming the setting, before anything listens.
  */
-import type { ModelProvider, Backend } from "../providers/provider.js";
+import { type Backend, DEFAULT_POLL_INTERVAL_MS, type ModelProvider } from "../providers/provider.js";
 import type { ServerLogger } from "../logging/logger.js";
 import { readBackendSettings, type BackendSettings, type Env } from "./backend-settings.js";
 import { ModelServerConfigError } from "./config-error.js";
@@ -81,6 +81,8 @@ export interface ModelServerOptions {
   callbackRetryWindowMs?: number | undefined;
   /** First pause between callback attempts, ms (doubling, with jitter, up to 5 min). Default 1000. Env `TAMAR_MODEL_SERVER_CALLBACK_RETRY_BASE_MS`. */
   callbackRetryBaseMs?: number | undefined;
+  /** Pause between two status reads of a provider's video operation, ms. Default 5000. Env `TAMAR_MODEL_SERVER_PROVIDER_POLL_INTERVAL_MS`. */
+  providerPollIntervalMs?: number | undefined;
   /** The clock of task times and expiry (epoch ms). Default `Date.now`; tests move it. */
   now?: (() => number) | undefined;
 }
@@ -114,6 +116,7 @@ export interface TaskSettings {
   readonly callbackAllowList: CallbackAllowList;
   readonly callbackRetryWindowMs: number;
   readonly callbackRetryBaseMs: number;
+  readonly providerPollIntervalMs: number;
 }
 
 const ENV_PREFIX = "TAMAR_MODEL_SERVER_";
@@ -191,6 +194,11 @@ function resolveTaskSettings(options: ModelServerOptions, setting: SettingReader
     callbackAllowList,
     callbackRetryWindowMs: setting.integer("callbackRetryWindowMs", options.callbackRetryWindowMs, { min: 0, max: 7 * DAY_MS, fallback: 3_600_000 }),
     callbackRetryBaseMs: setting.integer("callbackRetryBaseMs", options.callbackRetryBaseMs, { min: 1, max: 3_600_000, fallback: 1_000 }),
+    providerPollIntervalMs: setting.integer("providerPollIntervalMs", options.providerPollIntervalMs, {
+      min: 1,
+      max: 600_000,
+      fallback: DEFAULT_POLL_INTERVAL_MS,
+    }),
   };
 }
 

@@ -59,7 +59,12 @@ export interface ProviderCall {
    * operation instead of starting (and paying for) a new one.
    */
   readonly checkpoint?: TaskCheckpoint | undefined;
+  /** Long-running provider operations (tasks): the pause between two status reads, ms. */
+  readonly pollIntervalMs?: number | undefined;
 }
+
+/** The default of {@link ProviderCall.pollIntervalMs}. */
+export const DEFAULT_POLL_INTERVAL_MS = 5_000;
 
 /** A task's saved provider state; see {@link ProviderCall.checkpoint}. */
 export interface TaskCheckpoint {

@@ -18,6 +18,8 @@ export interface TaskRunnerDeps {
   readonly redact: (text: string) => string;
   /** Largest `result_data`, bytes of JSON text. */
   readonly resultMaxBytes: number;
+  /** Pause between two status reads of a provider's long-running operation, ms. */
+  readonly pollIntervalMs: number;
 }
 
 /** A video in `result_data`: the provider's URL, or the bytes as base64. */
@@ -35,7 +37,7 @@ export function createTaskRunner(deps: TaskRunnerDeps): TaskRunner {
       const prepared = prepareCall(spec.request, deps.registry.googleDefault);
       backend = prepared.backend;
       const provider = deps.registry.providerFor(prepared.backend);
-      const answer = await collectAnswer(provider, { ...prepared, stream: false, signal, checkpoint });
+      const answer = await collectAnswer(provider, { ...prepared, stream: false, signal, checkpoint, pollIntervalMs: deps.pollIntervalMs });
       const result: Record<string, unknown> = {};
       if (answer.content) result["content"] = answer.content;
       if (answer.usage != null) result["usage"] = answer.usage;
