@@ -97,7 +97,8 @@ function checkIds(taskIds: unknown): void {
  */
 export async function getTaskStatus(client: ModelClient, taskId: string, options: TaskStatusOptions = {}): Promise<TaskStatus> {
   if (typeof taskId !== "string" || taskId === "") throw new ValidationError([{ path: "taskId", message: "must be a non-empty string" }]);
-  const task = await withCall(client, options, options.userContext, (call) =>
+  const { userContext, ...callOptions } = options;
+  const task = await withCall(client, callOptions, userContext, (call) =>
     client.service.getTaskStatus({ taskId }, call.options),
   );
   return toTaskStatus(task);
@@ -113,7 +114,8 @@ export async function batchGetTaskStatus(
   options: TaskStatusOptions = {},
 ): Promise<TaskStatus[]> {
   checkIds(taskIds);
-  const reply = await withCall(client, options, options.userContext, (call) =>
+  const { userContext, ...callOptions } = options;
+  const reply = await withCall(client, callOptions, userContext, (call) =>
     client.service.batchGetTaskStatus({ taskIds: [...taskIds] }, call.options),
   );
   return reply.tasks.map(toTaskStatus);

@@ -6,6 +6,7 @@
 import { type Backend, DEFAULT_POLL_INTERVAL_MS, type ModelProvider } from "../providers/provider.js";
 import type { ServerLogger } from "../logging/logger.js";
 import { readBackendSettings, type BackendSettings, type Env } from "./backend-settings.js";
+import { BOOLEAN_WORDS_HINT, parseBooleanWord } from "../../internal/boolean-words.js";
 import { ModelServerConfigError } from "./config-error.js";
 import { type CallbackAllowList, parseCallbackAllowList } from "../callbacks/callback-allow-list.js";
 
@@ -227,10 +228,9 @@ class SettingReader {
   flag(option: string, value: boolean | undefined): boolean {
     if (value !== undefined) return value;
     const name = envNameOf(option);
-    const text = this.env[name]?.trim().toLowerCase();
-    if (text === undefined || text === "" || ["false", "0", "no", "off"].includes(text)) return false;
-    if (["true", "1", "yes", "on"].includes(text)) return true;
-    throw new ModelServerConfigError(name, `${name} must be true or false, got "${this.env[name]}"`);
+    const word = parseBooleanWord(this.env[name]);
+    if (word === null) throw new ModelServerConfigError(name, `${name} must be ${BOOLEAN_WORDS_HINT}, got "${this.env[name]}"`);
+    return word ?? false;
   }
 
   /** A text setting; empty means unset. */
