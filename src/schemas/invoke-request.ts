@@ -2,9 +2,9 @@
 // (`invoke` / `invokeStream`: with `userContext`) and for a batch item (with
 // `customId` / `priority`, the batch's `userContext` applies).
 import * as v from "valibot";
-import { Channel } from "../enums/channel.js";
 import { AnthropicMessagesEntries } from "./anthropic-messages.js";
 import { AsyncTaskEntries } from "./async-task.js";
+import { CHANNELS, PAIRS, type PairName, type PairRoute } from "../routes/route-table.js";
 import { nonEmptyString } from "./fields.js";
 import { GoogleGenAIImageGenerationEntries } from "./google-genai-image-generation.js";
 import { GoogleGenAIVideoGenerationEntries } from "./google-genai-video-generation.js";
@@ -17,7 +17,7 @@ import { OpenAIResponsesEntries } from "./openai-responses.js";
 import { OpenAIVideoGenerationEntries } from "./openai-video-generation.js";
 import { UserContextSchema } from "./user-context.js";
 
-const channel = v.optional(v.picklist(Object.values(Channel)));
+const channel = v.optional(v.picklist(CHANNELS));
 
 /** Routing fields of a single call; they travel as proto fields, not in `extra`. */
 export const RequestRoutingEntries = {
@@ -34,18 +34,19 @@ export const BatchItemRoutingEntries = {
   priority: v.optional(v.pipe(v.number(), v.integer(), v.minValue(-(2 ** 31)), v.maxValue(2 ** 31 - 1))),
 };
 
-function pair<
-  const TProvider extends string,
-  const TInvokeType extends string,
-  const TEntries extends v.ObjectEntries,
-  const TAsyncOnly extends boolean = false,
->(providers: TProvider[], invokeTypes: TInvokeType[], entries: TEntries, asyncOnly?: TAsyncOnly) {
+// One pair of the route table with its parameters: the request schema of a
+// single call, of the same call as an asynchronous task, and of a batch item.
+function pair<const K extends PairName, const TEntries extends v.ObjectEntries>(name: K, entries: TEntries) {
+  const { providers, invokeType, aliases }: (typeof PAIRS)[K] = PAIRS[name];
+  const asyncOnly = (PAIRS[name] as PairRoute).asyncOnly === true;
+  const invokeTypes: readonly ((typeof PAIRS)[K]["invokeType"] | (typeof PAIRS)[K]["aliases"][number])[] = [invokeType, ...aliases];
   const route = { provider: v.picklist(providers), invokeType: v.optional(v.picklist(invokeTypes)) };
   return {
     providers,
+    /** The invoke type inference picks, then its aliases. */
     invokeTypes,
-    /** True when the API only runs as an asynchronous task (video generation). */
-    asyncOnly: (asyncOnly ?? false) as TAsyncOnly,
+    /** True when the API runs only as an asynchronous task (video generation). */
+    asyncOnly: asyncOnly as (typeof PAIRS)[K] extends { readonly asyncOnly: true } ? true : false,
     request: v.strictObject({ ...route, ...RequestRoutingEntries, ...entries }),
     /** The request as an asynchronous task: `enableAsyncTask: true`, optional `callbackUrl`. */
     asyncRequest: v.strictObject({ ...route, ...RequestRoutingEntries, ...AsyncTaskEntries, ...entries }),
@@ -53,26 +54,23 @@ function pair<
   };
 }
 
-const openAI: ("openai" | "azure")[] = ["openai", "azure"];
-
 /**
- * Every supported (provider, invokeType) pair. The first invoke type of a pair
- * is the one inference picks; the others are aliases sent as given
- * (`generation` meant Responses for OpenAI and Messages for Anthropic in the
- * Python SDK). Video generation runs only as an asynchronous task.
+ * The request schemas of every (provider, invokeType) pair of the route table
+ * (src/routes/route-table.ts), in its order; a pair missing here fails to
+ * compile.
  */
 export const RequestPairs = {
-  openaiChatCompletions: pair(openAI, ["chat-completions"], OpenAIChatCompletionsEntries),
-  openaiResponses: pair(openAI, ["responses", "generation"], OpenAIResponsesEntries),
-  openaiImageGeneration: pair(openAI, ["image-generation"], OpenAIImageGenerationEntries),
-  openaiImageEdit: pair(openAI, ["image-edit-generation"], OpenAIImageEditEntries),
-  openaiVideoGeneration: pair(openAI, ["video-generation"], OpenAIVideoGenerationEntries, true),
-  googleGeneration: pair(["google"], ["generation"], GoogleGenerationEntries),
-  googleVertexImageGeneration: pair(["google"], ["image-generation"], GoogleVertexImageGenerationEntries),
-  googleGenAIImageGeneration: pair(["google"], ["image-generation-genai"], GoogleGenAIImageGenerationEntries),
-  googleGenAIVideoGeneration: pair(["google"], ["video-generation-genai"], GoogleGenAIVideoGenerationEntries, true),
-  anthropicMessages: pair(["anthropic"], ["messages", "generation"], AnthropicMessagesEntries),
-};
+  openaiChatCompletions: pair("openaiChatCompletions", OpenAIChatCompletionsEntries),
+  openaiResponses: pair("openaiResponses", OpenAIResponsesEntries),
+  openaiImageGeneration: pair("openaiImageGeneration", OpenAIImageGenerationEntries),
+  openaiImageEdit: pair("openaiImageEdit", OpenAIImageEditEntries),
+  openaiVideoGeneration: pair("openaiVideoGeneration", OpenAIVideoGenerationEntries),
+  googleGeneration: pair("googleGeneration", GoogleGenerationEntries),
+  googleVertexImageGeneration: pair("googleVertexImageGeneration", GoogleVertexImageGenerationEntries),
+  googleGenAIImageGeneration: pair("googleGenAIImageGeneration", GoogleGenAIImageGenerationEntries),
+  googleGenAIVideoGeneration: pair("googleGenAIVideoGeneration", GoogleGenAIVideoGenerationEntries),
+  anthropicMessages: pair("anthropicMessages", AnthropicMessagesEntries),
+} satisfies Record<PairName, unknown>;
 
 type Pairs = typeof RequestPairs;
 

@@ -119,10 +119,10 @@ describe("async invoke", () => {
   it.each([
     [{ provider: "openai", model: "sora-2-pro", prompt: "x" }, "video-generation"],
     [{ provider: "azure", prompt: "x", seconds: "8" }, "video-generation"],
-    [{ provider: "openai", prompt: "x", input_reference: { image_url: "https://a.example/i.png" } }, "video-generation"],
+    [{ provider: "openai", model: "gpt-image-1", prompt: "x", input_reference: { image_url: "https://a.example/i.png" }, invokeType: "video-generation" }, "video-generation"],
     [{ provider: "google", model: "veo-3.0-generate-001", prompt: "x" }, "video-generation-genai"],
     [{ provider: "google", model: "m", source: { prompt: "x" } }, "video-generation-genai"],
-    [{ provider: "google", model: "m", prompt: "x", image: { imageBytes: "AAAA", mimeType: "image/png" } }, "video-generation-genai"],
+    [{ provider: "google", model: "veo-2.0-generate-001", prompt: "x", image: { imageBytes: "AAAA", mimeType: "image/png" } }, "video-generation-genai"],
     [{ provider: "openai", prompt: "x" }, "image-generation"],
   ])("infers the invoke type of %j → %s", async (params, invokeType) => {
     const { server, client } = await setup();
@@ -197,7 +197,7 @@ describe("waitForTask", () => {
       return wireTask(polledAt.length < 5 ? { status: "processing", completedAt: "", resultData: "" } : {});
     };
     const seen: string[] = [];
-    const done = await waitForTask(client, "t-1", { pollIntervalMs: 10, maxPollIntervalMs: 40, onStatus: (s) => seen.push(s.status) });
+    const done = await waitForTask(client, "t-1", { pollIntervalMs: 10, maxPollIntervalMs: 40, onStatus: (status) => seen.push(status.status) });
     expect(done.status).toBe("completed");
     expect(seen).toEqual(["processing", "processing", "processing", "processing", "completed"]);
     const pauses = polledAt.slice(1).map((at, i) => at - polledAt[i]!);
