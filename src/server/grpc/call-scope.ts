@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { ServerError, Status, type CallContext, type ServerMiddleware } from "nice-grpc";
-import { isAbortError } from "./abort.js";
+import { isAbortError } from "../../internal/abort-error.js";
 import type { ServerLogger } from "../logging/logger.js";
 import type { InFlightCalls } from "./in-flight-calls.js";
 
