@@ -5,9 +5,8 @@
  * for it with `stream_options.include_usage` unless the caller decided).
  */
 import type { AzureSettings, OpenAISettings } from "../config/backend-settings.js";
-import { isBinaryFile } from "../routing/binary-input.js";
 import { lazySdk } from "./load-sdk.js";
-import type { BinaryFile, ModelProvider, ProviderCall, ProviderChunk } from "./provider.js";
+import { type BinaryFile, isBinaryFile, type ModelProvider, type ProviderCall, type ProviderChunk } from "./provider.js";
 import { sdkLogger, stainlessRequestOptions, type SdkProviderDeps } from "./sdk-support.js";
 
 type OpenAISdk = typeof import("openai");
