@@ -86,10 +86,12 @@ function member(checker: ts.TypeChecker, property: ts.Symbol, at: ts.Node): stri
   const optional = property.flags & ts.SymbolFlags.Optional ? "?" : "";
   const readonly = modifiers & ts.ModifierFlags.Readonly ? "readonly " : "";
   const type = checker.getTypeOfSymbolAtLocation(property, declaration ?? at);
+  // symbolToString: `[Symbol.asyncDispose]`, not the internal `__@asyncDispose@<id>` that changes with every program.
+  const name = checker.symbolToString(property);
   if (property.flags & ts.SymbolFlags.Method) {
-    return type.getCallSignatures().map((signature) => `${property.name}${optional}${checker.signatureToString(signature, undefined, FLAGS)}`).join("; ");
+    return type.getCallSignatures().map((signature) => `${name}${optional}${checker.signatureToString(signature, undefined, FLAGS)}`).join("; ");
   }
-  return `${readonly}${property.name}${optional}: ${checker.typeToString(type, undefined, FLAGS)}`;
+  return `${readonly}${name}${optional}: ${checker.typeToString(type, undefined, FLAGS)}`;
 }
 
 /** The report's text. */
