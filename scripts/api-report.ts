@@ -70,7 +70,8 @@ function describe(checker: ts.TypeChecker, exported: ts.Symbol): string[] {
       lines.push(`type ${name} = ${checker.typeToString(checker.getDeclaredTypeOfSymbol(symbol), undefined, FLAGS | ts.TypeFormatFlags.InTypeAlias)}`);
     }
   }
-  return lines.map(fit);
+  // Paths relative to the checkout, so every clone writes the same report.
+  return lines.map((line) => fit(line.replaceAll(root, "")));
 }
 
 // The exported name (which may differ from the declared one) with the type parameters.
