@@ -28,6 +28,8 @@ const callOptionHints: Record<string, string> = {
   stream: "batch items are never streamed",
   customId: "only batch items take a customId",
   priority: "only batch items take a priority",
+  enableAsyncTask: "only single calls (invoke) run as asynchronous tasks",
+  callbackUrl: "a callback comes with an asynchronous task: set enableAsyncTask: true",
 };
 
 function unknownFieldMessage(key: string, nested: boolean, known: object, provider: unknown, invokeType: string): string {
@@ -211,6 +213,8 @@ export interface CheckedRequest {
   readonly provider: string;
   /** As given, or inferred from the parameters. */
   readonly invokeType: string;
+  /** True for an asynchronous task (`enableAsyncTask`, or a pair that runs only as one). */
+  readonly async: boolean;
   /** Whether a field of the pair's schema may be left out (optional, nullish). */
   readonly isOptional: (key: string) => boolean;
 }
@@ -246,13 +250,27 @@ export function checkRequest(request: unknown, asItem: boolean, prefix: string, 
     });
     return undefined;
   }
-  const schema = asItem ? RequestPairs[pair].item : RequestPairs[pair].request;
-  issues.push(...validate(schema, request, provider, String(invokeType), prefix));
+  const route = RequestPairs[pair];
+  const asyncFlagMissing = route.asyncOnly && fields["enableAsyncTask"] === undefined;
+  const async = !asItem && (route.asyncOnly || fields["enableAsyncTask"] !== undefined);
+  if (asyncFlagMissing) {
+    issues.push(
+      asItem
+        ? { path: `${prefix}invokeType`, message: `${String(invokeType)} runs only as an asynchronous task, which a batch cannot hold: call invoke with enableAsyncTask: true` }
+        : { path: `${prefix}enableAsyncTask`, message: `${String(invokeType)} runs only as an asynchronous task: set enableAsyncTask: true (invoke then answers with the task)` },
+    );
+  }
+  const schema = asItem ? route.item : async ? route.asyncRequest : route.request;
+  for (const issue of validate(schema, request, provider, String(invokeType), prefix)) {
+    // The missing flag of an async-only pair is reported above, once, with what to do.
+    if (!(asyncFlagMissing && issue.path === `${prefix}enableAsyncTask`)) issues.push(issue);
+  }
   const entries: Record<string, { type: string }> = schema.entries;
   return {
     pair,
     provider: provider as string,
     invokeType: String(invokeType),
+    async,
     isOptional: (key) => Object.hasOwn(entries, key) && optionalWrappers.has(entries[key]!.type),
   };
 }

@@ -3,7 +3,7 @@
 // Everything here runs before any network I/O.
 import type { ModelRequest, ModelRequestItem } from "../../gen/model_service/model_service.js";
 import type { BatchRequest } from "../../schemas/batch-request.js";
-import type { BatchItem, InvokeRequest } from "../../schemas/invoke-request.js";
+import type { AsyncInvokeRequest, BatchItem, InvokeRequest } from "../../schemas/invoke-request.js";
 import { UserContextSchema, type UserContext } from "../../schemas/user-context.js";
 import { checkRequest, validate, type ValidationIssue } from "../../schemas/validate-request.js";
 import { ValidationError } from "../errors.js";
@@ -11,7 +11,17 @@ import { extend } from "../internal/extend.js";
 import { resolveBlobs, type StructWalk, toStructValue } from "./to-struct-value.js";
 
 // Fields that travel as proto fields, never inside `extra`.
-const routingKeys = new Set(["provider", "invokeType", "channel", "stream", "userContext", "customId", "priority"]);
+const routingKeys = new Set([
+  "provider",
+  "invokeType",
+  "channel",
+  "stream",
+  "userContext",
+  "customId",
+  "priority",
+  "enableAsyncTask",
+  "callbackUrl",
+]);
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -36,6 +46,8 @@ function isUnset(value: unknown): boolean {
 interface Checked {
   provider: string;
   invokeType: string;
+  /** True for an asynchronous task (`enableAsyncTask`). */
+  async: boolean;
   extra: Record<string, unknown>;
 }
 
@@ -64,7 +76,12 @@ function check(request: unknown, asItem: boolean, prefix: string, walk: StructWa
   // One issue per place: a value the schema already refused is not reported twice.
   const refused = new Set(schemaIssues.map((issue) => issue.path));
   walk.issues.push(...schemaIssues, ...structWalk.issues.filter((issue) => !refused.has(issue.path)));
-  return { provider: checked.provider, invokeType: checked.invokeType, extra };
+  if (checked.async) {
+    // The Python SDK 0.5 spelling, which existing servers read.
+    extra["enable_async_task"] = true;
+    if (typeof fields["callbackUrl"] === "string") extra["callback_url"] = fields["callbackUrl"];
+  }
+  return { provider: checked.provider, invokeType: checked.invokeType, async: checked.async, extra };
 }
 
 function newWalk(): StructWalk {
@@ -95,6 +112,8 @@ function wireItem(request: Record<string, unknown>, checked: Checked, user: User
 /** A built single call: its wire message. */
 export interface BuiltInvokeRequest {
   item: ModelRequestItem;
+  /** True when the call creates an asynchronous task (the answer is a task id). */
+  async: boolean;
 }
 
 /**
@@ -102,11 +121,19 @@ export interface BuiltInvokeRequest {
  * calling function does; a request saying otherwise is rejected rather than
  * silently served the other way.
  */
-export async function buildInvokeRequest(request: InvokeRequest, stream: boolean): Promise<BuiltInvokeRequest> {
+export async function buildInvokeRequest(
+  request: InvokeRequest | AsyncInvokeRequest,
+  stream: boolean,
+): Promise<BuiltInvokeRequest> {
   const walk = newWalk();
   const checked = check(request, false, "", walk);
   const given = isRecord(request) ? request["stream"] : undefined;
-  if (given !== undefined && given !== stream) {
+  if (checked?.async && (stream || given === true)) {
+    walk.issues.push({
+      path: stream ? "enableAsyncTask" : "stream",
+      message: "an asynchronous task answers with its task id, not a stream: call invoke, then getTaskStatus or waitForTask",
+    });
+  } else if (given !== undefined && given !== stream) {
     walk.issues.push({
       path: "stream",
       message: stream
@@ -119,7 +146,7 @@ export async function buildInvokeRequest(request: InvokeRequest, stream: boolean
   // take it as a parameter (all but Google's); existing servers may rely on it.
   if (stream && checked!.provider !== "google") checked!.extra["stream"] = true;
   const item = wireItem(request as Record<string, unknown>, checked!, request.userContext, stream);
-  return { item };
+  return { item, async: checked!.async };
 }
 
 /** A built batch: the wire message and the custom id of each item, in request order. */
