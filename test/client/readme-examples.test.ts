@@ -22,6 +22,7 @@ describe("README examples", () => {
         "examples/load-balancing.ts",
         "examples/logging-middleware.ts",
         "examples/stream.ts",
+        "examples/tasks.ts",
       ],
     );
     for (const [file, code] of blocks) {
@@ -124,5 +125,22 @@ describe("README examples", () => {
       process.env["MODEL_MANAGER_SERVER_ADDRESS"] = address;
       await second.close();
     }
+  });
+
+  it("tasks.ts", async () => {
+    server.invoke = async function* (req) {
+      yield { rawResponse: JSON.stringify({ task_id: `task-${req.invokeType}`, status: "processing", callback: req.extra?.["callback_url"] }) };
+    };
+    let polls = 0;
+    server.getTaskStatus = async (req) => ({
+      taskId: req.taskId,
+      status: ++polls < 2 ? "processing" : "completed",
+      createdAt: "2026-01-02T03:04:05.000Z",
+      completedAt: polls < 2 ? "" : "2026-01-02T03:06:00.000Z",
+      resultData: polls < 2 ? "" : JSON.stringify({ videos: [{ mime_type: "video/mp4", url: "https://cdn.example/v.mp4" }] }),
+    });
+    // One pause of waitForTask's first poll interval (0.5–1 s) between the two reads.
+    expect(await run("tasks.ts")).toBe("task-video-generation processing\n2026-01-02T03:06:00.000Z video/mp4");
+    expect(polls).toBe(2);
   });
 });

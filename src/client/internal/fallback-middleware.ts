@@ -17,7 +17,7 @@ import { routeOf } from "./route.js";
 import type { ProviderErrorKind } from "../provider-error-kind.js";
 import type { ModelRoute } from "../response/model-response.js";
 import { toModelResponse } from "../response/model-response.js";
-import { isAbortError } from "./abort.js";
+import { isAbortError } from "../../internal/abort-error.js";
 import type { DeadlineOptions } from "../middleware/deadline.js";
 import type { RequestIdOptions } from "../middleware/request-id.js";
 import { startNow } from "./start-now.js";

@@ -1,10 +1,11 @@
 import { type CallOptions, type ClientMiddleware, type ClientMiddlewareCall, ClientError, type Metadata, Status } from "nice-grpc-common";
 import type { RetryOptions } from "nice-grpc-client-middleware-retry";
 import type { ModelResponseItem } from "../../gen/model_service/model_service.js";
+import { isAbortError } from "../../internal/abort-error.js";
 import { extend } from "../internal/extend.js";
 import { carriesContent } from "../internal/commit-point.js";
 import { retryAfterMsOf } from "../internal/retry-after.js";
-import { isAbortError, sleep } from "../internal/abort.js";
+import { sleep } from "../internal/abort.js";
 import type { DeadlineOptions } from "./deadline.js";
 import { startNow } from "../internal/start-now.js";
 
