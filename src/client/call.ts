@@ -6,6 +6,7 @@ import { Metadata, Status } from "nice-grpc-common";
 import type { UserContext } from "../schemas/user-context.js";
 import { CancelledError, ClientClosedError, type TamarModelError, toTamarModelError, ValidationError } from "./errors.js";
 import { extend } from "./extend.js";
+import type { CallTelemetry } from "./internal/telemetry/client-telemetry.js";
 import { callController, linkedController } from "./middleware/abort.js";
 import { clientState, type ModelCallOptions, type ModelClient } from "./model-client.js";
 
@@ -44,8 +45,9 @@ export async function withCall<T>(
   options: CallOptions,
   userContext: Pick<UserContext, "orgId" | "userId"> | undefined,
   run: (call: ActiveCall) => Promise<T>,
+  telemetry?: CallTelemetry,
 ): Promise<T> {
-  const call = startCall(client, options, false, userContext);
+  const call = startCall(client, options, false, userContext, telemetry);
   try {
     return await run(call);
   } catch (error) {
@@ -61,6 +63,7 @@ export function startCall(
   options: CallOptions,
   stream: boolean,
   userContext?: Pick<UserContext, "orgId" | "userId">,
+  telemetry?: CallTelemetry,
 ): ActiveCall {
   const state = clientState(client);
   const { timeoutMs } = options;
@@ -81,6 +84,7 @@ export function startCall(
   if (deadline !== undefined) callOptions.deadline = deadline;
   if (options.metadata) callOptions.metadata = Metadata(options.metadata);
   if (userContext) callOptions.userContext = userContext;
+  telemetry?.attach(callOptions, requestId);
   return {
     requestId,
     options: callOptions,

@@ -1,7 +1,7 @@
 import type { InvokeRequest } from "../schemas/invoke-request.js";
 import { type CallOptions, startCall } from "./call.js";
 import { CancelledError, ClientClosedError, ProviderError, StreamInterruptedError, type TamarModelError } from "./errors.js";
-import type { ModelClient } from "./model-client.js";
+import { clientState, type ModelClient } from "./model-client.js";
 import { buildInvokeRequest } from "./request/build-request.js";
 import { type ModelResponse, toModelResponse } from "./response/model-response.js";
 
@@ -25,21 +25,37 @@ export async function* invokeStream(
   options: CallOptions = {},
 ): AsyncGenerator<ModelResponse, void, undefined> {
   const { item } = await buildInvokeRequest(request, true);
-  const call = startCall(client, options, true, request.userContext);
+  const telemetry = clientState(client).telemetry?.invoke(request, item, true);
+  let call;
+  try {
+    call = startCall(client, options, true, request.userContext, telemetry);
+  } catch (error) {
+    telemetry?.fail(error);
+    throw error;
+  }
   let chunks = 0;
   try {
     for await (const message of client.service.invoke(item, call.options)) {
       const chunk = toModelResponse(message, call.requestId);
       if (chunk.error !== undefined) throw new ProviderError(chunk.error, { requestId: chunk.requestId, response: chunk });
       chunks++;
+      telemetry?.chunk(chunk);
       yield chunk;
     }
+    telemetry?.end();
   } catch (error) {
-    if (error instanceof ProviderError) throw error;
+    if (error instanceof ProviderError) {
+      telemetry?.fail(error);
+      throw error;
+    }
     const typed: TamarModelError = call.fail(error);
     const ownDoing = typed instanceof CancelledError || typed instanceof ClientClosedError;
-    throw chunks > 0 && !ownDoing ? new StreamInterruptedError(typed, chunks) : typed;
+    const thrown = chunks > 0 && !ownDoing ? new StreamInterruptedError(typed, chunks) : typed;
+    telemetry?.fail(thrown);
+    throw thrown;
   } finally {
+    // A consumer that stops reading (`break`) ends the stream here, without an error.
+    telemetry?.end();
     call.end();
   }
 }

@@ -2,7 +2,7 @@ import type { ModelResponseItem } from "../gen/model_service/model_service.js";
 import type { InvokeRequest } from "../schemas/invoke-request.js";
 import { type CallOptions, withCall } from "./call.js";
 import { InternalError, ProviderError } from "./errors.js";
-import type { ModelClient } from "./model-client.js";
+import { clientState, type ModelClient } from "./model-client.js";
 import { buildInvokeRequest } from "./request/build-request.js";
 import { type ModelResponse, toModelResponse } from "./response/model-response.js";
 
@@ -22,15 +22,28 @@ import { type ModelResponse, toModelResponse } from "./response/model-response.j
  */
 export async function invoke(client: ModelClient, request: InvokeRequest, options: CallOptions = {}): Promise<ModelResponse> {
   const { item } = await buildInvokeRequest(request, false);
-  const [answer, requestId] = await withCall(client, options, request.userContext, async (call) => {
-    let first: ModelResponseItem | undefined;
-    // Read to the end of the call, so that an error status sent after the
-    // answer still surfaces.
-    for await (const message of client.service.invoke(item, call.options)) first ??= message;
-    return [first, call.requestId] as const;
-  });
-  if (answer === undefined) throw new InternalError("The server ended the call without an answer", { requestId });
-  const response = toModelResponse(answer, requestId);
-  if (response.error !== undefined) throw new ProviderError(response.error, { requestId: response.requestId, response });
-  return response;
+  const telemetry = clientState(client).telemetry?.invoke(request, item, false);
+  try {
+    const [answer, requestId] = await withCall(
+      client,
+      options,
+      request.userContext,
+      async (call) => {
+        let first: ModelResponseItem | undefined;
+        // Read to the end of the call, so that an error status sent after the
+        // answer still surfaces.
+        for await (const message of client.service.invoke(item, call.options)) first ??= message;
+        return [first, call.requestId] as const;
+      },
+      telemetry,
+    );
+    if (answer === undefined) throw new InternalError("The server ended the call without an answer", { requestId });
+    const response = toModelResponse(answer, requestId);
+    if (response.error !== undefined) throw new ProviderError(response.error, { requestId: response.requestId, response });
+    telemetry?.end(response);
+    return response;
+  } catch (error) {
+    telemetry?.fail(error);
+    throw error;
+  }
 }

@@ -16,6 +16,7 @@ import { importPackage } from "./providers/load-sdk.js";
 import { createProviderRegistry } from "./providers/provider-registry.js";
 import type { Backend } from "./providers/provider.js";
 import { createModelService } from "./service/model-service.js";
+import { createServerTelemetry } from "./telemetry/server-telemetry.js";
 
 /** A running Model Manager server. */
 export interface RunningModelServer extends AsyncDisposable {
@@ -62,6 +63,8 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     googleAuthOptions: options.googleAuthOptions,
     logger,
   });
+  const redact = secretRedactor(secrets);
+  const telemetry = createServerTelemetry(options.telemetry ?? {}, redact);
   const inFlight = createInFlightCalls();
   const shutdown = new AbortController();
   const health = HealthState();
@@ -72,6 +75,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
   });
   server
     .with(callScope({ logger, inFlight }))
+    .with(telemetry.middleware)
     .with(authenticate(config.jwtSecretKey === undefined ? undefined : createTokenVerifier(config.jwtSecretKey)))
     .add(
       ModelServiceDefinition,
@@ -79,7 +83,8 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
         registry,
         batchConcurrency: config.batchConcurrency,
         maxBatchItems: config.maxBatchItems,
-        redact: secretRedactor(secrets),
+        redact,
+        traced: telemetry.traced,
       }),
     );
   server.with(terminateOnShutdown(shutdown.signal)).add(HealthDefinition, HealthServiceImpl(health));

@@ -5,6 +5,7 @@
  */
 import type { ModelProvider, Backend } from "../providers/provider.js";
 import type { ServerLogger } from "../logging/logger.js";
+import type { ServerTelemetryOptions } from "../telemetry/server-telemetry.js";
 import { readBackendSettings, type BackendSettings, type Env } from "./backend-settings.js";
 import { ModelServerConfigError } from "./config-error.js";
 
@@ -54,6 +55,13 @@ export interface ModelServerOptions {
   googleAuthOptions?: Readonly<Record<string, unknown>> | undefined;
   /** Loads a provider SDK by package name. Default: `import()`. */
   importModule?: ((specifier: string) => Promise<unknown>) | undefined;
+  /**
+   * OpenTelemetry: SERVER spans continuing the callers' traces, a CLIENT span
+   * per provider request, the GenAI server metrics. Recorded whenever
+   * `@opentelemetry/api` is installed and an SDK is registered (globally, or
+   * the providers given here).
+   */
+  telemetry?: ServerTelemetryOptions | undefined;
 }
 
 /** Fully resolved settings. */

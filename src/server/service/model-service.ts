@@ -3,7 +3,7 @@
  * then the provider. Batch items run through {@link runBatch}, each failure
  * in its own item.
  */
-import { ServerError, Status } from "nice-grpc";
+import { type CallContext, ServerError, Status } from "nice-grpc";
 import type {
   GetTaskStatusResponse,
   ModelRequestItem,
@@ -15,8 +15,9 @@ import type { Authenticated } from "../grpc/auth.js";
 import type { CallScope } from "../grpc/call-scope.js";
 import { inBandText, invalidArgument } from "../grpc/status-errors.js";
 import type { ProviderRegistry } from "../providers/provider-registry.js";
-import type { ProviderCall } from "../providers/provider.js";
+import type { ModelProvider, ProviderCall } from "../providers/provider.js";
 import { prepareCall } from "../routing/prepare-call.js";
+import type { ServerTelemetry, TraceScope } from "../telemetry/server-telemetry.js";
 import { answerOnce, failedItem, streamAnswer, type AnswerSummary } from "./answer.js";
 import { runBatch } from "./run-batch.js";
 
@@ -26,15 +27,18 @@ export interface ModelServiceDeps {
   readonly maxBatchItems: number;
   /** Removes configured secrets from text sent to callers. */
   readonly redact: (text: string) => string;
+  /** Wraps a provider in the call's telemetry (a span and metrics per provider request). */
+  readonly traced: ServerTelemetry["traced"];
 }
 
-export type ModelServiceContext = CallScope & Authenticated;
+export type ModelServiceContext = CallScope & TraceScope & Authenticated;
+type HandlerContext = ModelServiceContext & CallContext;
 
 const NO_TASKS = "this server runs no asynchronous tasks";
 
 export function createModelService(deps: ModelServiceDeps): ModelServiceImplementation<ModelServiceContext> {
   // Routing + provider lookup; a ServerError (INVALID_ARGUMENT, FAILED_PRECONDITION) when it fails.
-  const route = (item: ModelRequestItem, stream: boolean, signal: AbortSignal, logFields: Record<string, unknown>) => {
+  const route = (item: ModelRequestItem, stream: boolean, context: HandlerContext, logFields: Record<string, unknown>) => {
     const prepared = prepareCall(item, deps.registry.googleDefault);
     Object.assign(logFields, {
       provider: prepared.provider,
@@ -47,14 +51,15 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
       user_id: item.userId,
       ...(item.clientType ? { client_type: item.clientType } : {}),
     });
-    const call: ProviderCall = { ...prepared, stream, signal };
-    return { provider: deps.registry.providerFor(prepared.backend), call };
+    const call: ProviderCall = { ...prepared, stream, signal: context.signal };
+    const provider: ModelProvider = deps.traced(deps.registry.providerFor(prepared.backend), context.traceContext);
+    return { provider, call };
   };
 
   return {
     async *invoke(request, context) {
       checkTenant(context.tenant, request);
-      const { provider, call } = route(request, request.stream, context.signal, context.logFields);
+      const { provider, call } = route(request, request.stream, context, context.logFields);
       yield* streamAnswer(provider, call, {
         requestId: context.requestId,
         redact: deps.redact,
@@ -76,7 +81,7 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
           const scope = { requestId: context.requestId, customId: item.customId, redact: deps.redact, summary: {} };
           let answer: ModelResponseItem;
           try {
-            const { provider, call } = route(item, false, context.signal, {});
+            const { provider, call } = route(item, false, context, {});
             answer = await answerOnce(provider, call, scope, { statusErrors: "in-band" });
           } catch (error) {
             if (!(error instanceof ServerError)) throw error;
