@@ -42,4 +42,5 @@ export { buildBatchRequest, buildInvokeRequest } from "./request/build-request.j
 export type { FinishReason, ToolCall } from "./response/normalize-output.js";
 export { toModelResponse, type ModelResponse, type Usage } from "./response/model-response.js";
 export { TamarModelClient } from "./tamar-model-client.js";
+export type { MeterProviderLike, TelemetryOptions, TracerProviderLike } from "./telemetry-options.js";
 export { batchGetTaskStatus, getTaskStatus, type TaskStatus, type TaskStatusOptions } from "./task-status.js";

@@ -13,7 +13,15 @@ const blocks = [...readme.matchAll(/<!-- example: (examples\/[\w-]+\.ts) -->\n``
 describe("README examples", () => {
   it("every example file is in the README, verbatim", () => {
     expect(blocks.map(([file]) => file).sort()).toEqual(
-      ["examples/batch.ts", "examples/cancellation.ts", "examples/errors.ts", "examples/invoke.ts", "examples/logging-middleware.ts", "examples/stream.ts"],
+      [
+        "examples/batch.ts",
+        "examples/cancellation.ts",
+        "examples/errors.ts",
+        "examples/invoke.ts",
+        "examples/logging-middleware.ts",
+        "examples/stream.ts",
+        "examples/telemetry.ts",
+      ],
     );
     for (const [file, code] of blocks) {
       expect(code, file).toBe(readFileSync(new URL(`../../${file}`, import.meta.url), "utf8"));
@@ -87,5 +95,16 @@ describe("README examples", () => {
     };
     expect(await run("logging-middleware.ts")).toMatch(/^call finished [\w-]+ [\d.]+$/);
     expect(server.calls.at(-1)!.metadata["x-team"]).toBe("search");
+  });
+
+  // Last: it registers the OpenTelemetry SDK globally for the rest of this file.
+  it("telemetry.ts", async () => {
+    server.invoke = async function* () {
+      yield { content: "ok", usage: JSON.stringify({ prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 }) };
+    };
+    expect(await run("telemetry.ts")).toBe(
+      "chat gpt-4o-mini openai 1\ngen_ai.client.operation.duration gen_ai.client.token.usage",
+    );
+    expect(server.calls.at(-1)!.metadata["traceparent"]).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
   });
 });
