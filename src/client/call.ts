@@ -6,7 +6,7 @@ import { Metadata, Status } from "nice-grpc-common";
 import type { UserContext } from "../schemas/user-context.js";
 import { CancelledError, ClientClosedError, type TamarModelError, toTamarModelError, ValidationError } from "./errors.js";
 import { extend } from "./extend.js";
-import type { CallTelemetry } from "./internal/telemetry/client-telemetry.js";
+import type { CallTelemetry } from "./internal/telemetry/call-telemetry.js";
 import { callController, linkedController } from "./middleware/abort.js";
 import { clientState, type ModelCallOptions, type ModelClient } from "./model-client.js";
 

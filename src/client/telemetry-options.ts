@@ -1,4 +1,4 @@
-import type { MeterProviderLike, TracerProviderLike } from "../telemetry/otel-api.js";
+import type { MeterProviderLike, TracerProviderLike } from "../telemetry/provider-like.js";
 
 export type { MeterProviderLike, TracerProviderLike };
 

@@ -6,17 +6,9 @@
 import { createRequire } from "node:module";
 import type * as OtelApi from "@opentelemetry/api";
 
-export type { OtelApi };
+import type { MeterProviderLike, TracerProviderLike } from "./provider-like.js";
 
-/** A tracer provider, as `@opentelemetry/api` shapes it (structural, so public types need not import the package). */
-export interface TracerProviderLike {
-  getTracer(name: string, version?: string): unknown;
-}
-
-/** A meter provider, as `@opentelemetry/api` shapes it. */
-export interface MeterProviderLike {
-  getMeter(name: string, version?: string): unknown;
-}
+export type { MeterProviderLike, OtelApi, TracerProviderLike };
 
 let api: typeof OtelApi | null | undefined;
 

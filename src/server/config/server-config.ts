@@ -5,7 +5,7 @@
  */
 import type { ModelProvider, Backend } from "../providers/provider.js";
 import type { ServerLogger } from "../logging/logger.js";
-import type { ServerTelemetryOptions } from "../telemetry/server-telemetry.js";
+import type { ServerTelemetryOptions } from "../telemetry/server-telemetry-options.js";
 import { readBackendSettings, type BackendSettings, type Env } from "./backend-settings.js";
 import { ModelServerConfigError } from "./config-error.js";
 

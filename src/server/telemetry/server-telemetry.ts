@@ -10,27 +10,14 @@ import type { Attributes, Context, Counter, Histogram, Span, TextMapGetter } fro
 import { type CallContext, type Metadata, ServerError, type ServerMiddleware, Status } from "nice-grpc";
 import { BACKEND_PROVIDER_NAMES, addRequestParameters } from "../../telemetry/gen-ai-request.js";
 import { responseIdentity, tokenCounts, type TokenCounts } from "../../telemetry/gen-ai-response.js";
-import {
-  instrumentationScope,
-  type MeterProviderLike,
-  type OtelApi,
-  otelApi,
-  type TelemetrySource,
-  telemetrySource,
-  type TracerProviderLike,
-} from "../../telemetry/otel-api.js";
+import { instrumentationScope, type OtelApi, otelApi, type TelemetrySource, telemetrySource } from "../../telemetry/otel-api.js";
 import { ATTR, BUCKETS, SERVER_METRICS } from "../../telemetry/semconv.js";
 import { isAbortError } from "../grpc/abort.js";
 import type { CallScope } from "../grpc/call-scope.js";
 import type { ModelApi, ModelProvider, ProviderCall, ProviderChunk } from "../providers/provider.js";
+import type { ServerTelemetryOptions } from "./server-telemetry-options.js";
 
-/** OpenTelemetry settings of the server (traces and metrics go to the global providers by default). */
-export interface ServerTelemetryOptions {
-  /** `false` records nothing. Default true. */
-  readonly enabled?: boolean | undefined;
-  readonly tracerProvider?: TracerProviderLike | undefined;
-  readonly meterProvider?: MeterProviderLike | undefined;
-}
+export type { ServerTelemetryOptions };
 
 /** Removes configured secrets from text: error messages recorded on spans pass through it. */
 export type Redact = (text: string) => string;
