@@ -21,6 +21,7 @@ export {
   ValidationError,
   type ValidationIssue,
 } from "./errors.js";
+export { collectStream } from "./collect-stream.js";
 export { invoke } from "./invoke.js";
 export { invokeBatch, type BatchResponse } from "./invoke-batch.js";
 export { invokeStream } from "./invoke-stream.js";
@@ -39,7 +40,9 @@ export {
   type ModelClientSettings,
 } from "./model-client.js";
 export { buildBatchRequest, buildInvokeRequest } from "./request/build-request.js";
-export type { FinishReason, ToolCall } from "./response/normalize-output.js";
+export type { FinishReason } from "./response/normalize-output.js";
+export type { TokenUsage } from "./response/normalize-usage.js";
+export type { ToolCall } from "./response/tool-call.js";
 export { toModelResponse, type ModelResponse, type Usage } from "./response/model-response.js";
 export { TamarModelClient } from "./tamar-model-client.js";
 export type { MeterProviderLike, TelemetryOptions, TracerProviderLike } from "./telemetry-options.js";

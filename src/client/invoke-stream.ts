@@ -4,10 +4,19 @@ import { CancelledError, ClientClosedError, ProviderError, StreamInterruptedErro
 import { clientState, type ModelClient } from "./model-client.js";
 import { buildInvokeRequest } from "./request/build-request.js";
 import { type ModelResponse, toModelResponse } from "./response/model-response.js";
+import { createStreamAssembler } from "./response/stream-assembly.js";
+
+// A chunk without text, or with the finish reason, may be the stream's last:
+// it is held until the next chunk arrives (text is never held), so that the
+// last chunk delivered can carry the stream's usage and assembled tool calls.
+const mayBeLast = (chunk: ModelResponse) => chunk.content === undefined || chunk.finishReason !== undefined;
 
 /**
- * Makes one streamed model call; yields the answer chunk by chunk (the last
- * chunk usually carries `usage`).
+ * Makes one streamed model call; yields the answer chunk by chunk. The last
+ * chunk carries the stream's totals: `usage` / `tokenUsage`, the finish
+ * reason and the tool calls assembled from their streamed pieces (chunks that
+ * report usage carry `tokenUsage` so far). {@link collectStream} makes one
+ * response of it.
  *
  * The request is validated before any network I/O. The stream is bounded by
  * the client's first-chunk and idle timeouts, and by `timeoutMs` only when
@@ -33,26 +42,37 @@ export async function* invokeStream(
     telemetry?.fail(error);
     throw error;
   }
+  const assembler = createStreamAssembler();
   let chunks = 0;
+  let held: ModelResponse | undefined;
   try {
-    for await (const message of client.service.invoke(item, call.options)) {
-      const chunk = toModelResponse(message, call.requestId);
-      if (chunk.error !== undefined) throw new ProviderError(chunk.error, { requestId: chunk.requestId, response: chunk });
-      chunks++;
-      telemetry?.chunk(chunk);
-      yield chunk;
+    try {
+      for await (const message of client.service.invoke(item, call.options)) {
+        const chunk = toModelResponse(message, call.requestId);
+        if (chunk.error !== undefined) throw new ProviderError(chunk.error, { requestId: chunk.requestId, response: chunk });
+        chunks++;
+        telemetry?.chunk(chunk);
+        assembler.push(chunk);
+        if (held) yield held;
+        held = undefined;
+        if (mayBeLast(chunk)) held = chunk;
+        else yield chunk;
+      }
+    } catch (error) {
+      let failure: TamarModelError = error instanceof ProviderError ? error : call.fail(error);
+      const ownDoing = failure instanceof CancelledError || failure instanceof ClientClosedError;
+      if (chunks > 0 && !ownDoing && !(failure instanceof ProviderError)) failure = new StreamInterruptedError(failure, chunks);
+      telemetry?.fail(failure);
+      // What arrived before the failure is still delivered.
+      if (held) yield held;
+      throw failure;
+    }
+    const last = held ? assembler.complete(held) : assembler.summary(call.requestId);
+    if (last) {
+      telemetry?.chunk(last);
+      yield last;
     }
     telemetry?.end();
-  } catch (error) {
-    if (error instanceof ProviderError) {
-      telemetry?.fail(error);
-      throw error;
-    }
-    const typed: TamarModelError = call.fail(error);
-    const ownDoing = typed instanceof CancelledError || typed instanceof ClientClosedError;
-    const thrown = chunks > 0 && !ownDoing ? new StreamInterruptedError(typed, chunks) : typed;
-    telemetry?.fail(thrown);
-    throw thrown;
   } finally {
     // A consumer that stops reading (`break`) ends the stream here, without an error.
     telemetry?.end();

@@ -9,7 +9,9 @@
 import type { Attributes, Context, Counter, Histogram, Span, TextMapGetter } from "@opentelemetry/api";
 import { type CallContext, type Metadata, ServerError, type ServerMiddleware, Status } from "nice-grpc";
 import { BACKEND_PROVIDER_NAMES, addRequestParameters } from "../../telemetry/gen-ai-request.js";
-import { responseIdentity, tokenCounts, type TokenCounts } from "../../telemetry/gen-ai-response.js";
+// The client's normalised usage: one reading of every provider's usage shape.
+import { normalizeUsage, type TokenUsage } from "../../client/response/normalize-usage.js";
+import { responseIdentity } from "../../telemetry/gen-ai-response.js";
 import { instrumentationScope, type OtelApi, otelApi, type TelemetrySource, telemetrySource } from "../../telemetry/otel-api.js";
 import { ATTR, BUCKETS, SERVER_METRICS } from "../../telemetry/semconv.js";
 import { isAbortError } from "../grpc/abort.js";
@@ -180,7 +182,7 @@ async function* tracedInvoke(
   const started = performance.now();
   let firstAt: number | undefined;
   let identity: { id?: string; model?: string } = {};
-  let usage: TokenCounts | undefined;
+  let usage: TokenUsage | undefined;
   let finishReason: string | undefined;
   let failure: unknown;
   let completed = false;
@@ -191,7 +193,7 @@ async function* tracedInvoke(
         const seen = responseIdentity(chunk.raw);
         identity = { ...seen, ...identity };
       }
-      if (chunk.usage != null) usage = tokenCounts(chunk.usage) ?? usage;
+      if (chunk.usage != null) usage = normalizeUsage(chunk.usage) ?? usage;
       if (chunk.finishReason) finishReason = chunk.finishReason;
       yield chunk;
     }
@@ -210,7 +212,7 @@ async function* tracedInvoke(
       instruments.requestDuration.record((ended - started) / 1000, attributes);
       if (completed && call.stream && firstAt !== undefined) {
         instruments.timeToFirstToken.record((firstAt - started) / 1000, attributes);
-        const output = usage?.output;
+        const output = usage?.outputTokens;
         if (output !== undefined && output > 1) instruments.timePerOutputToken.record((ended - firstAt) / 1000 / (output - 1), attributes);
       }
     }
@@ -219,8 +221,10 @@ async function* tracedInvoke(
       if (identity.id !== undefined) result[ATTR.responseId] = identity.id;
       if (identity.model !== undefined) result[ATTR.responseModel] = identity.model;
       if (finishReason !== undefined) result[ATTR.responseFinishReasons] = [finishReason];
-      if (usage?.input !== undefined) result[ATTR.usageInputTokens] = usage.input;
-      if (usage?.output !== undefined) result[ATTR.usageOutputTokens] = usage.output;
+      if (usage) {
+        result[ATTR.usageInputTokens] = usage.inputTokens;
+        result[ATTR.usageOutputTokens] = usage.outputTokens;
+      }
       if (call.stream && firstAt !== undefined) result[ATTR.responseTimeToFirstChunk] = (firstAt - started) / 1000;
       if (errorType !== undefined) result[ATTR.errorType] = errorType;
       span.setAttributes(result);

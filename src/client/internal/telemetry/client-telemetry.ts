@@ -7,7 +7,7 @@ import type { Attributes, Counter, Histogram, Span, TextMapSetter } from "@opent
 import { ClientError, Metadata, Status } from "nice-grpc-common";
 import type { ModelRequestItem } from "../../../gen/model_service/model_service.js";
 import { addRequestParameters, clientProviderName, operationName } from "../../../telemetry/gen-ai-request.js";
-import { responseIdentity, tokenCounts, type TokenCounts } from "../../../telemetry/gen-ai-response.js";
+import { responseIdentity } from "../../../telemetry/gen-ai-response.js";
 import { instrumentationScope, type OtelApi, otelApi, type TelemetrySource, telemetrySource } from "../../../telemetry/otel-api.js";
 import {
   ATTR,
@@ -18,11 +18,12 @@ import {
   clientMetricNames,
   latestGenAiConventions,
 } from "../../../telemetry/semconv.js";
+import { serverOf } from "../../address.js";
 import type { ModelResponse } from "../../response/model-response.js";
+import type { TokenUsage } from "../../response/normalize-usage.js";
 import { type AttemptEvent, type CallTelemetry, callTelemetryKey, type ClientTelemetry, type TelemetryCallOptions } from "./call-telemetry.js";
 import type { TelemetryOptions } from "../../telemetry-options.js";
 import { inputMessages, outputMessages, systemInstructions } from "./message-content.js";
-import { serverEndpoint } from "./server-endpoint.js";
 
 interface Instruments {
   readonly duration: Histogram;
@@ -58,7 +59,7 @@ export function createClientTelemetry(address: string, options: TelemetryOptions
     otel,
     latest,
     recordContent: options.recordContent ?? process.env["OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"]?.toLowerCase() === "true",
-    endpoint: serverEndpoint(address),
+    endpoint: endpointOf(address),
     source: telemetrySource(otel, {
       scope: scope.name,
       version: scope.version,
@@ -82,6 +83,12 @@ export function createClientTelemetry(address: string, options: TelemetryOptions
       return new BatchTelemetry(settings, tracer, instruments, request.items as unknown as readonly Record<string, unknown>[], items);
     },
   };
+}
+
+/** `server.address` / `server.port`: the host and port the address names, else the address itself (a `unix:` path …). */
+function endpointOf(address: string): { address: string; port?: number } {
+  const server = serverOf(address);
+  return server ? { address: server.host, port: server.port } : { address: address.replace(/^unix:(\/\/)?/, "") };
 }
 
 function createInstruments(meter: OtelApi.Meter, latest: boolean): Instruments {
@@ -119,7 +126,7 @@ class Operation {
   private firstChunkAt: number | undefined;
   private id: string | undefined;
   private model: string | undefined;
-  private usage: TokenCounts | undefined;
+  private usage: TokenUsage | undefined;
   private finishReason: string | undefined;
   private text = "";
   private ended = false;
@@ -177,7 +184,7 @@ class Operation {
       this.id ??= identity.id;
       this.model ??= identity.model;
     }
-    if (response.usage !== undefined) this.usage = tokenCounts(response.usage) ?? this.usage;
+    if (response.tokenUsage !== undefined) this.usage = response.tokenUsage;
     if (response.finishReason !== undefined) this.finishReason = response.finishReason;
     if (this.recordContent && response.content !== undefined) this.text += response.content;
   }
@@ -200,11 +207,13 @@ class Operation {
     if (this.finishReason !== undefined) result[ATTR.responseFinishReasons] = [this.finishReason];
     if (ttfc !== undefined) result[ATTR.responseTimeToFirstChunk] = ttfc;
     const usage = this.usage;
-    if (usage?.input !== undefined) result[ATTR.usageInputTokens] = usage.input;
-    if (usage?.output !== undefined) result[ATTR.usageOutputTokens] = usage.output;
-    if (usage?.cacheRead !== undefined) result[ATTR.usageCacheReadInputTokens] = usage.cacheRead;
-    if (usage?.cacheWrite !== undefined) result[cacheWriteAttribute(latest)] = usage.cacheWrite;
-    if (usage?.reasoning !== undefined) result[ATTR.usageReasoningOutputTokens] = usage.reasoning;
+    if (usage) {
+      result[ATTR.usageInputTokens] = usage.inputTokens;
+      result[ATTR.usageOutputTokens] = usage.outputTokens;
+      if (usage.cachedInputTokens !== undefined) result[ATTR.usageCacheReadInputTokens] = usage.cachedInputTokens;
+      if (usage.cacheWriteInputTokens !== undefined) result[cacheWriteAttribute(latest)] = usage.cacheWriteInputTokens;
+      if (usage.reasoningTokens !== undefined) result[ATTR.usageReasoningOutputTokens] = usage.reasoningTokens;
+    }
     if (this.recordContent && error === undefined) result[ATTR.outputMessages] = outputMessages(this.text, this.finishReason);
     span.setAttributes(result);
     if (error !== undefined) {
@@ -223,16 +232,18 @@ class Operation {
     const usage = this.usage;
     if (instruments.tokenUsage) {
       // v1.41: only counts the provider reported.
-      if (usage?.input !== undefined) instruments.tokenUsage.record(usage.input, { ...attributes, [ATTR.tokenType]: "input" });
-      if (usage?.output !== undefined) instruments.tokenUsage.record(usage.output, { ...attributes, [ATTR.tokenType]: "output" });
+      if (usage) {
+        instruments.tokenUsage.record(usage.inputTokens, { ...attributes, [ATTR.tokenType]: "input" });
+        instruments.tokenUsage.record(usage.outputTokens, { ...attributes, [ATTR.tokenType]: "output" });
+      }
       return;
     }
     // Latest: every operation counts, 0 when no usage came back; the provider gives no modality breakdown.
     const counted = { ...attributes, [ATTR.tokenModality]: "unknown" };
-    instruments.usageInput?.add(usage?.input ?? 0, counted);
-    instruments.usageOutput?.add(usage?.output ?? 0, counted);
-    instruments.operationInput?.record(usage?.input ?? 0, attributes);
-    instruments.operationOutput?.record(usage?.output ?? 0, attributes);
+    instruments.usageInput?.add(usage?.inputTokens ?? 0, counted);
+    instruments.usageOutput?.add(usage?.outputTokens ?? 0, counted);
+    instruments.operationInput?.record(usage?.inputTokens ?? 0, attributes);
+    instruments.operationOutput?.record(usage?.outputTokens ?? 0, attributes);
   }
 }
 
