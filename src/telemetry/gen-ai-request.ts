@@ -55,34 +55,51 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 const num = (value: unknown): number | undefined => (typeof value === "number" && Number.isFinite(value) ? value : undefined);
 
-/** A parameter read at the top level, then in Google's `config`, in snake_case or camelCase. */
-function param(params: Record<string, unknown>, config: Record<string, unknown> | undefined, snake: string, camel: string): unknown {
-  return params[snake] ?? params[camel] ?? config?.[camel] ?? config?.[snake];
+// Request parameters by every spelling a request or an SDK call uses for them.
+const NUMBER_PARAMETERS = new Map<string, string>(Object.entries({
+  max_tokens: ATTR.requestMaxTokens,
+  maxTokens: ATTR.requestMaxTokens,
+  max_completion_tokens: ATTR.requestMaxTokens,
+  maxCompletionTokens: ATTR.requestMaxTokens,
+  max_output_tokens: ATTR.requestMaxTokens,
+  maxOutputTokens: ATTR.requestMaxTokens,
+  temperature: ATTR.requestTemperature,
+  top_p: ATTR.requestTopP,
+  topP: ATTR.requestTopP,
+  top_k: ATTR.requestTopK,
+  topK: ATTR.requestTopK,
+  frequency_penalty: ATTR.requestFrequencyPenalty,
+  frequencyPenalty: ATTR.requestFrequencyPenalty,
+  presence_penalty: ATTR.requestPresencePenalty,
+  presencePenalty: ATTR.requestPresencePenalty,
+  seed: ATTR.requestSeed,
+  n: ATTR.requestChoiceCount,
+  candidate_count: ATTR.requestChoiceCount,
+  candidateCount: ATTR.requestChoiceCount,
+}));
+const STOP_PARAMETERS = new Set(["stop", "stop_sequences", "stopSequences"]);
+// Google keeps its generation parameters in `config` (`generationConfig` on the REST API).
+const CONFIG_PARAMETERS = new Set(["config", "generationConfig"]);
+
+function addFrom(attributes: Attributes, params: Readonly<Record<string, unknown>>, nested: boolean): void {
+  // One pass over the keys the request has: most carry a handful of parameters.
+  for (const key in params) {
+    const value = params[key];
+    const numeric = NUMBER_PARAMETERS.get(key);
+    if (numeric !== undefined) {
+      const number = num(value);
+      // A choice count of 1 is the default: not worth an attribute.
+      if (number !== undefined && !(numeric in attributes) && !(numeric === ATTR.requestChoiceCount && number === 1)) attributes[numeric] = number;
+    } else if (STOP_PARAMETERS.has(key)) {
+      if (typeof value === "string") attributes[ATTR.requestStopSequences] = [value];
+      else if (Array.isArray(value) && value.every((item) => typeof item === "string")) attributes[ATTR.requestStopSequences] = value;
+    } else if (!nested && CONFIG_PARAMETERS.has(key) && isRecord(value)) {
+      addFrom(attributes, value, true);
+    }
+  }
 }
 
-/** Sets the conventions' request-parameter attributes present in `params` on `attributes`. */
+/** Sets the conventions' request-parameter attributes present in `params` (top level, or Google's `config`) on `attributes`. */
 export function addRequestParameters(attributes: Attributes, params: Readonly<Record<string, unknown>>): void {
-  const config = isRecord(params["config"]) ? params["config"] : isRecord(params["generationConfig"]) ? params["generationConfig"] : undefined;
-  const maxTokens =
-    num(param(params, config, "max_tokens", "maxTokens")) ??
-    num(param(params, config, "max_completion_tokens", "maxCompletionTokens")) ??
-    num(param(params, config, "max_output_tokens", "maxOutputTokens"));
-  if (maxTokens !== undefined) attributes[ATTR.requestMaxTokens] = maxTokens;
-  const numbers: Array<[string, string, string]> = [
-    [ATTR.requestTemperature, "temperature", "temperature"],
-    [ATTR.requestTopP, "top_p", "topP"],
-    [ATTR.requestTopK, "top_k", "topK"],
-    [ATTR.requestFrequencyPenalty, "frequency_penalty", "frequencyPenalty"],
-    [ATTR.requestPresencePenalty, "presence_penalty", "presencePenalty"],
-    [ATTR.requestSeed, "seed", "seed"],
-  ];
-  for (const [key, snake, camel] of numbers) {
-    const value = num(param(params, config, snake, camel));
-    if (value !== undefined) attributes[key] = value;
-  }
-  const choices = num(params["n"]) ?? num(config?.["candidateCount"]) ?? num(config?.["candidate_count"]);
-  if (choices !== undefined && choices !== 1) attributes[ATTR.requestChoiceCount] = choices;
-  const stop = params["stop"] ?? param(params, config, "stop_sequences", "stopSequences");
-  if (typeof stop === "string") attributes[ATTR.requestStopSequences] = [stop];
-  else if (Array.isArray(stop) && stop.every((item) => typeof item === "string")) attributes[ATTR.requestStopSequences] = stop;
+  addFrom(attributes, params, false);
 }
