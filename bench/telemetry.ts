@@ -4,7 +4,7 @@
 // registered) and on (the SDK's tracer and meter providers, spans batched to
 // an exporter that drops them), and optionally for another build (e.g. main
 // before telemetry) as the baseline.
-//   npm run build && npx tsx bench/telemetry.ts [--baseline=OTHER_DIST] [--processes=N] [--iterations=N]
+//   npm run bench:telemetry -- [--baseline=OTHER_DIST] [--processes=N] [--iterations=N]
 // Each mode runs in fresh processes, taking turns, because in one process the
 // JIT's choices for shared code made a build's in-process cost vary from one
 // process to the next; the spread across processes is the noise.

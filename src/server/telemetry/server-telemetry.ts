@@ -83,7 +83,9 @@ export function createServerTelemetry(options: ServerTelemetryOptions, redact: R
   });
   return {
     middleware: serverSpanMiddleware(otel, source, redact),
-    traced: (provider, parent) => ({ invoke: (call) => tracedInvoke(otel, source, redact, provider, call, parent) }),
+    // Checked per call, so that an SDK registered later is picked up; nothing is wrapped while none is.
+    traced: (provider, parent) =>
+      !source.tracer() && !source.instruments() ? provider : { invoke: (call) => tracedInvoke(otel, source, redact, provider, call, parent) },
   };
 }
 
