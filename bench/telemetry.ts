@@ -44,7 +44,8 @@ async function measure(mode: Mode, dist: string): Promise<Sample> {
   if (mode === "on") await registerSdk();
   const { perCall, drain, offlineClient, STREAM_CHUNKS } = await import("./micro.js");
   const { streamRequest, unaryRequest } = await import("./workload.js");
-  const sdk = (await import(pathToFileURL(resolve(dist, "index.js")).href)) as typeof import("tamar-model-client");
+  const { loadSdk } = await import("./client-under-test.js");
+  const sdk = await loadSdk(pathToFileURL(`${resolve(dist)}/`));
   const client = offlineClient(sdk);
   const iterations = Number(option("iterations") ?? 20_000);
   const settings = { iterations, repeats: 5 };
