@@ -19,6 +19,8 @@ import { createProviderRegistry } from "./providers/provider-registry.js";
 import type { Backend } from "./providers/provider.js";
 import { createModelService } from "./service/model-service.js";
 import { createServerTelemetry } from "./telemetry/server-telemetry.js";
+import { createTaskStore } from "./tasks/create-task-store.js";
+import { createTaskRunner } from "./tasks/run-task.js";
 
 /** A running Model Manager server. */
 export interface RunningModelServer extends AsyncDisposable {
@@ -57,7 +59,12 @@ export interface RunningModelServer extends AsyncDisposable {
 export async function startModelServer(options: ModelServerOptions = {}): Promise<RunningModelServer> {
   const env = options.env ?? environmentWithDotEnv();
   const config = resolveServerConfig(options, env);
-  const secrets = [...(config.jwtSecretKey ? [config.jwtSecretKey] : []), ...credentialValues(config.backends)];
+  const secrets = [
+    ...(config.jwtSecretKey ? [config.jwtSecretKey] : []),
+    ...(config.tasks.webhookSecret ? [config.tasks.webhookSecret] : []),
+    ...redisPassword(config.tasks.redisUrl),
+    ...credentialValues(config.backends),
+  ];
   const logger = redactingLogger(options.logger ?? silentLogger, secrets);
   const registry = createProviderRegistry(config, {
     importModule: options.importModule ?? importPackage,
@@ -65,8 +72,20 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     googleAuthOptions: options.googleAuthOptions,
     logger,
   });
+  const now = options.now ?? Date.now;
   const redact = secretRedactor(secrets);
   const telemetry = createServerTelemetry(options.telemetry ?? {}, redact);
+  const taskStore = await createTaskStore(config.tasks, {
+    run: createTaskRunner({
+      registry,
+      redact,
+      resultMaxBytes: config.tasks.resultMaxBytes,
+      pollIntervalMs: config.tasks.providerPollIntervalMs,
+    }),
+    now,
+    logger,
+    importModule: options.importModule ?? importPackage,
+  });
   const inFlight = createInFlightCalls();
   const shutdown = new AbortController();
   const health = HealthState();
@@ -87,6 +106,11 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
         maxBatchItems: config.maxBatchItems,
         redact,
         traced: telemetry.traced,
+        tasks: {
+          store: taskStore,
+          callbacks: config.tasks.webhookSecret === undefined ? undefined : config.tasks.callbackAllowList,
+          now,
+        },
       }),
     );
   server.with(terminateOnShutdown(shutdown.signal)).add(HealthDefinition, HealthServiceImpl(health));
@@ -98,6 +122,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
   try {
     port = await server.listen(`${bracketed}:${config.port}`, credentials);
   } catch (error) {
+    await taskStore.close();
     const message = (error as Error).message;
     // A port in use or reserved is the port's fault; a name that does not
     // resolve or an address this machine does not have is the host's.
@@ -139,6 +164,8 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
           await inFlight.idle();
         } finally {
           clearTimeout(force);
+          // Tasks still running are aborted: in memory they end here, in Redis another replica takes them over.
+          await taskStore.close();
         }
         logger({ level: "info", msg: "stopped" });
       })();
@@ -147,6 +174,16 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     [Symbol.asyncDispose]: () => running.close(),
   };
   return running;
+}
+
+function redisPassword(url: string | undefined): string[] {
+  if (url === undefined) return [];
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    return password ? [password] : [];
+  } catch {
+    return [];
+  }
 }
 
 function credentialsOf(tls: ServerTlsOptions | undefined): ServerCredentials {

@@ -52,6 +52,8 @@ const OPERATION_OF_API: Record<ModelApi, string> = {
   "google.generate-images": "generate_content",
   "openai.images.generate": "generate_content",
   "openai.images.edit": "generate_content",
+  "openai.videos": "generate_content",
+  "google.generate-videos": "generate_content",
 };
 
 // gRPC server statuses that are the server's failure (the RPC conventions' list); the rest are the caller's.

@@ -4,7 +4,7 @@
 import type { ClientError, Metadata } from "nice-grpc-common";
 import type { ModelRequestItem } from "../../../gen/model_service/model_service.js";
 import type { BatchRequest } from "../../../schemas/batch-request.js";
-import type { InvokeRequest } from "../../../schemas/invoke-request.js";
+import type { AsyncInvokeRequest, InvokeRequest } from "../../../schemas/invoke-request.js";
 import type { ModelResponse } from "../../response/model-response.js";
 
 /** A retry of the same request, or a fallback to another route, after an attempt failed. */
@@ -51,6 +51,6 @@ export function callTelemetryOf(options: object): CallTelemetry | undefined {
 
 /** A client's telemetry; `undefined` from each start when nothing records. */
 export interface ClientTelemetry {
-  invoke(request: InvokeRequest, item: ModelRequestItem, stream: boolean): CallTelemetry | undefined;
+  invoke(request: InvokeRequest | AsyncInvokeRequest, item: ModelRequestItem, stream: boolean): CallTelemetry | undefined;
   batch(request: BatchRequest, items: readonly ModelRequestItem[]): CallTelemetry | undefined;
 }
