@@ -2,7 +2,7 @@ import type { InvokeRequest } from "../schemas/invoke-request.js";
 import { type CallOptions, startCall } from "./internal/call.js";
 import { CancelledError, ClientClosedError, ProviderError, StreamInterruptedError, type TamarModelError } from "./errors.js";
 import { fallbackItemsOf, stampRoute, withRoutes } from "./internal/call-routes.js";
-import type { ModelClient } from "./model-client.js";
+import { clientState, type ModelClient } from "./model-client.js";
 import { buildInvokeRequest } from "./request/build-request.js";
 import { type ModelResponse, toModelResponse } from "./response/model-response.js";
 import { createStreamAssembler } from "./response/stream-assembly.js";
@@ -21,12 +21,9 @@ const mayBeLast = (chunk: ModelResponse) => chunk.content === undefined || chunk
  *
  * The request is validated before any network I/O. The stream is bounded by
  * the client's first-chunk and idle timeouts, and by `timeoutMs` only when
- * given. A failure before the first content (text or a tool-call fragment;
- * metadata-only frames do not count) is retried like `invoke`, and falls back
- * to the next route like `invoke`; after it, the stream throws a
- * StreamInterruptedError (never repeats a chunk, never mixes two answers).
- * Each chunk carries `route` and `attempts`. An in-band provider error
- * throws a ProviderError. `break` or
+ * given. A failure before the first chunk is retried like `invoke`; after it,
+ * the stream throws a StreamInterruptedError (never repeats a chunk). An
+ * in-band provider error throws a ProviderError. `break` or
  * `options.signal` cancel the call on the server.
  *
  * @example
@@ -39,7 +36,14 @@ export async function* invokeStream(
 ): AsyncGenerator<ModelResponse, void, undefined> {
   const { item } = await buildInvokeRequest(request, true);
   const fallbackItems = await fallbackItemsOf(client, request, options, true);
-  const call = startCall(client, options, true, request.userContext);
+  const telemetry = clientState(client).telemetry?.invoke(request, item, true);
+  let call;
+  try {
+    call = startCall(client, options, true, request.userContext, telemetry);
+  } catch (error) {
+    telemetry?.fail(error);
+    throw error;
+  }
   const report = withRoutes(call.options, fallbackItems);
   const assembler = createStreamAssembler();
   let chunks = 0;
@@ -50,6 +54,7 @@ export async function* invokeStream(
         const chunk = stampRoute(toModelResponse(message, call.requestId), report, item, client);
         if (chunk.error !== undefined) throw new ProviderError(chunk.error, { requestId: chunk.requestId, response: chunk });
         chunks++;
+        telemetry?.chunk(chunk);
         assembler.push(chunk);
         if (held) yield held;
         held = undefined;
@@ -60,13 +65,20 @@ export async function* invokeStream(
       let failure: TamarModelError = error instanceof ProviderError ? error : call.fail(error);
       const ownDoing = failure instanceof CancelledError || failure instanceof ClientClosedError;
       if (chunks > 0 && !ownDoing && !(failure instanceof ProviderError)) failure = new StreamInterruptedError(failure, chunks);
+      telemetry?.fail(failure);
       // What arrived before the failure is still delivered.
       if (held) yield held;
       throw failure;
     }
     const last = held ? assembler.complete(held) : assembler.summary(call.requestId);
-    if (last) yield stampRoute(last, report, item, client);
+    if (last) {
+      telemetry?.chunk(last);
+      yield stampRoute(last, report, item, client);
+    }
+    telemetry?.end();
   } finally {
+    // A consumer that stops reading (`break`) ends the stream here, without an error.
+    telemetry?.end();
     call.end();
   }
 }

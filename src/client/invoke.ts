@@ -3,7 +3,7 @@ import type { AsyncInvokeRequest, InvokeRequest } from "../schemas/invoke-reques
 import { type CallOptions, withCall } from "./internal/call.js";
 import { InternalError, ProviderError } from "./errors.js";
 import { fallbackItemsOf, stampRoute, withRoutes } from "./internal/call-routes.js";
-import type { ModelClient } from "./model-client.js";
+import { clientState, type ModelClient } from "./model-client.js";
 import { buildInvokeRequest } from "./request/build-request.js";
 import { type CreatedTask, toCreatedTask } from "./response/created-task.js";
 import { type ModelResponse, toModelResponse } from "./response/model-response.js";
@@ -17,13 +17,9 @@ import { type ModelResponse, toModelResponse } from "./response/model-response.j
  * The request is validated first (a ValidationError names every bad field,
  * before any network I/O). The call has a deadline (`timeoutMs`, default the
  * client's `invokeTimeoutMs`) that the server sees; UNAVAILABLE and
- * RESOURCE_EXHAUSTED are retried with backoff (or after the server's
- * back-off hint). An in-band provider error throws a ProviderError;
- * transport failures throw the typed error of their gRPC status. With
- * fallbacks (`options.fallbacks` or the client's), failing routes are left
- * for the next one; `response.route` says which one answered and
- * `response.attempts` how the earlier ones failed, and a
- * FallbackExhaustedError carries every route's error when none answered.
+ * RESOURCE_EXHAUSTED are retried with backoff. An in-band provider error
+ * throws a ProviderError; transport failures throw the typed error of their
+ * gRPC status.
  *
  * @example
  * const res = await invoke(client, { provider: "openai", model: "gpt-4o-mini",
@@ -40,19 +36,37 @@ export async function invoke(
 ): Promise<ModelResponse | CreatedTask> {
   const { item, async } = await buildInvokeRequest(request, false);
   const fallbackItems = await fallbackItemsOf(client, request as InvokeRequest, options, false);
-  const [answer, requestId, report] = await withCall(client, options, request.userContext, async (call) => {
-    const report = withRoutes(call.options, fallbackItems);
-    let first: ModelResponseItem | undefined;
-    // Read to the end of the call, so that an error status sent after the
-    // answer still surfaces.
-    for await (const message of client.service.invoke(item, call.options)) first ??= message;
-    return [first, call.requestId, report] as const;
-  });
-  if (answer === undefined) throw new InternalError("The server ended the call without an answer", { requestId });
-  if (answer.error) {
-    const response = toModelResponse(answer, requestId);
-    throw new ProviderError(answer.error, { requestId: response.requestId, response });
+  const telemetry = clientState(client).telemetry?.invoke(request, item, false);
+  try {
+    const [answer, requestId, report] = await withCall(
+      client,
+      options,
+      request.userContext,
+      async (call) => {
+        const report = withRoutes(call.options, fallbackItems);
+        let first: ModelResponseItem | undefined;
+        // Read to the end of the call, so that an error status sent after the
+        // answer still surfaces.
+        for await (const message of client.service.invoke(item, call.options)) first ??= message;
+        return [first, call.requestId, report] as const;
+      },
+      telemetry,
+    );
+    if (answer === undefined) throw new InternalError("The server ended the call without an answer", { requestId });
+    if (answer.error) {
+      const response = toModelResponse(answer, requestId);
+      throw new ProviderError(answer.error, { requestId: response.requestId, response });
+    }
+    if (async) {
+      // The span covers the task's creation; the task runs on the server.
+      telemetry?.end();
+      return toCreatedTask(answer, requestId);
+    }
+    const response = stampRoute(toModelResponse(answer, requestId), report, item, client);
+    telemetry?.end(response);
+    return response;
+  } catch (error) {
+    telemetry?.fail(error);
+    throw error;
   }
-  if (async) return toCreatedTask(answer, requestId);
-  return stampRoute(toModelResponse(answer, requestId), report, item, client);
 }

@@ -3,6 +3,8 @@ import { ModelServiceDefinition } from "../gen/model_service/model_service.js";
 import { serverOf } from "./address.js";
 import { createGrpcChannel, hostOf } from "./internal/grpc-channel.js";
 import { checkOptionKeys, type ClientSettings, resolveSettings, type SettingsOptions, settingsOptionKeys } from "./config.js";
+import type { ClientTelemetry } from "./internal/telemetry/call-telemetry.js";
+import { createClientTelemetry } from "./internal/telemetry/client-telemetry.js";
 import { ClientClosedError, ConfigurationError, ValidationError } from "./errors.js";
 import { checkFallbackOn, checkFallbacks, DEFAULT_FALLBACK_ON, type FallbackPatch } from "./fallback.js";
 import {
@@ -24,6 +26,7 @@ import { type RequestIdOptions, requestIdOptionMiddleware } from "./middleware/r
 import { streamRetryMiddleware } from "./middleware/stream-retry.js";
 import { type StreamTimeoutOptions, streamTimeoutsMiddleware } from "./middleware/stream-timeouts.js";
 import { unaryRetryMiddleware } from "./middleware/unary-retry.js";
+import type { TelemetryOptions } from "./telemetry-options.js";
 
 /** Options of {@link createModelClient}. Unset settings come from the environment, then from `.env`. */
 export interface ModelClientOptions extends SettingsOptions {
@@ -63,6 +66,8 @@ export interface ModelClientOptions extends SettingsOptions {
   onAttempt?: (event: AttemptEvent) => void;
   /** Extra grpc-js channel options; they win over the client's defaults. */
   channelOptions?: ChannelOptions;
+  /** OpenTelemetry traces and metrics (on whenever an SDK is registered); see {@link TelemetryOptions}. */
+  telemetry?: TelemetryOptions;
 }
 
 /** Call options understood by the client's middleware chain. */
@@ -108,6 +113,7 @@ const CLIENT_OPTION_KEYS: Readonly<Record<keyof ModelClientOptions, true>> = {
   circuitBreaker: true,
   onAttempt: true,
   channelOptions: true,
+  telemetry: true,
 };
 
 function connectionFacts(settings: ClientSettings): ConnectionFacts {
@@ -129,6 +135,8 @@ export interface ClientState {
   readonly address: string;
   readonly fallbacks: readonly FallbackPatch[];
   readonly fallbackOn: readonly ProviderErrorKind[];
+  /** Undefined when `@opentelemetry/api` is absent or telemetry is disabled. */
+  readonly telemetry: ClientTelemetry | undefined;
   closed: boolean;
 }
 
@@ -227,6 +235,7 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
     address: settings.address,
     fallbacks,
     fallbackOn,
+    telemetry: createClientTelemetry(settings.address, options.telemetry),
     closed: false,
   };
   const { jwtSecretKey, jwtToken, tls, ...publicSettings } = settings;

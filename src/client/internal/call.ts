@@ -11,6 +11,7 @@ import type { ProviderErrorKind } from "../provider-error-kind.js";
 import { type RetryPolicy, retryOverride } from "../retry-policy.js";
 import { callController, linkedController } from "./abort.js";
 import { clientState, type ModelCallOptions, type ModelClient } from "../model-client.js";
+import type { CallTelemetry } from "./telemetry/call-telemetry.js";
 
 /** Options every call takes. */
 export interface CallOptions {
@@ -93,8 +94,9 @@ export async function withCall<T>(
   options: CallOptions,
   userContext: Pick<UserContext, "orgId" | "userId"> | undefined,
   run: (call: ActiveCall) => Promise<T>,
+  telemetry?: CallTelemetry,
 ): Promise<T> {
-  const call = startCall(client, options, false, userContext);
+  const call = startCall(client, options, false, userContext, telemetry);
   try {
     return await run(call);
   } catch (error) {
@@ -110,6 +112,7 @@ export function startCall(
   options: CallOptions,
   stream: boolean,
   userContext?: Pick<UserContext, "orgId" | "userId">,
+  telemetry?: CallTelemetry,
 ): ActiveCall {
   const state = clientState(client);
   checkCallOptions(options);
@@ -135,6 +138,7 @@ export function startCall(
   if (retry) Object.assign(callOptions, retry);
   if (fallbackOn) callOptions.fallbackOn = fallbackOn;
   if (userContext) callOptions.userContext = userContext;
+  telemetry?.attach(callOptions, requestId);
   return {
     requestId,
     options: callOptions,
