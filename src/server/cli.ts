@@ -33,6 +33,10 @@ Options (each also read from the environment variable shown):
   --max-message-bytes N         largest request message (default 33554432)
   --shutdown-grace-ms MS        time in-flight calls get on shutdown (default 10000)
   --provider-max-retries N      retries inside the provider SDKs (default 2)
+  --dedup-ttl-ms MS             how long a finished answer serves retries (default 300000)
+  --dedup-grace-ms MS           how long a call whose connection was lost waits for its retry (default 30000)
+  --dedup-max-answer-bytes N    largest answer kept for retries (default 8388608)
+  --dedup-max-bytes N           answers kept in memory in all (default 67108864)
   --tls-cert PATH --tls-key PATH  serve TLS
   --tls-client-ca PATH          require client certificates signed by this CA (mTLS)
   --log-level LEVEL             debug, info, warn, error or silent (default info)
@@ -49,6 +53,10 @@ const INTEGER_FLAGS = {
   "max-message-bytes": "maxReceiveMessageBytes",
   "shutdown-grace-ms": "shutdownGraceMs",
   "provider-max-retries": "providerMaxRetries",
+  "dedup-ttl-ms": "dedupTtlMs",
+  "dedup-grace-ms": "dedupGraceMs",
+  "dedup-max-answer-bytes": "dedupMaxAnswerBytes",
+  "dedup-max-bytes": "dedupMaxBytes",
 } as const satisfies Record<string, keyof ModelServerOptions>;
 
 const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
@@ -124,6 +132,10 @@ function parseFlags(argv: readonly string[]) {
       "max-message-bytes": integer,
       "shutdown-grace-ms": integer,
       "provider-max-retries": integer,
+      "dedup-ttl-ms": integer,
+      "dedup-grace-ms": integer,
+      "dedup-max-answer-bytes": integer,
+      "dedup-max-bytes": integer,
       "tls-cert": { type: "string" },
       "tls-key": { type: "string" },
       "tls-client-ca": { type: "string" },
