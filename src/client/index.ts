@@ -13,6 +13,7 @@ export {
   NotFoundError,
   PermissionDeniedError,
   ProviderError,
+  MessageTooLargeError,
   RateLimitError,
   StreamInterruptedError,
   TamarModelError,

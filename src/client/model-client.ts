@@ -6,6 +6,7 @@ import { type ClientSettings, resolveSettings, type SettingsOptions } from "./co
 import { ClientClosedError } from "./errors.js";
 import { type DeadlineOptions, deadlineMiddleware } from "./middleware/deadline.js";
 import { createAttemptMetadataMiddleware } from "./middleware/attempt-metadata.js";
+import { finalErrorsMiddleware } from "./middleware/final-errors.js";
 import { createAuthorization, type JwtCallOptions } from "./middleware/jwt.js";
 import { createLoggingMiddleware, type Logger } from "./middleware/logging.js";
 import { type RequestIdOptions, requestIdOptionMiddleware } from "./middleware/request-id.js";
@@ -83,8 +84,8 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
 
   // Outermost first. The request id is fixed before the retries so that every
   // attempt carries it; the deadline sits outside them so it bounds retries and
-  // backoff; the headers (request id, grpc-timeout, token) and the user's
-  // middlewares run per attempt.
+  // backoff; the typing of final errors (never retried), the headers (request
+  // id, grpc-timeout, token) and the user's middlewares run per attempt.
   const chain: ClientMiddleware<any, any>[] = [
     requestIdOptionMiddleware,
     ...(options.logger ? [createLoggingMiddleware(options.logger)] : []),
@@ -92,6 +93,7 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
     streamTimeoutsMiddleware,
     streamRetryMiddleware,
     unaryRetryMiddleware,
+    finalErrorsMiddleware,
     createAttemptMetadataMiddleware(
       createAuthorization({
         secretKey: settings.jwtSecretKey,

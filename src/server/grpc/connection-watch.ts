@@ -9,7 +9,7 @@
  */
 import { type Metadata, ServerInterceptingCall, type ServerInterceptor } from "@grpc/grpc-js";
 import type { ServerMiddleware } from "nice-grpc";
-import type { Http2Session, ServerHttp2Stream } from "node:http2";
+import type { ServerHttp2Stream } from "node:http2";
 
 /** What the middleware adds to a call context. */
 export interface ConnectionWatch {
@@ -25,17 +25,23 @@ export interface ConnectionWatch {
 const TAG = "x-tamar-model-server-call";
 
 export function watchConnections(): { interceptor: ServerInterceptor; middleware: ServerMiddleware<ConnectionWatch> } {
-  // The session is kept, not the stream: a closed stream forgets its session.
-  const sessions = new Map<string, Http2Session>();
-  let calls = 0;
+  const watched = new Map<string, () => boolean>();
+  let tagged = 0;
 
   const tag = (stream: ServerHttp2Stream | undefined) => (metadata: Metadata, next: (metadata: Metadata) => void) => {
     metadata.remove(TAG);
     const session = stream?.session;
     if (stream && session && !stream.closed) {
-      const id = String(++calls);
-      sessions.set(id, session);
-      stream.once("close", () => sessions.delete(id));
+      const id = String(++tagged);
+      // Decided when the stream closes: an RST_STREAM from the caller closes
+      // it on a live session (even when the caller closes the connection right
+      // after); a lost connection destroys the session first.
+      let lost: boolean | undefined;
+      stream.once("close", () => {
+        lost = session.destroyed;
+        watched.delete(id);
+      });
+      watched.set(id, () => lost ?? (session.destroyed || session.closed));
       metadata.set(TAG, id);
     }
     next(metadata);
@@ -51,8 +57,7 @@ export function watchConnections(): { interceptor: ServerInterceptor; middleware
   const middleware: ServerMiddleware<ConnectionWatch> = async function* connectionWatchMiddleware(call, context) {
     const id = context.metadata.get(TAG);
     context.metadata.delete(TAG);
-    const session = id === undefined ? undefined : sessions.get(id);
-    const lostConnection = () => session !== undefined && (session.destroyed || session.closed);
+    const lostConnection = (id === undefined ? undefined : watched.get(id)) ?? (() => false);
     return yield* call.next(call.request, { ...context, lostConnection });
   };
 
