@@ -37,6 +37,7 @@ export interface ClientSettings {
   streamIdleTimeoutMs: number;
   keepaliveTimeMs: number;
   maxMessageBytes: number;
+  requireFinishReason: boolean;
 }
 
 /** Options of the settings that can also come from the environment. */
@@ -73,6 +74,14 @@ export interface SettingsOptions {
   keepaliveTimeMs?: number;
   /** Largest message sent or received, bytes. Default 128 MiB (several base64 images). */
   maxMessageBytes?: number;
+  /**
+   * A text stream (chat, responses, messages, generation) that ends with
+   * status OK but never carried a finish reason throws an
+   * IncompleteAnswerError (a StreamInterruptedError after chunks): its end
+   * was lost somewhere. Set false for a server that does not forward the
+   * providers' finish reasons. Default true.
+   */
+  requireFinishReason?: boolean;
   /** Environment to read instead of `process.env`. */
   env?: Record<string, string | undefined>;
   /** `.env` file to read (relative to the working directory), or `false` for none. Default `.env`. */
@@ -120,6 +129,13 @@ export function resolveSettings(options: SettingsOptions): ClientSettings {
       throw new ConfigurationError(`Invalid ${where}: expected ${kind} ≥ ${rule.min}, got ${JSON.stringify(raw)}`);
     }
     return value;
+  }
+
+  function flag(option: "requireFinishReason", fallback: boolean): boolean {
+    const given = options[option];
+    if (given === undefined) return fallback;
+    if (typeof given !== "boolean") throw new ConfigurationError(`Invalid option ${option}: expected true or false, got ${JSON.stringify(given)}`);
+    return given;
   }
 
   const address = options.address ?? fromEnv("MODEL_MANAGER_SERVER_ADDRESS");
@@ -177,5 +193,6 @@ export function resolveSettings(options: SettingsOptions): ClientSettings {
     streamIdleTimeoutMs: number("streamIdleTimeoutMs", chunkTimeout, 120_000, seconds),
     keepaliveTimeMs: number("keepaliveTimeMs", undefined, 300_000, { min: 10_000 }),
     maxMessageBytes: number("maxMessageBytes", undefined, 128 * 1024 * 1024, { min: 4 * 1024 * 1024, integer: true }),
+    requireFinishReason: flag("requireFinishReason", true),
   };
 }

@@ -156,6 +156,16 @@ export class InternalError extends TamarModelError {
   override name = "InternalError";
 }
 
+/**
+ * The answer is not complete: the provider's stream or body ended without its
+ * terminal event (the server reports DATA_LOSS), or a stream ended with
+ * status OK but without a finish reason (see the client's
+ * `requireFinishReason`). The text received is not the whole answer.
+ */
+export class IncompleteAnswerError extends InternalError {
+  override name = "IncompleteAnswerError";
+}
+
 /** The call was refused as a conflict (ALREADY_EXISTS, ABORTED). */
 export class ConflictError extends TamarModelError {
   override name = "ConflictError";
@@ -181,17 +191,21 @@ export class ProviderError extends TamarModelError {
 /**
  * A stream failed after chunks had been delivered. It is not retried (that
  * would repeat text already delivered); `chunksReceived` says how far it got,
- * `cause` holds the typed error that ended it.
+ * `cause` holds the typed error that ended it (an IncompleteAnswerError when
+ * the provider's answer itself was cut short).
  */
 export class StreamInterruptedError extends TamarModelError {
   override name = "StreamInterruptedError";
   readonly chunksReceived: number;
+  /** Always true: the chunks delivered are not the whole answer. */
+  readonly incomplete: true;
   constructor(cause: TamarModelError, chunksReceived: number) {
     super(`Stream interrupted after ${chunksReceived} chunk(s): ${cause.message}`, {
       code: cause.code,
       cause,
     });
     this.chunksReceived = chunksReceived;
+    this.incomplete = true;
     // The cause's message already names the request id.
     Object.defineProperty(this, "requestId", { value: cause.requestId });
   }
@@ -219,7 +233,7 @@ const classByCode: readonly ErrorClass[] = [
   NotFoundError, // UNIMPLEMENTED
   InternalError,
   UnavailableError,
-  InternalError, // DATA_LOSS
+  IncompleteAnswerError, // DATA_LOSS
   AuthenticationError,
 ];
 

@@ -8,6 +8,7 @@ export {
   ConflictError,
   DeadlineExceededError,
   errorFromStatus,
+  IncompleteAnswerError,
   InternalError,
   InvalidArgumentError,
   NotFoundError,

@@ -5,6 +5,7 @@
  * `usageMetadata` when it has one, so the last chunk holds the total.
  */
 import type { GoogleAIStudioSettings, GoogleVertexSettings } from "../config/backend-settings.js";
+import { IncompleteAnswerError } from "./incomplete-answer.js";
 import { lazySdk } from "./load-sdk.js";
 import type { ModelProvider, ProviderCall, ProviderChunk } from "./provider.js";
 import type { SdkProviderDeps } from "./sdk-support.js";
@@ -61,10 +62,18 @@ async function* invokeGoogle(client: GenAIClient, call: ProviderCall): AsyncGene
     case "google.generate-content": {
       const params = { ...call.params, config } as GenerateContentParams;
       if (!call.stream) {
-        yield contentChunk(await client.models.generateContent(params));
+        const response = await client.models.generateContent(params);
+        if (!finished(response)) throw new IncompleteAnswerError(call.backend, "a finishReason");
+        yield contentChunk(response);
         return;
       }
-      for await (const chunk of await client.models.generateContentStream(params)) yield contentChunk(chunk);
+      let done = false;
+      for await (const chunk of await client.models.generateContentStream(params)) {
+        done ||= finished(chunk);
+        yield contentChunk(chunk);
+      }
+      // The SDK ends quietly when the body stops early.
+      if (!done) throw new IncompleteAnswerError(call.backend, "a finishReason");
       return;
     }
     case "google.generate-images": {
@@ -76,6 +85,11 @@ async function* invokeGoogle(client: GenAIClient, call: ProviderCall): AsyncGene
     default:
       throw new Error(`the ${call.backend} provider does not implement ${call.api}`);
   }
+}
+
+// A finish reason ends an answer; so does a prompt blocked before any candidate.
+function finished(response: GenerateContentResponse): boolean {
+  return Boolean(response.candidates?.some((candidate) => candidate.finishReason) || response.promptFeedback?.blockReason);
 }
 
 function contentChunk(response: GenerateContentResponse): ProviderChunk {
