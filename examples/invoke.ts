@@ -10,4 +10,4 @@ const response = await invoke(client, {
   max_tokens: 1000,
   userContext: { orgId: "org-1", userId: "user-1", clientType: "docs" },
 });
-console.log(response.content, response.usage?.total_tokens, response.finishReason);
+console.log(response.content, response.tokenUsage?.totalTokens, response.finishReason);

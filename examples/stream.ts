@@ -12,6 +12,7 @@ const chunks = invokeStream(client, {
 let text = "";
 for await (const chunk of chunks) {
   text += chunk.content ?? "";
-  if (chunk.usage) console.log("usage:", chunk.usage);
+  // The last chunk carries the stream's usage, finish reason and tool calls.
+  if (chunk.finishReason) console.log(chunk.finishReason, chunk.tokenUsage);
 }
 console.log(text);

@@ -25,6 +25,31 @@ export interface CallOptions {
   metadata?: Metadata | Record<string, string>;
 }
 
+// Every key of CallOptions: a misspelt one (`timeout`, `deadline`) is an error, not ignored.
+const CALL_OPTION_KEYS = { signal: true, timeoutMs: true, requestId: true, metadata: true } as const satisfies Record<keyof CallOptions, true>;
+
+const callOptionHints: Readonly<Record<string, string>> = {
+  timeout: "use timeoutMs (milliseconds)",
+  deadline: "use timeoutMs (milliseconds)",
+  request_id: "use requestId",
+  abortSignal: "use signal",
+};
+
+function checkCallOptions(options: CallOptions): void {
+  if (typeof options !== "object" || options === null) {
+    throw new ValidationError([{ path: "options", message: "call options must be an object" }]);
+  }
+  const unknown = Object.keys(options).filter((key) => !Object.hasOwn(CALL_OPTION_KEYS, key));
+  if (unknown.length > 0) {
+    throw new ValidationError(
+      unknown.map((key) => ({
+        path: `options.${key}`,
+        message: `unknown call option${Object.hasOwn(callOptionHints, key) ? `: ${callOptionHints[key]}` : ""} (known: ${Object.keys(CALL_OPTION_KEYS).join(", ")})`,
+      })),
+    );
+  }
+}
+
 /** A call in progress. */
 export interface ActiveCall {
   readonly requestId: string;
@@ -63,6 +88,7 @@ export function startCall(
   userContext?: Pick<UserContext, "orgId" | "userId">,
 ): ActiveCall {
   const state = clientState(client);
+  checkCallOptions(options);
   const { timeoutMs } = options;
   if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs > 0 && timeoutMs < 2 ** 31)) {
     throw new ValidationError([{ path: "options.timeoutMs", message: "must be a positive number of milliseconds" }]);

@@ -22,10 +22,19 @@ export function createGrpcChannel(settings: ClientSettings, extra: ChannelOption
     "grpc.max_send_message_length": settings.maxMessageBytes,
     "grpc.max_receive_message_length": settings.maxMessageBytes,
   };
-  if (tls.serverName) {
-    options["grpc.ssl_target_name_override"] = tls.serverName;
-    options["grpc.default_authority"] = tls.serverName;
-  }
-  if (settings.defaultAuthority) options["grpc.default_authority"] = settings.defaultAuthority;
+  // As grpcio does, the authority is also the name the server's certificate
+  // must hold: an address by IP or load-balancer name, authority = the service.
+  const authority = settings.defaultAuthority || tls.serverName;
+  const certificateName = tls.serverName || (settings.defaultAuthority && hostOf(settings.defaultAuthority));
+  if (authority) options["grpc.default_authority"] = authority;
+  if (settings.useTls && certificateName) options["grpc.ssl_target_name_override"] = certificateName;
   return new Channel(settings.address, credentials, { ...options, ...extra });
+}
+
+/** The host of an authority (`models.internal:443` → `models.internal`, `[::1]:443` → `::1`). */
+export function hostOf(authority: string): string {
+  const bracketed = /^\[([^\]]+)\]/.exec(authority);
+  if (bracketed) return bracketed[1]!;
+  const colon = authority.lastIndexOf(":");
+  return colon !== -1 && authority.indexOf(":") === colon ? authority.slice(0, colon) : authority;
 }

@@ -5,7 +5,9 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { Status } from "nice-grpc-common";
+import { BOOLEAN_WORDS_HINT, parseBooleanWord } from "../internal/boolean-words.js";
 import { ConfigurationError } from "./errors.js";
+import { checkAddress } from "./address.js";
 
 /** TLS material for a custom CA and/or a client certificate (mTLS). PEM text or bytes. */
 export interface TlsOptions {
@@ -54,7 +56,13 @@ export interface SettingsOptions {
   useTls?: boolean;
   /** Custom CA, client certificate and key, server name. Implies TLS. */
   tls?: TlsOptions;
-  /** `:authority` override. Env `MODEL_MANAGER_SERVER_GRPC_DEFAULT_AUTHORITY`. */
+  /**
+   * `:authority` of every call and, over TLS, the name the server's certificate
+   * is checked against (as grpcio's `grpc.default_authority`): for an address by
+   * IP or load-balancer name whose certificate names the service.
+   * `tls.serverName`, when set, wins for the certificate check.
+   * Env `MODEL_MANAGER_SERVER_GRPC_DEFAULT_AUTHORITY`.
+   */
   defaultAuthority?: string;
   /** Retries of a failed call (0 = none). Default 3. Env `MODEL_MANAGER_SERVER_GRPC_MAX_RETRIES`. */
   maxRetries?: number;
@@ -88,6 +96,49 @@ export interface SettingsOptions {
   envFile?: string | false;
 }
 
+// Every option above, so a misspelt or unknown one is an error, not silently ignored.
+const SETTINGS_OPTION_KEYS = {
+  address: true,
+  jwtSecretKey: true,
+  jwtToken: true,
+  jwtExpiresInSeconds: true,
+  useTls: true,
+  tls: true,
+  defaultAuthority: true,
+  maxRetries: true,
+  retryDelayMs: true,
+  retryMaxDelayMs: true,
+  retryableCodes: true,
+  invokeTimeoutMs: true,
+  streamFirstChunkTimeoutMs: true,
+  streamIdleTimeoutMs: true,
+  keepaliveTimeMs: true,
+  maxMessageBytes: true,
+  requireFinishReason: true,
+  env: true,
+  envFile: true,
+} as const satisfies Record<keyof SettingsOptions, true>;
+
+const TLS_OPTION_KEYS = { ca: true, cert: true, key: true, serverName: true } as const satisfies Record<keyof TlsOptions, true>;
+
+/**
+ * Throws a ConfigurationError naming the first key of `options` that is not
+ * in `known` (plain-JavaScript callers get no compile-time check).
+ */
+export function checkOptionKeys(options: object, known: Readonly<Record<string, true>>, where: string): void {
+  for (const key of Object.keys(options)) {
+    if (!Object.hasOwn(known, key)) {
+      throw new ConfigurationError(`Unknown ${where} ${JSON.stringify(key)} (known: ${Object.keys(known).join(", ")})`);
+    }
+  }
+}
+
+/** The keys of {@link SettingsOptions}, for callers that take more options. */
+export const settingsOptionKeys: Readonly<Record<keyof SettingsOptions, true>> = SETTINGS_OPTION_KEYS;
+
+// Longest delay a Node.js timer holds: a longer one fires at once (after 1 ms).
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const NEVER_RETRIED = new Set([Status.INVALID_ARGUMENT, Status.UNAUTHENTICATED, Status.PERMISSION_DENIED]);
 
 function loadEnv(options: SettingsOptions): Record<string, string | undefined> {
@@ -106,12 +157,17 @@ function loadEnv(options: SettingsOptions): Record<string, string | undefined> {
 interface NumberRule {
   integer?: boolean;
   min: number;
+  max: number;
   /** Multiplier from the environment unit (seconds) to the option unit (ms). */
   envScale?: number;
 }
 
-/** Resolves and checks every setting; a bad value is a ConfigurationError naming its option or variable. */
-export function resolveSettings(options: SettingsOptions): ClientSettings {
+/**
+ * Resolves and checks every setting; a bad value is a ConfigurationError
+ * naming its option or variable. `warn` receives settings that are valid but
+ * partly ignored (both a JWT secret and a token).
+ */
+export function resolveSettings(options: SettingsOptions, warn: (message: string) => void = () => {}): ClientSettings {
   const env = loadEnv(options);
   const fromEnv = (name: string) => {
     const value = env[name]?.trim();
@@ -123,10 +179,21 @@ export function resolveSettings(options: SettingsOptions): ClientSettings {
     const raw = given ?? (variable ? fromEnv(variable) : undefined);
     if (raw === undefined) return fallback;
     const value = typeof raw === "string" ? Number(raw) * (rule.envScale ?? 1) : raw;
-    if (typeof value !== "number" || !Number.isFinite(value) || value < rule.min || (rule.integer && !Number.isInteger(value))) {
-      const where = given !== undefined ? `option ${option}` : `environment variable ${variable}`;
+    if (
+      typeof value !== "number" ||
+      !Number.isFinite(value) ||
+      value < rule.min ||
+      value > rule.max ||
+      (rule.integer && !Number.isInteger(value))
+    ) {
+      const fromOption = given !== undefined;
+      const where = fromOption ? `option ${option}` : `environment variable ${variable}`;
       const kind = rule.integer ? "an integer" : "a number";
-      throw new ConfigurationError(`Invalid ${where}: expected ${kind} ≥ ${rule.min}, got ${JSON.stringify(raw)}`);
+      // The environment is in its own unit (seconds): say the range in it.
+      const scale = fromOption ? 1 : (rule.envScale ?? 1);
+      throw new ConfigurationError(
+        `Invalid ${where}: expected ${kind} from ${rule.min / scale} to ${rule.max / scale}, got ${JSON.stringify(raw)}`,
+      );
     }
     return value;
   }
@@ -138,20 +205,26 @@ export function resolveSettings(options: SettingsOptions): ClientSettings {
     return given;
   }
 
+  if (options.tls !== undefined) checkOptionKeys(options.tls, TLS_OPTION_KEYS, "option tls.");
   const address = options.address ?? fromEnv("MODEL_MANAGER_SERVER_ADDRESS");
   if (!address) {
     throw new ConfigurationError(
       "No server address: pass the address option or set MODEL_MANAGER_SERVER_ADDRESS (e.g. 127.0.0.1:50051)",
     );
   }
+  checkAddress(address, options.address !== undefined ? "option address" : "environment variable MODEL_MANAGER_SERVER_ADDRESS");
 
   let useTls = options.useTls;
   if (useTls === undefined) {
-    const raw = fromEnv("MODEL_MANAGER_SERVER_GRPC_USE_TLS")?.toLowerCase();
-    if (raw !== undefined && !["true", "false", "1", "0", "yes", "no"].includes(raw)) {
-      throw new ConfigurationError(`Invalid environment variable MODEL_MANAGER_SERVER_GRPC_USE_TLS: expected true or false, got "${raw}"`);
+    const raw = fromEnv("MODEL_MANAGER_SERVER_GRPC_USE_TLS");
+    const word = parseBooleanWord(raw);
+    if (word === null) {
+      throw new ConfigurationError(
+        `Invalid environment variable MODEL_MANAGER_SERVER_GRPC_USE_TLS: expected ${BOOLEAN_WORDS_HINT}, got "${raw}"`,
+      );
     }
-    useTls = raw === undefined || options.tls !== undefined || ["true", "1", "yes"].includes(raw);
+    useTls = word ?? true;
+    if (options.tls !== undefined) useTls = true;
   }
   const tls = options.tls ?? {};
   if (!useTls && options.tls) throw new ConfigurationError("Options tls and useTls: false contradict each other");
@@ -160,11 +233,14 @@ export function resolveSettings(options: SettingsOptions): ClientSettings {
   }
 
   const jwtSecretKey = options.jwtSecretKey ?? fromEnv("MODEL_MANAGER_SERVER_JWT_SECRET_KEY");
-  const jwtToken = options.jwtToken ?? fromEnv("MODEL_MANAGER_SERVER_JWT_TOKEN");
+  let jwtToken = options.jwtToken ?? fromEnv("MODEL_MANAGER_SERVER_JWT_TOKEN");
   if (jwtSecretKey !== undefined && jwtToken !== undefined) {
-    throw new ConfigurationError(
-      "Both a JWT secret key and a JWT token are configured (options jwtSecretKey / jwtToken or MODEL_MANAGER_SERVER_JWT_SECRET_KEY / _JWT_TOKEN): set one",
+    // The Python SDK signs with the secret when both are set; so does this client.
+    const names = (given: boolean, option: string, variable: string) => (given ? `option ${option}` : variable);
+    warn(
+      `Both a JWT secret key (${names(options.jwtSecretKey !== undefined, "jwtSecretKey", "MODEL_MANAGER_SERVER_JWT_SECRET_KEY")}) and a JWT token (${names(options.jwtToken !== undefined, "jwtToken", "MODEL_MANAGER_SERVER_JWT_TOKEN")}) are set: the secret signs the tokens and the fixed token is ignored. Unset one of them.`,
     );
+    jwtToken = undefined;
   }
   if (jwtSecretKey !== undefined && jwtSecretKey.length === 0) throw new ConfigurationError("Option jwtSecretKey is empty");
 
@@ -175,7 +251,7 @@ export function resolveSettings(options: SettingsOptions): ClientSettings {
   }
 
   const chunkTimeout = "MODEL_CLIENT_STREAM_CHUNK_TIMEOUT";
-  const seconds = { min: 0.001, envScale: 1000 };
+  const seconds = { min: 1, max: MAX_TIMER_MS, envScale: 1000 };
   return {
     address,
     useTls,
@@ -183,16 +259,16 @@ export function resolveSettings(options: SettingsOptions): ClientSettings {
     defaultAuthority: options.defaultAuthority ?? fromEnv("MODEL_MANAGER_SERVER_GRPC_DEFAULT_AUTHORITY"),
     jwtSecretKey,
     jwtToken,
-    jwtExpiresInSeconds: number("jwtExpiresInSeconds", undefined, 3600, { min: 120, integer: true }),
-    maxRetries: number("maxRetries", "MODEL_MANAGER_SERVER_GRPC_MAX_RETRIES", 3, { min: 0, integer: true }),
-    retryDelayMs: number("retryDelayMs", "MODEL_MANAGER_SERVER_GRPC_RETRY_DELAY", 1000, { min: 0, envScale: 1000 }),
-    retryMaxDelayMs: number("retryMaxDelayMs", undefined, 60_000, { min: 0 }),
+    jwtExpiresInSeconds: number("jwtExpiresInSeconds", undefined, 3600, { min: 120, max: 366 * 24 * 3600, integer: true }),
+    maxRetries: number("maxRetries", "MODEL_MANAGER_SERVER_GRPC_MAX_RETRIES", 3, { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true }),
+    retryDelayMs: number("retryDelayMs", "MODEL_MANAGER_SERVER_GRPC_RETRY_DELAY", 1000, { min: 0, max: MAX_TIMER_MS, envScale: 1000 }),
+    retryMaxDelayMs: number("retryMaxDelayMs", undefined, 60_000, { min: 0, max: MAX_TIMER_MS }),
     retryableCodes,
     invokeTimeoutMs: number("invokeTimeoutMs", "MODEL_MANAGER_SERVER_INVOKE_TIMEOUT", 30_000, seconds),
     streamFirstChunkTimeoutMs: number("streamFirstChunkTimeoutMs", chunkTimeout, 120_000, seconds),
     streamIdleTimeoutMs: number("streamIdleTimeoutMs", chunkTimeout, 120_000, seconds),
-    keepaliveTimeMs: number("keepaliveTimeMs", undefined, 300_000, { min: 10_000 }),
-    maxMessageBytes: number("maxMessageBytes", undefined, 128 * 1024 * 1024, { min: 4 * 1024 * 1024, integer: true }),
+    keepaliveTimeMs: number("keepaliveTimeMs", undefined, 300_000, { min: 10_000, max: MAX_TIMER_MS }),
+    maxMessageBytes: number("maxMessageBytes", undefined, 128 * 1024 * 1024, { min: 4 * 1024 * 1024, max: 2 ** 31 - 1, integer: true }),
     requireFinishReason: flag("requireFinishReason", true),
   };
 }

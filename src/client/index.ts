@@ -23,6 +23,7 @@ export {
   ValidationError,
   type ValidationIssue,
 } from "./errors.js";
+export { collectStream } from "./collect-stream.js";
 export { invoke } from "./invoke.js";
 export { invokeBatch, type BatchResponse } from "./invoke-batch.js";
 export { invokeStream } from "./invoke-stream.js";
@@ -41,7 +42,9 @@ export {
   type ModelClientSettings,
 } from "./model-client.js";
 export { buildBatchRequest, buildInvokeRequest } from "./request/build-request.js";
-export type { FinishReason, ToolCall } from "./response/normalize-output.js";
+export type { FinishReason } from "./response/normalize-output.js";
+export type { TokenUsage } from "./response/normalize-usage.js";
+export type { ToolCall } from "./response/tool-call.js";
 export { toModelResponse, type ModelResponse, type Usage } from "./response/model-response.js";
 export { TamarModelClient } from "./tamar-model-client.js";
 export { batchGetTaskStatus, getTaskStatus, type TaskStatus, type TaskStatusOptions } from "./task-status.js";

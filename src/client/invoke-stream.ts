@@ -12,10 +12,19 @@ import type { ModelClient } from "./model-client.js";
 import { buildInvokeRequest } from "./request/build-request.js";
 import { endsWithFinishReason } from "./response/completeness.js";
 import { type ModelResponse, toModelResponse } from "./response/model-response.js";
+import { createStreamAssembler } from "./response/stream-assembly.js";
+
+// A chunk without text, or with the finish reason, may be the stream's last:
+// it is held until the next chunk arrives (text is never held), so that the
+// last chunk delivered can carry the stream's usage and assembled tool calls.
+const mayBeLast = (chunk: ModelResponse) => chunk.content === undefined || chunk.finishReason !== undefined;
 
 /**
- * Makes one streamed model call; yields the answer chunk by chunk (the last
- * chunk usually carries `usage`).
+ * Makes one streamed model call; yields the answer chunk by chunk. The last
+ * chunk carries the stream's totals: `usage` / `tokenUsage`, the finish
+ * reason and the tool calls assembled from their streamed pieces (chunks that
+ * report usage carry `tokenUsage` so far). {@link collectStream} makes one
+ * response of it.
  *
  * The request is validated before any network I/O. The stream is bounded by
  * the client's first-chunk and idle timeouts, and by `timeoutMs` only when
@@ -38,21 +47,41 @@ export async function* invokeStream(
   const { item } = await buildInvokeRequest(request, true);
   const call = startCall(client, options, true, request.userContext);
   const mustFinish = client.settings.requireFinishReason && endsWithFinishReason(item.invokeType);
+  const assembler = createStreamAssembler();
   let chunks = 0;
   let finished = false;
+  let held: ModelResponse | undefined;
   try {
-    for await (const message of client.service.invoke(item, call.options)) {
-      const chunk = toModelResponse(message, call.requestId);
-      if (chunk.error !== undefined) throw new ProviderError(chunk.error, { requestId: chunk.requestId, response: chunk });
-      if (chunk.finishReason !== undefined) finished = true;
-      chunks++;
-      yield chunk;
+    try {
+      for await (const message of client.service.invoke(item, call.options)) {
+        const chunk = toModelResponse(message, call.requestId);
+        if (chunk.error !== undefined) throw new ProviderError(chunk.error, { requestId: chunk.requestId, response: chunk });
+        if (chunk.finishReason !== undefined) finished = true;
+        chunks++;
+        assembler.push(chunk);
+        if (held) yield held;
+        held = undefined;
+        if (mayBeLast(chunk)) held = chunk;
+        else yield chunk;
+      }
+    } catch (error) {
+      let failure: TamarModelError = error instanceof ProviderError ? error : call.fail(error);
+      const ownDoing = failure instanceof CancelledError || failure instanceof ClientClosedError;
+      if (chunks > 0 && !ownDoing && !(failure instanceof ProviderError)) failure = new StreamInterruptedError(failure, chunks);
+      // What arrived before the failure is still delivered.
+      if (held) yield held;
+      throw failure;
     }
-  } catch (error) {
-    if (error instanceof ProviderError) throw error;
-    const typed: TamarModelError = call.fail(error);
-    const ownDoing = typed instanceof CancelledError || typed instanceof ClientClosedError;
-    throw chunks > 0 && !ownDoing ? new StreamInterruptedError(typed, chunks) : typed;
+    if (mustFinish && !finished) {
+      // What arrived is still delivered, then the stream says it is not the whole answer.
+      if (held) yield held;
+      const cut = new IncompleteAnswerError("The stream ended with status OK but without a finish reason: the answer may be cut short", {
+        requestId: call.requestId,
+      });
+      throw chunks > 0 ? new StreamInterruptedError(cut, chunks) : cut;
+    }
+    const last = held ? assembler.complete(held) : assembler.summary(call.requestId);
+    if (last) yield last;
   } finally {
     call.end();
   }

@@ -1,12 +1,13 @@
 import { type Channel, type ChannelOptions, type Client, type ClientMiddleware, createClientFactory } from "nice-grpc";
 import type { RetryOptions } from "nice-grpc-client-middleware-retry";
 import { ModelServiceDefinition } from "../gen/model_service/model_service.js";
-import { createGrpcChannel } from "./channel.js";
-import { type ClientSettings, resolveSettings, type SettingsOptions } from "./config.js";
+import { serverOf } from "./address.js";
+import { createGrpcChannel, hostOf } from "./channel.js";
+import { checkOptionKeys, type ClientSettings, resolveSettings, type SettingsOptions, settingsOptionKeys } from "./config.js";
 import { ClientClosedError } from "./errors.js";
 import { type DeadlineOptions, deadlineMiddleware } from "./middleware/deadline.js";
 import { createAttemptMetadataMiddleware } from "./middleware/attempt-metadata.js";
-import { finalErrorsMiddleware } from "./middleware/final-errors.js";
+import { type ConnectionFacts, createConnectionErrorsMiddleware } from "./middleware/connection-errors.js";
 import { createAuthorization, type JwtCallOptions } from "./middleware/jwt.js";
 import { createLoggingMiddleware, type Logger } from "./middleware/logging.js";
 import { type RequestIdOptions, requestIdOptionMiddleware } from "./middleware/request-id.js";
@@ -54,6 +55,23 @@ export interface ModelClient extends AsyncDisposable {
   close(): Promise<void>;
 }
 
+const CLIENT_OPTION_KEYS: Readonly<Record<keyof ModelClientOptions, true>> = {
+  ...settingsOptionKeys,
+  logger: true,
+  middlewares: true,
+  channelOptions: true,
+};
+
+function connectionFacts(settings: ClientSettings): ConnectionFacts {
+  const { serverName } = settings.tls;
+  const certificateName = serverName
+    ? { name: serverName, setting: "option tls.serverName" }
+    : settings.defaultAuthority
+      ? { name: hostOf(settings.defaultAuthority), setting: "MODEL_MANAGER_SERVER_GRPC_DEFAULT_AUTHORITY (option defaultAuthority)" }
+      : undefined;
+  return { address: settings.address, useTls: settings.useTls, server: serverOf(settings.address), certificateName };
+}
+
 /** Per-client state the call functions share; not part of the public surface. */
 export interface ClientState {
   readonly inFlight: Set<AbortController>;
@@ -79,13 +97,19 @@ export function clientState(client: ModelClient): ClientState {
  * the first call.
  */
 export function createModelClient(options: ModelClientOptions = {}): ModelClient {
-  const settings = resolveSettings(options);
+  checkOptionKeys(options, CLIENT_OPTION_KEYS, "option");
+  const { logger } = options;
+  const settings = resolveSettings(options, (message) => {
+    if (logger) logger.warn({ event: "config.warning" }, message);
+    else process.emitWarning(message, { code: "TAMAR_MODEL_CLIENT_CONFIG" });
+  });
   const channel = createGrpcChannel(settings, options.channelOptions);
 
   // Outermost first. The request id is fixed before the retries so that every
   // attempt carries it; the deadline sits outside them so it bounds retries and
-  // backoff; the typing of final errors (never retried), the headers (request
-  // id, grpc-timeout, token) and the user's middlewares run per attempt.
+  // backoff; the typing of errors a retry cannot fix (connection settings, size
+  // limits), the headers (request id, grpc-timeout, token) and the user's
+  // middlewares run per attempt.
   const chain: ClientMiddleware<any, any>[] = [
     requestIdOptionMiddleware,
     ...(options.logger ? [createLoggingMiddleware(options.logger)] : []),
@@ -93,7 +117,7 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
     streamTimeoutsMiddleware,
     streamRetryMiddleware,
     unaryRetryMiddleware,
-    finalErrorsMiddleware,
+    createConnectionErrorsMiddleware(connectionFacts(settings)),
     createAttemptMetadataMiddleware(
       createAuthorization({
         secretKey: settings.jwtSecretKey,

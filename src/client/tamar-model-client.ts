@@ -4,6 +4,7 @@ import type { CallOptions } from "./call.js";
 import { invoke } from "./invoke.js";
 import { type BatchResponse, invokeBatch } from "./invoke-batch.js";
 import { invokeStream } from "./invoke-stream.js";
+import { ConfigurationError } from "./errors.js";
 import { createModelClient, type ModelClient, type ModelClientOptions } from "./model-client.js";
 import type { ModelResponse } from "./response/model-response.js";
 import { batchGetTaskStatus, getTaskStatus, type TaskStatus, type TaskStatusOptions } from "./task-status.js";
@@ -14,15 +15,26 @@ import { batchGetTaskStatus, getTaskStatus, type TaskStatus, type TaskStatusOpti
  * own method, `invokeStream`.
  *
  * @example
- * await using client = new TamarModelClient({ address: "127.0.0.1:50051", useTls: false });
+ * await using client = new TamarModelClient("127.0.0.1:50051", { useTls: false });
  * const res = await client.invoke(request);
  */
 export class TamarModelClient implements AsyncDisposable {
   /** The functional client behind the facade. */
   readonly client: ModelClient;
 
-  constructor(options: ModelClientOptions = {}) {
-    this.client = createModelClient(options);
+  /**
+   * @param address the server's `host:port`, as the Python client's first
+   *   argument (or the options, with or without `address`)
+   * @param options the other options of {@link createModelClient}
+   */
+  constructor(address?: string | ModelClientOptions, options: Omit<ModelClientOptions, "address"> = {}) {
+    if (typeof address === "string") {
+      if (Object.hasOwn(options, "address")) throw new ConfigurationError("new TamarModelClient(address, options): the address is given twice");
+      this.client = createModelClient({ ...options, address });
+    }
+    else if (address === undefined) this.client = createModelClient(options);
+    else if (typeof address === "object" && address !== null && Object.keys(options).length === 0) this.client = createModelClient(address);
+    else throw new ConfigurationError("new TamarModelClient(address, options) takes the address as a string; pass one options object otherwise");
   }
 
   /** See {@link invoke}. */

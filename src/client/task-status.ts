@@ -50,7 +50,8 @@ function checkIds(taskIds: unknown[]): void {
 /** Reads the state of one asynchronous task. */
 export async function getTaskStatus(client: ModelClient, taskId: string, options: TaskStatusOptions = {}): Promise<TaskStatus> {
   checkIds([taskId]);
-  const task = await withCall(client, options, options.userContext, (call) =>
+  const { userContext, ...callOptions } = options;
+  const task = await withCall(client, callOptions, userContext, (call) =>
     client.service.getTaskStatus({ taskId }, call.options),
   );
   return toTaskStatus(task);
@@ -63,7 +64,8 @@ export async function batchGetTaskStatus(
   options: TaskStatusOptions = {},
 ): Promise<TaskStatus[]> {
   checkIds(taskIds);
-  const reply = await withCall(client, options, options.userContext, (call) =>
+  const { userContext, ...callOptions } = options;
+  const reply = await withCall(client, callOptions, userContext, (call) =>
     client.service.batchGetTaskStatus({ taskIds }, call.options),
   );
   return reply.tasks.map(toTaskStatus);

@@ -76,13 +76,15 @@ async function runCli(argv: readonly string[]): Promise<number> {
   }
   let server: Awaited<ReturnType<typeof startModelServer>>;
   let logger: ServerLogger;
+  let options: ModelServerOptions;
   try {
     const env = environmentWithDotEnv();
     logger = loggerOf(parsed.values["log-level"] ?? env[envNameOf("logLevel")]);
-    server = await startModelServer({ ...optionsOf(parsed.values), env, logger });
+    options = optionsOf(parsed.values);
+    server = await startModelServer({ ...options, env, logger });
   } catch (error) {
     if (!(error instanceof ModelServerConfigError)) throw error;
-    process.stderr.write(`${NAME}: config error (${error.setting}): ${error.message}\n`);
+    process.stderr.write(`${NAME}: config error (${flagOf(error.setting)}): ${error.message}\n`);
     return 2;
   }
   return new Promise((resolve) => {
@@ -109,9 +111,21 @@ async function runCli(argv: readonly string[]): Promise<number> {
     // SIGTERM the moment it reads this line.
     const mode = server.offline ? "offline provider" : `providers: ${server.backends.join(", ")}`;
     process.stdout.write(
-      `${NAME} listening on ${server.address} (${mode}; ${server.authenticated ? "JWT required" : "NO authentication"})\n`,
+      `${NAME} listening on ${server.address} (${mode}; ${server.authenticated ? "JWT required" : "NO authentication"}); clients: ${clientSettings(server, options.tls !== undefined)}\n`,
     );
   });
+}
+
+/**
+ * The client settings that reach this server, as environment variables the
+ * client reads (never the secret itself).
+ */
+function clientSettings(server: { address: string; authenticated: boolean }, tls: boolean): string {
+  return [
+    `MODEL_MANAGER_SERVER_ADDRESS=${server.address}`,
+    `MODEL_MANAGER_SERVER_GRPC_USE_TLS=${tls}`,
+    ...(server.authenticated ? ["MODEL_MANAGER_SERVER_JWT_SECRET_KEY=<the server's JWT secret>"] : []),
+  ].join(" ");
 }
 
 function parseFlags(argv: readonly string[]) {
@@ -175,6 +189,21 @@ function optionsOf(values: ReturnType<typeof parseFlags>["values"]): ModelServer
     };
   }
   return options;
+}
+
+// Settings named by their option in code, reported by the flag that set them.
+const FLAG_OF_SETTING: Readonly<Record<string, string>> = {
+  host: "--host",
+  port: "--port",
+  "tls.cert": "--tls-cert",
+  "tls.key": "--tls-key",
+  "tls.clientCa": "--tls-client-ca",
+  tls: "--tls-cert/--tls-key",
+  ...Object.fromEntries(Object.entries(INTEGER_FLAGS).map(([flag, option]) => [option, `--${flag}`])),
+};
+
+function flagOf(setting: string): string {
+  return FLAG_OF_SETTING[setting] ?? setting;
 }
 
 function integerFlag(flag: string, text: string): number {

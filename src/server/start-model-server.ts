@@ -1,3 +1,5 @@
+import { createPrivateKey, X509Certificate } from "node:crypto";
+import { createSecureContext } from "node:tls";
 import { ServerCredentials } from "@grpc/grpc-js";
 import { createServer } from "nice-grpc";
 import { HealthDefinition, HealthServiceImpl, HealthState } from "nice-grpc-server-health";
@@ -98,11 +100,16 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
   health.setStatus("healthy", ModelServiceDefinition.fullName);
 
   const bracketed = config.host.includes(":") ? `[${config.host}]` : config.host;
+  const credentials = credentialsOf(options.tls);
   let port: number;
   try {
-    port = await server.listen(`${bracketed}:${config.port}`, credentialsOf(options.tls));
+    port = await server.listen(`${bracketed}:${config.port}`, credentials);
   } catch (error) {
-    throw new ModelServerConfigError("port", `cannot listen on ${bracketed}:${config.port}: ${(error as Error).message}`);
+    const message = (error as Error).message;
+    // A port in use or reserved is the port's fault; a name that does not
+    // resolve or an address this machine does not have is the host's.
+    const setting = /EADDRINUSE|EACCES/.test(message) ? "port" : "host";
+    throw new ModelServerConfigError(setting, `cannot listen on ${bracketed}:${config.port}: ${message}`);
   }
   const address = `${bracketed}:${port}`;
   announce(logger, config, address, registry.available);
@@ -154,6 +161,18 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
 function credentialsOf(tls: ServerTlsOptions | undefined): ServerCredentials {
   if (!tls) return ServerCredentials.createInsecure();
   const pem = (value: string | Uint8Array) => Buffer.from(value);
+  // Each PEM on its own, so a bad one is named rather than blamed on the listen.
+  const check = (setting: string, what: string, parse: () => unknown) => {
+    try {
+      parse();
+    } catch (error) {
+      throw new ModelServerConfigError(setting, `${setting} is not a PEM ${what}: ${(error as Error).message}`);
+    }
+  };
+  check("tls.cert", "certificate", () => new X509Certificate(pem(tls.cert)));
+  check("tls.key", "private key", () => createPrivateKey(pem(tls.key)));
+  if (tls.clientCa !== undefined) check("tls.clientCa", "CA certificate", () => new X509Certificate(pem(tls.clientCa!)));
+  check("tls", "certificate and key pair", () => createSecureContext({ cert: pem(tls.cert), key: pem(tls.key) }));
   return ServerCredentials.createSsl(
     tls.clientCa === undefined ? null : pem(tls.clientCa),
     [{ cert_chain: pem(tls.cert), private_key: pem(tls.key) }],

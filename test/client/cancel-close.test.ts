@@ -92,6 +92,11 @@ describe("close()", () => {
     await expect(invoke(client, request)).rejects.toBeInstanceOf(ClientClosedError);
     expect(server.calls).toHaveLength(2);
     expect(client.channel.getConnectivityState(false)).toBe(connectivityState.SHUTDOWN);
+    // Once more after everything ended: resolves, changes nothing, and later calls still fail at once.
+    await client.close();
+    expect(client.closed).toBe(true);
+    await expect(invokeStream(client, request).next()).rejects.toBeInstanceOf(ClientClosedError);
+    expect(server.calls).toHaveLength(2);
   });
 
   it("leaves no timers or sockets of the client behind", async () => {

@@ -45,9 +45,10 @@ const chatMessages = [
 ] as const;
 
 const CHAT_STREAM: StreamExpectation = {
-  // role chunk, two text deltas, finish chunk, usage chunk (stream_options.include_usage)
+  // role chunk, two text deltas, finish chunk, usage chunk (stream_options.include_usage);
+  // the last chunk repeats the stream's finish reason
   contents: ["", "Hi", " there", "", ""],
-  finishReasons: [undefined, undefined, undefined, "stop", undefined],
+  finishReasons: [undefined, undefined, undefined, "stop", "stop"],
   usages: [undefined, undefined, undefined, undefined, CHAT_USAGE],
 };
 
@@ -69,7 +70,7 @@ const ANTHROPIC_STREAM: StreamExpectation = {
   // message_start, content_block_start, two text deltas, content_block_stop, message_delta, message_stop
   // (the SDK drops the ping the fake sends in between)
   contents: ["", "", "Hi", " there", "", "", ""],
-  finishReasons: [undefined, undefined, undefined, undefined, undefined, "stop", undefined],
+  finishReasons: [undefined, undefined, undefined, undefined, undefined, "stop", "stop"],
   usages: [undefined, undefined, undefined, undefined, undefined, undefined, ANTHROPIC_USAGE],
 };
 

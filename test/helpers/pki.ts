@@ -12,11 +12,17 @@ import { join } from "node:path";
 /** Names the server certificate is valid for. */
 export const SERVER_NAMES = { dns: ["model-manager.test", "localhost"], ip: ["127.0.0.1", "::1"] } as const;
 
+/** The only name in the service certificate: what a load balancer's certificate holds, not its IP. */
+export const SERVICE_NAME = "models.internal";
+
 export interface CertificateSet {
   /** The CA certificate (PEM). */
   readonly ca: string;
   readonly serverCert: string;
   readonly serverKey: string;
+  /** A server certificate for {@link SERVICE_NAME} alone (no IP, no localhost). */
+  readonly serviceCert: string;
+  readonly serviceKey: string;
   readonly clientCert: string;
   readonly clientKey: string;
 }
@@ -53,9 +59,10 @@ function makeSet(dir: string, name: string): CertificateSet {
   const san = [...SERVER_NAMES.dns.map((dns) => `DNS:${dns}`), ...SERVER_NAMES.ip.map((ip) => `IP:${ip}`)].join(",");
   const extensions = {
     server: `subjectAltName=${san}\nextendedKeyUsage=serverAuth\n`,
+    service: `subjectAltName=DNS:${SERVICE_NAME}\nextendedKeyUsage=serverAuth\n`,
     client: "extendedKeyUsage=clientAuth\n",
   };
-  for (const role of ["server", "client"] as const) {
+  for (const role of ["server", "service", "client"] as const) {
     writeFileSync(join(dir, file(`${role}.ext`)), extensions[role]);
     openssl(dir, "req", ...ecKey, "-subj", `/CN=${name} ${role}`, "-keyout", file(`${role}.key`), "-out", file(`${role}.csr`));
     openssl(dir, "x509", "-req", "-in", file(`${role}.csr`), "-CA", file("ca.pem"), "-CAkey", file("ca.key"), "-CAcreateserial",
@@ -66,6 +73,8 @@ function makeSet(dir: string, name: string): CertificateSet {
     ca: read("ca.pem"),
     serverCert: read("server.pem"),
     serverKey: read("server.key"),
+    serviceCert: read("service.pem"),
+    serviceKey: read("service.key"),
     clientCert: read("client.pem"),
     clientKey: read("client.key"),
   };

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import {
+  ConfigurationError,
   createModelClient,
   invoke,
   invokeStream,
@@ -48,11 +49,11 @@ describe("TLS", () => {
     expect(chunks).toHaveLength(6);
   });
 
-  it("a server name the certificate does not hold → UnavailableError naming the mismatch", async () => {
+  it("a server name the certificate does not hold → ConfigurationError naming the mismatch and the setting", async () => {
     const { server } = await startLoggedServer({ tls: serverTls });
     const error = await failure(clientOf(server.address, { tls: { ca: pki.ca, serverName: "wrong.test" } }));
-    expect(error).toBeInstanceOf(UnavailableError);
-    expect((error as Error).message).toMatch(/does not match certificate's altnames: Host: wrong\.test/);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toMatch(/does not match certificate's altnames: Host: wrong\.test.*option tls\.serverName is "wrong\.test"/);
     messages["wrong server name"] = (error as Error).message;
   });
 
@@ -64,19 +65,21 @@ describe("TLS", () => {
     messages["untrusted CA"] = (error as Error).message;
   });
 
-  it("a plaintext client of a TLS server → UnavailableError", async () => {
+  it("a plaintext client of a TLS server → ConfigurationError naming MODEL_MANAGER_SERVER_GRPC_USE_TLS", async () => {
     const { server } = await startLoggedServer({ tls: serverTls });
     const error = await failure(clientOf(server.address, { useTls: false }));
-    expect(error).toBeInstanceOf(UnavailableError);
-    expect((error as Error).message).toMatch(/No connection established/);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toMatch(/speaks TLS.*MODEL_MANAGER_SERVER_GRPC_USE_TLS=true/);
+    expect(((error as Error).cause as Error).message).toMatch(/No connection established/);
   });
 
-  it("a TLS client of a plaintext server → UnavailableError; and the server still shuts down (it used to wait forever)", async () => {
+  it("a TLS client of a plaintext server → ConfigurationError; and the server still shuts down (it used to wait forever)", async () => {
     const server = await startModelServer({ host: "127.0.0.1", port: 0, jwtSecretKey: SECRET, offline: true, env: {} });
     const client = clientOf(server.address, { tls: { ca: pki.ca, serverName: SERVER_NAME }, maxRetries: 0 });
     const error = await failure(client);
-    expect(error).toBeInstanceOf(UnavailableError);
-    expect((error as Error).message).toMatch(/wrong version number/);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toMatch(/does not speak TLS.*MODEL_MANAGER_SERVER_GRPC_USE_TLS=false/);
+    expect(((error as Error).cause as Error).message).toMatch(/wrong version number/);
     // Right after the broken connection goes: grpc-js's graceful shutdown alone would never finish.
     await client.close();
     await server.close({ graceMs: 1_000 });

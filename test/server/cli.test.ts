@@ -1,9 +1,10 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Status } from "nice-grpc";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { runCli } from "../helpers/cli-process.js";
+import { testPki } from "../helpers/pki.js";
 import { authMetadata, clientErrorOf, collect, modelClient } from "../helpers/grpc-client.js";
 import { SECRET } from "../helpers/tokens.js";
 
@@ -96,6 +97,12 @@ describe("tamar-model-server", () => {
   });
 
   it("bad flags and settings: exit 2 with a message naming them", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tamar-cli-flags-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const file = (name: string, text: string) => (writeFileSync(join(dir, name), text), join(dir, name));
+    const garbage = file("garbage.pem", "not a PEM file\n");
+    const pemCert = file("server.pem", testPki().serverCert);
+    const pemKey = file("server.key", testPki().serverKey);
     const cases: Array<Promise<void>> = [];
     for (const [args, env, message] of [
       [["--port", "http"], {}, /config error \(--port\): --port must be a whole number/],
@@ -104,6 +111,11 @@ describe("tamar-model-server", () => {
       [["--port", "0", "--allow-unauthenticated"], { OPENAI_API_KEY: "sk-0123456789", OPENAI_BASE_URL: "nope" }, /config error \(OPENAI_BASE_URL\)/],
       [["--port", "0", "--allow-unauthenticated", "--tls-cert", "/nonexistent/cert.pem"], {}, /config error \(--tls-key\): --tls-cert and --tls-key go together/],
       [["--port", "0", "--allow-unauthenticated", "--tls-cert", "/nonexistent/cert.pem", "--tls-key", "/nonexistent/key.pem"], {}, /config error \(--tls-cert\): --tls-cert: cannot read/],
+      // Each flag is named for its own fault (all were reported as `port`).
+      [["--port", "0", "--allow-unauthenticated", "--host", "no-such-host.invalid"], {}, /config error \(--host\): cannot listen on no-such-host\.invalid:0/],
+      [["--port", "0", "--allow-unauthenticated", "--tls-cert", garbage, "--tls-key", pemKey], {}, /config error \(--tls-cert\): tls\.cert is not a PEM certificate/],
+      [["--port", "0", "--allow-unauthenticated", "--tls-cert", pemCert, "--tls-key", garbage], {}, /config error \(--tls-key\): tls\.key is not a PEM private key/],
+      [["--port", "0", "--allow-unauthenticated", "--offline-chunk-delay-ms", "999999"], {}, /config error \(--offline-chunk-delay-ms\)/],
     ] as const) {
       cases.push(
         (async () => {
@@ -114,7 +126,7 @@ describe("tamar-model-server", () => {
       );
     }
     await Promise.all(cases);
-  });
+  }, 60_000); // ten CLI processes starting at once through tsx
 
   it("--help describes the options", async () => {
     const cli = runCli(["--help"]);

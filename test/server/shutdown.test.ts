@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { createChannel, createClient, Status } from "nice-grpc";
 import { HealthDefinition } from "nice-grpc-server-health";
 import { describe, expect, it } from "vitest";
@@ -88,10 +89,26 @@ describe("graceful shutdown", () => {
     channel.close();
   });
 
-  it("close() is idempotent", async () => {
-    const { server } = await startTestServer({ offline: true });
-    await Promise.all([server.close(), server.close()]);
+  it("close() is idempotent: one shutdown however often it is called, and afterwards nothing listens", async () => {
+    const records: LogRecord[] = [];
+    const { server, client } = await startTestServer({ offline: true, logger: (record) => records.push(record) });
+    const metadata = await authMetadata();
+    expect(await collect(client.invoke(chat(2), { metadata }))).toHaveLength(3);
+    const first = server.close();
+    expect(server.close()).toBe(first); // the same shutdown, not a second one
+    await first;
+    expect(server.close()).toBe(first); // and after it ended
     await server.close();
+    expect(server.inFlight).toBe(0);
+    expect(records.filter((record) => record.msg === "shutting down")).toHaveLength(1);
+    expect(records.filter((record) => record.msg === "stopped")).toHaveLength(1);
+    // The port is closed: a new connection is refused.
+    const refused = await new Promise<string | undefined>((resolve) => {
+      const socket = connect({ host: "127.0.0.1", port: server.port });
+      socket.once("connect", () => (socket.destroy(), resolve(undefined)));
+      socket.once("error", (error: NodeJS.ErrnoException) => resolve(error.code));
+    });
+    expect(refused).toBe("ECONNREFUSED");
   });
 });
 

@@ -1,5 +1,7 @@
 import type { ModelResponseItem } from "../../gen/model_service/model_service.js";
-import { type FinishReason, normalizeOutput, type ToolCall } from "./normalize-output.js";
+import { type FinishReason, normalizeOutput } from "./normalize-output.js";
+import { normalizeUsage, type TokenUsage, usageInRaw } from "./normalize-usage.js";
+import type { ToolCall } from "./tool-call.js";
 
 /**
  * Token usage as the provider reports it: OpenAI Chat (`prompt_tokens`,
@@ -23,8 +25,14 @@ export interface Usage {
 export interface ModelResponse {
   /** Text of the answer or chunk; undefined when there is none (never `""`). */
   content?: string;
-  /** Token usage (streams: usually on the last chunk). */
+  /** Token usage as the provider reports it (streams: the last chunk carries the stream's). */
   usage?: Usage;
+  /**
+   * Token usage in one vocabulary for every provider (streams: the usage so
+   * far on chunks that report some, the whole stream's on the last chunk).
+   * Absent when the provider reported no token counts.
+   */
+  tokenUsage?: TokenUsage;
   /** The provider's response (or chunk), parsed; the raw text if it was not valid JSON. */
   rawResponse?: unknown;
   /** In-band provider error text. `invoke` / `invokeStream` throw a ProviderError instead; batch items keep it here. */
@@ -35,7 +43,10 @@ export interface ModelResponse {
   customId?: string;
   /** Why generation stopped, normalised across providers. */
   finishReason?: FinishReason;
-  /** Tool calls the model asked for, in the OpenAI Chat shape. */
+  /**
+   * Tool calls the model asked for, in the OpenAI Chat shape with parsed
+   * arguments. Streams: assembled from the streamed pieces, on the last chunk.
+   */
   toolCalls?: ToolCall[];
 }
 
@@ -62,6 +73,8 @@ export function toModelResponse(item: ModelResponseItem, requestId: string | und
     response.rawResponse = raw === UNPARSED ? item.rawResponse : raw;
     Object.assign(response, normalizeOutput(raw));
   }
+  const tokenUsage = normalizeUsage(response.usage ?? usageInRaw(response.rawResponse));
+  if (tokenUsage) response.tokenUsage = tokenUsage;
   if (item.error) response.error = item.error;
   const id = item.requestId || requestId;
   if (id) response.requestId = id;

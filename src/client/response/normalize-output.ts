@@ -1,16 +1,11 @@
 // Finish reason and tool calls, normalised to the OpenAI Chat vocabulary from
 // the raw response shapes of OpenAI Chat, OpenAI Responses, Google Gemini and
-// Anthropic Messages (whole responses and stream chunks).
+// Anthropic Messages (whole responses and stream chunks). Tool calls streamed
+// in pieces are assembled by ./tool-call-assembly.ts.
+import { type ToolCall, toolCall } from "./tool-call.js";
 
 /** Why generation stopped: `stop`, `length`, `tool_calls`, `content_filter`, or the provider's own word in lower case. */
 export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" | (string & {});
-
-/** A tool (function) call the model asked for, in the OpenAI Chat shape. */
-export interface ToolCall {
-  id: string;
-  type: "function";
-  function: { name: string; arguments: string };
-}
 
 /** What {@link normalizeOutput} found. */
 export interface NormalizedOutput {
@@ -21,12 +16,6 @@ export interface NormalizedOutput {
 type Json = Record<string, any>;
 
 const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null;
-
-const toolCall = (id: string, name: string, args: unknown): ToolCall => ({
-  id,
-  type: "function",
-  function: { name, arguments: typeof args === "string" ? args : JSON.stringify(args ?? {}) },
-});
 
 const googleReasons: Record<string, FinishReason> = {
   STOP: "stop",
@@ -63,11 +52,12 @@ function openAIChat(choice: Json): NormalizedOutput {
   );
 }
 
+/** A Responses API `function_call` output item as a {@link ToolCall}. */
+export const responsesToolCall = (item: Json): ToolCall => toolCall(item["call_id"] ?? item["id"], item["name"], item["arguments"]);
+
 function openAIResponse(response: Json): NormalizedOutput {
   const output: unknown[] = Array.isArray(response["output"]) ? response["output"] : [];
-  const calls = output
-    .filter((item): item is Json => isObject(item) && item["type"] === "function_call")
-    .map((item) => toolCall(item["call_id"] ?? item["id"], item["name"], item["arguments"]));
+  const calls = output.filter((item): item is Json => isObject(item) && item["type"] === "function_call").map(responsesToolCall);
   const status = response["status"];
   let reason: unknown;
   if (status === "completed") reason = calls.length > 0 ? "tool_calls" : "stop";
@@ -77,17 +67,26 @@ function openAIResponse(response: Json): NormalizedOutput {
   return result(reason, calls);
 }
 
+/** The function calls among Gemini parts (camelCase, or snake_case as the Python SDK dumps them), in order. */
+export function geminiFunctionCalls(candidate: unknown): Json[] {
+  if (!isObject(candidate)) return [];
+  const parts: unknown = candidate["content"]?.parts;
+  if (!Array.isArray(parts)) return [];
+  return parts.flatMap((part) => {
+    const call = isObject(part) ? (part["functionCall"] ?? part["function_call"]) : undefined;
+    return isObject(call) ? [call] : [];
+  });
+}
+
+/** Gemini gives calls no id before Gemini 3: they are named by position and function, as the Python SDK does. */
+export const geminiToolCall = (call: Json, index: number): ToolCall =>
+  toolCall(call["id"] ?? `call_${index}_${call["name"]}`, call["name"], call["args"]);
+
 function google(candidate: Json): NormalizedOutput {
-  const parts: unknown[] = Array.isArray(candidate["content"]?.parts) ? candidate["content"].parts : [];
-  const calls = parts
-    .filter((part): part is Json => isObject(part) && isObject(part["functionCall"]))
-    .map((part, index) => {
-      const call = part["functionCall"];
-      return toolCall(call.id ?? `call_${index}_${call.name}`, call.name, call.args);
-    });
-  const raw = candidate["finishReason"];
+  const calls = geminiFunctionCalls(candidate).map(geminiToolCall);
+  const raw = candidate["finishReason"] ?? candidate["finish_reason"];
   let reason = typeof raw === "string" ? (googleReasons[raw] ?? raw.toLowerCase()) : undefined;
-  if (calls.length > 0 && (reason === "stop" || reason === undefined)) reason = "tool_calls";
+  if (calls.length > 0 && reason === "stop") reason = "tool_calls";
   return result(reason, calls);
 }
 

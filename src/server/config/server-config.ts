@@ -7,6 +7,7 @@ import type { AnswerStore } from "../dedup/answer-store.js";
 import type { ModelProvider, Backend } from "../providers/provider.js";
 import type { ServerLogger } from "../logging/logger.js";
 import { readBackendSettings, type BackendSettings, type Env } from "./backend-settings.js";
+import { BOOLEAN_WORDS_HINT, parseBooleanWord } from "../../internal/boolean-words.js";
 import { ModelServerConfigError } from "./config-error.js";
 
 /** TLS for the server; with `clientCa` it also requires client certificates (mTLS). */
@@ -171,10 +172,9 @@ class SettingReader {
   flag(option: string, value: boolean | undefined): boolean {
     if (value !== undefined) return value;
     const name = envNameOf(option);
-    const text = this.env[name]?.trim().toLowerCase();
-    if (text === undefined || text === "" || ["false", "0", "no", "off"].includes(text)) return false;
-    if (["true", "1", "yes", "on"].includes(text)) return true;
-    throw new ModelServerConfigError(name, `${name} must be true or false, got "${this.env[name]}"`);
+    const word = parseBooleanWord(this.env[name]);
+    if (word === null) throw new ModelServerConfigError(name, `${name} must be ${BOOLEAN_WORDS_HINT}, got "${this.env[name]}"`);
+    return word ?? false;
   }
 
   integer(option: string, value: number | undefined, rule: IntegerRule): number {

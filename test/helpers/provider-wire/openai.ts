@@ -117,3 +117,50 @@ export function openAIApi(request: RecordedRequest, res: ServerResponse): void {
   if (/\/images\/(generations|edits)$/.test(request.path)) return sendJson(res, 200, imagesResult(PNG_B64));
   sendJson(res, 404, openAIError(`no route ${request.path}`, "not_found", "invalid_request_error"));
 }
+
+/** `text` cut into pieces of `size` characters, as providers stream JSON arguments. */
+export const fragments = (text: string, size = 5): string[] => Array.from({ length: Math.ceil(text.length / size) }, (_, i) => text.slice(i * size, (i + 1) * size));
+
+/**
+ * A chat stream of tool calls as OpenAI sends them: each call opens with its
+ * index, id and name, then its arguments follow in fragments; the fragments
+ * of parallel calls interleave. Then the `tool_calls` finish chunk and the usage chunk.
+ */
+export function writeChatToolCallStream(res: ServerResponse, calls: readonly FunctionCall[], usage: object = CHAT_USAGE) {
+  startSse(res);
+  res.write(sseEvent(chatChunk({ role: "assistant", content: null })));
+  calls.forEach((call, index) =>
+    res.write(sseEvent(chatChunk({ tool_calls: [{ index, id: call.id, type: "function", function: { name: call.name, arguments: "" } }] }))),
+  );
+  const pieces = calls.map((call) => fragments(call.arguments));
+  for (let step = 0; step < Math.max(...pieces.map((p) => p.length)); step++) {
+    pieces.forEach((list, index) => {
+      if (list[step] !== undefined) res.write(sseEvent(chatChunk({ tool_calls: [{ index, function: { arguments: list[step] } }] })));
+    });
+  }
+  res.write(sseEvent(chatChunk({}, "tool_calls")));
+  res.write(sseEvent(chatChunk({}, null, usage)));
+  res.end(sseEvent("[DONE]"));
+}
+
+/**
+ * A Responses stream of function calls: per call `response.output_item.added`,
+ * its arguments in `response.function_call_arguments.delta` events, `…arguments.done`
+ * and `response.output_item.done`; then `response.completed` with the whole response.
+ */
+export function writeResponsesFunctionCallStream(res: ServerResponse, calls: readonly FunctionCall[], usage: object = RESPONSES_USAGE) {
+  startSse(res);
+  let sequence = 0;
+  const send = (data: object) => res.write(sseEvent({ ...data, sequence_number: sequence++ }, (data as { type: string }).type));
+  const completed = responseObject({ functionCalls: calls, usage });
+  send({ type: "response.created", response: { ...completed, status: "in_progress", output: [], usage: null } });
+  completed.output.forEach((item, output_index) => {
+    const call = calls[output_index]!;
+    send({ type: "response.output_item.added", output_index, item: { ...item, arguments: "", status: "in_progress" } });
+    for (const delta of fragments(call.arguments)) send({ type: "response.function_call_arguments.delta", item_id: item.id, output_index, delta });
+    send({ type: "response.function_call_arguments.done", item_id: item.id, output_index, arguments: call.arguments });
+    send({ type: "response.output_item.done", output_index, item });
+  });
+  send({ type: "response.completed", response: completed });
+  res.end();
+}
