@@ -1,5 +1,5 @@
 import type { InvokeRequest } from "../schemas/invoke-request.js";
-import { type CallOptions, startCall } from "./call.js";
+import { type CallOptions, startCall } from "./internal/call.js";
 import {
   CancelledError,
   ClientClosedError,

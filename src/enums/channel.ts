@@ -1,15 +1,12 @@
+import { CHANNELS, type ChannelName } from "../routes/route-table.js";
+import { wireEnum } from "../routes/wire-enum.js";
+
 /**
- * Routing channels. `NORMAL` (the wire default) lets the server pick the
- * provider's default channel; the others pin one. Values are the wire strings
- * of `ModelRequestItem.channel`; plain string literals work too.
+ * Routing channels, from the route table. `NORMAL` (the wire default) lets the
+ * server pick the provider's default channel; the others pin one. Values are
+ * the wire strings of `ModelRequestItem.channel`; plain string literals work too.
  */
-export const Channel = {
-  NORMAL: "normal",
-  OPENAI: "openai",
-  ANTHROPIC: "anthropic",
-  VERTEXAI: "vertexai",
-  AI_STUDIO: "ai-studio",
-} as const;
+export const Channel = wireEnum(CHANNELS);
 
 /** A channel wire value, e.g. `"normal"` or `"vertexai"`. */
-export type Channel = (typeof Channel)[keyof typeof Channel];
+export type Channel = ChannelName;
