@@ -12,7 +12,7 @@ it("the root entry exports the application API and nothing else", () => {
     "Channel", "ClientClosedError", "ConfigurationError", "ConflictError", "DeadlineExceededError",
     "GoogleContentsSchema", "GoogleGenAIImageGenerationSchema", "GoogleGenerateContentConfigSchema",
     "GoogleGenerateImagesConfigSchema", "GoogleGenerationSchema", "GoogleVertexImageGenerationSchema", "ImageSizeSchema",
-    "InternalError", "InvalidArgumentError", "InvokeType", "NotFoundError", "OpenAIChatCompletionsSchema",
+    "IncompleteAnswerError", "InternalError", "InvalidArgumentError", "InvokeType", "MessageTooLargeError", "NotFoundError", "OpenAIChatCompletionsSchema",
     "OpenAIImageEditSchema", "OpenAIImageGenerationSchema", "OpenAIResponsesSchema", "PermissionDeniedError",
     "ProviderError", "ProviderType", "RateLimitError", "RequestPairs", "Status", "StreamInterruptedError",
     "TamarModelClient", "TamarModelError", "UnavailableError", "UserContextSchema", "ValidationError",
