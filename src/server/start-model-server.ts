@@ -10,7 +10,10 @@ import { ModelServerConfigError } from "./config/config-error.js";
 import { environmentWithDotEnv } from "./config/dotenv.js";
 import { resolveServerConfig, type ModelServerOptions, type ServerConfig, type ServerTlsOptions } from "./config/server-config.js";
 import { authenticate } from "./grpc/auth.js";
+import { createMemoryAnswerStore } from "./dedup/memory-answer-store.js";
+import { createSharedCalls } from "./dedup/shared-calls.js";
 import { callScope } from "./grpc/call-scope.js";
+import { watchConnections } from "./grpc/connection-watch.js";
 import { createInFlightCalls } from "./grpc/in-flight-calls.js";
 import { terminateOnShutdown } from "./grpc/terminate-on-shutdown.js";
 import { redactingLogger, secretRedactor, silentLogger, type ServerLogger } from "./logging/logger.js";
@@ -87,13 +90,21 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
   const inFlight = createInFlightCalls();
   const shutdown = new AbortController();
   const health = HealthState();
+  const sharedCalls = createSharedCalls({
+    store: options.answerStore ?? createMemoryAnswerStore({ maxBytes: config.dedup.maxBytes }),
+    settings: config.dedup,
+    logger,
+  });
+  const connections = watchConnections();
 
   const server = createServer({
     "grpc.max_receive_message_length": config.maxReceiveMessageBytes,
     "grpc.max_send_message_length": -1,
+    interceptors: [connections.interceptor],
   });
   server
     .with(callScope({ logger, inFlight }))
+    .with(connections.middleware)
     .with(authenticate(config.jwtSecretKey === undefined ? undefined : createTokenVerifier(config.jwtSecretKey)))
     .add(
       ModelServiceDefinition,
@@ -101,6 +112,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
         registry,
         batchConcurrency: config.batchConcurrency,
         maxBatchItems: config.maxBatchItems,
+        sharedCalls,
         redact,
         tasks: {
           store: taskStore,
@@ -144,6 +156,8 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
         health.setStatus("unhealthy");
         health.setStatus("unhealthy", ModelServiceDefinition.fullName);
         shutdown.abort();
+        // A call losing its connection now is the shutdown, not a network fault: no retry will come here.
+        sharedCalls.shutdown();
         let forced!: () => void;
         const forcedShutdown = new Promise<void>((resolve) => (forced = resolve));
         const force = setTimeout(() => {

@@ -3,6 +3,7 @@ import { ServerError, Status } from "nice-grpc";
 import type { CallOptions, ClientMiddlewareCall } from "nice-grpc-common";
 import { describe, expect, it } from "vitest";
 import { invoke, invokeStream, type Logger, type InvokeRequest } from "tamar-model-client";
+import { FINISHED } from "../helpers/test-server.js";
 import { setup, userContext } from "../helpers/setup.js";
 
 const secretPrompt = "my very private prompt";
@@ -68,7 +69,7 @@ describe("user middlewares", () => {
     let calls = 0;
     server.invoke = async function* () {
       if (++calls === 1) throw new ServerError(Status.UNAVAILABLE, "blip");
-      yield { content: "ok" };
+      yield { content: "ok", ...FINISHED };
     };
     await invoke(client, request, { requestId: "req-mw" });
     expect(seen).toEqual([

@@ -13,7 +13,7 @@ it("the root entry exports the application API and nothing else", () => {
     "GoogleContentsSchema", "GoogleGenAIImageGenerationSchema", "GoogleGenAIVideoGenerationSchema",
     "GoogleGenerateContentConfigSchema", "GoogleGenerateImagesConfigSchema", "GoogleGenerateVideosConfigSchema",
     "GoogleGenerationSchema", "GoogleVertexImageGenerationSchema", "ImageSizeSchema",
-    "InternalError", "InvalidArgumentError", "InvokeType", "NotFoundError", "OpenAIChatCompletionsSchema",
+    "IncompleteAnswerError", "InternalError", "InvalidArgumentError", "InvokeType", "MessageTooLargeError", "NotFoundError", "OpenAIChatCompletionsSchema",
     "OpenAIImageEditSchema", "OpenAIImageGenerationSchema", "OpenAIResponsesSchema", "OpenAIVideoGenerationSchema",
     "PermissionDeniedError", "ProviderError", "ProviderType", "RateLimitError", "RequestPairs", "Status",
     "StreamInterruptedError", "TASK_STATES", "TamarModelClient", "TamarModelError", "TaskTimeoutError",
