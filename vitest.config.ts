@@ -14,6 +14,13 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts"],
+    // `*.test-d.ts` files hold type expectations; `npm test` type-checks them
+    // (a @ts-expect-error that no longer errors fails the run).
+    typecheck: {
+      enabled: true,
+      include: ["test/**/*.test-d.ts"],
+      tsconfig: "./tsconfig.json",
+    },
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

@@ -1,5 +1,5 @@
 export * from "./client/index.js";
-export { Channel, InvokeType, ProviderType } from "./enums/index.js";
+export { Channel, InvokeType, ProviderChannels, ProviderType } from "./enums/index.js";
 export type {
   ModelRequest as WireModelRequest,
   ModelRequestItem as WireModelRequestItem,

@@ -2,7 +2,7 @@
 // (`invoke` / `invokeStream`: with `userContext`) and for a batch item (with
 // `customId` / `priority`, the batch's `userContext` applies).
 import * as v from "valibot";
-import { Channel } from "../enums/channel.js";
+import { ProviderChannels } from "../enums/channel.js";
 import { AnthropicMessagesEntries } from "./anthropic-messages.js";
 import { nonEmptyString } from "./fields.js";
 import { GoogleGenAIImageGenerationEntries } from "./google-genai-image-generation.js";
@@ -14,29 +14,33 @@ import { OpenAIImageGenerationEntries } from "./openai-image-generation.js";
 import { OpenAIResponsesEntries } from "./openai-responses.js";
 import { UserContextSchema } from "./user-context.js";
 
-const channel = v.optional(v.picklist(Object.values(Channel)));
+type ProviderName = keyof typeof ProviderChannels;
+
+/** The channels of the given providers: a request naming another fails validation and type-checking. */
+function channelOf<const TProvider extends ProviderName>(providers: readonly TProvider[]) {
+  const channels = [...new Set(providers.flatMap((provider) => ProviderChannels[provider]))];
+  return v.optional(v.picklist(channels as (typeof ProviderChannels)[TProvider][number][]));
+}
 
 /** Routing fields of a single call; they travel as proto fields, not in `extra`. */
 export const RequestRoutingEntries = {
-  channel,
   stream: v.optional(v.boolean()),
   userContext: UserContextSchema,
 };
 
 /** Routing fields of a batch item; the batch's `userContext` applies. */
 export const BatchItemRoutingEntries = {
-  channel,
   customId: v.optional(nonEmptyString),
   // proto `optional int32 priority`
   priority: v.optional(v.pipe(v.number(), v.integer(), v.minValue(-(2 ** 31)), v.maxValue(2 ** 31 - 1))),
 };
 
 function pair<
-  const TProvider extends string,
+  const TProvider extends ProviderName,
   const TInvokeType extends string,
   const TEntries extends v.ObjectEntries,
 >(providers: TProvider[], invokeTypes: TInvokeType[], entries: TEntries) {
-  const route = { provider: v.picklist(providers), invokeType: v.optional(v.picklist(invokeTypes)) };
+  const route = { provider: v.picklist(providers), channel: channelOf(providers), invokeType: v.optional(v.picklist(invokeTypes)) };
   return {
     providers,
     invokeTypes,

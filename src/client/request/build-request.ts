@@ -76,7 +76,7 @@ function check(request: unknown, asItem: boolean, prefix: string, walk: StructWa
   }
   const pair = RequestPairs[pairName];
   const schema = asItem ? pair.item : pair.request;
-  const schemaIssues = validate(schema, request, provider, String(invokeType), prefix);
+  const schemaIssues = validate(schema, request, provider, String(invokeType), prefix, asItem);
   const entries: Record<string, { type: string }> = schema.entries;
   const extra: Record<string, unknown> = {};
   const path: (string | number)[] = prefix ? prefix.slice(0, -1).split(".") : [];

@@ -41,7 +41,8 @@ const OPENAI_INVOKE_TYPES: Readonly<Record<string, ParserName>> = {
 
 const ROUTES: Readonly<Record<string, ProviderRoutes>> = {
   openai: { channels: { normal: "openai", openai: "openai" }, invokeTypes: OPENAI_INVOKE_TYPES },
-  azure: { channels: { normal: "azure" }, invokeTypes: OPENAI_INVOKE_TYPES },
+  // The original SDK's Azure example sends channel "openai" (the OpenAI API family).
+  azure: { channels: { normal: "azure", openai: "azure" }, invokeTypes: OPENAI_INVOKE_TYPES },
   google: {
     channels: { normal: GOOGLE_DEFAULT, "ai-studio": "google-ai-studio", vertexai: "google-vertex" },
     invokeTypes: {
