@@ -2,7 +2,7 @@ import { createPrivateKey, X509Certificate } from "node:crypto";
 import { createSecureContext } from "node:tls";
 import { ServerCredentials } from "@grpc/grpc-js";
 import { createServer } from "nice-grpc";
-import { HealthDefinition, HealthServiceImpl, HealthState } from "nice-grpc-server-health";
+import { HealthDefinition } from "../gen/grpc/health/v1/health.js";
 import { ModelServiceDefinition } from "../gen/model_service/model_service.js";
 import { createTokenVerifier } from "./auth/token-verifier.js";
 import { credentialValues } from "./config/backend-settings.js";
@@ -10,6 +10,7 @@ import { ModelServerConfigError } from "./config/config-error.js";
 import { environmentWithDotEnv } from "./config/dotenv.js";
 import { resolveServerConfig, type ModelServerOptions, type ServerConfig, type ServerTlsOptions } from "./config/server-config.js";
 import { authenticate } from "./grpc/auth.js";
+import { createHealthBoard } from "./grpc/health-service.js";
 import { callScope } from "./grpc/call-scope.js";
 import { createInFlightCalls } from "./grpc/in-flight-calls.js";
 import { terminateOnShutdown } from "./grpc/terminate-on-shutdown.js";
@@ -66,7 +67,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
   });
   const inFlight = createInFlightCalls();
   const shutdown = new AbortController();
-  const health = HealthState();
+  const health = createHealthBoard(["", ModelServiceDefinition.fullName]);
 
   const server = createServer({
     "grpc.max_receive_message_length": config.maxReceiveMessageBytes,
@@ -84,8 +85,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
         redact: secretRedactor(secrets),
       }),
     );
-  server.with(terminateOnShutdown(shutdown.signal)).add(HealthDefinition, HealthServiceImpl(health));
-  health.setStatus("healthy", ModelServiceDefinition.fullName);
+  server.with(terminateOnShutdown(shutdown.signal)).add(HealthDefinition, health.service);
 
   const bracketed = config.host.includes(":") ? `[${config.host}]` : config.host;
   const credentials = credentialsOf(options.tls);
@@ -115,8 +115,8 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     close({ graceMs = config.shutdownGraceMs } = {}) {
       closing ??= (async () => {
         logger({ level: "info", msg: "shutting down", in_flight: inFlight.size, grace_ms: graceMs });
-        health.setStatus("unhealthy");
-        health.setStatus("unhealthy", ModelServiceDefinition.fullName);
+        health.set("", false);
+        health.set(ModelServiceDefinition.fullName, false);
         shutdown.abort();
         let forced!: () => void;
         const forcedShutdown = new Promise<void>((resolve) => (forced = resolve));
