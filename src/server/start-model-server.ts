@@ -14,7 +14,7 @@ import { createHealthBoard } from "./grpc/health-service.js";
 import { callScope } from "./grpc/call-scope.js";
 import { createInFlightCalls } from "./grpc/in-flight-calls.js";
 import { terminateOnShutdown } from "./grpc/terminate-on-shutdown.js";
-import { redactingLogger, secretRedactor, silentLogger, type ServerLogger } from "./logging/logger.js";
+import { redactingLogger, secretRedactor, toServerLogger, type ServerLogger } from "./logging/logger.js";
 import { importPackage } from "./providers/load-sdk.js";
 import { createProviderRegistry } from "./providers/provider-registry.js";
 import type { Backend } from "./providers/provider.js";
@@ -58,7 +58,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
   const env = options.env ?? environmentWithDotEnv();
   const config = resolveServerConfig(options, env);
   const secrets = [...(config.jwtSecretKey ? [config.jwtSecretKey] : []), ...credentialValues(config.backends)];
-  const logger = redactingLogger(options.logger ?? silentLogger, secrets);
+  const logger = redactingLogger(toServerLogger(options.logger), secrets);
   const registry = createProviderRegistry(config, {
     importModule: options.importModule ?? importPackage,
     overrides: options.providers ?? {},
