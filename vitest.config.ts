@@ -9,6 +9,7 @@ export default defineConfig({
     // them against the sources so `npm test` needs no build first.
     alias: [
       { find: /^tamar-model-client\/server$/, replacement: fromRoot("./src/server/index.ts") },
+      { find: /^tamar-model-client\/middleware$/, replacement: fromRoot("./src/middleware.ts") },
       { find: /^tamar-model-client$/, replacement: fromRoot("./src/index.ts") },
     ],
   },

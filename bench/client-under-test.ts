@@ -1,25 +1,45 @@
 // The SDK as users run it: the built package (dist), typed from the sources.
 // A plain import would resolve `tamar-model-client` to src through the
 // tsconfig paths that tsx honours.
+import { existsSync } from "node:fs";
 import type * as Tamar from "tamar-model-client";
+import type * as TamarMiddleware from "tamar-model-client/middleware";
 
-const entry = new URL("../dist/index.js", import.meta.url);
+type WireDeadline = typeof import("../src/client/middleware/wire-deadline.js");
 
-/** The module at `dist/index.js` (run `npm run build` first). */
-export const tamar: typeof Tamar = await import(entry.href);
-export const clientEntryPath = entry.pathname;
+/** Both entries of one build, and the `grpcTimeout` header formatter the bare contender needs. */
+export type Sdk = typeof Tamar & typeof TamarMiddleware & Pick<WireDeadline, "grpcTimeout">;
+
+/**
+ * The SDK of the build in `dist`: its root and middleware entries in one
+ * object. Builds from before the middleware subpath exported everything from
+ * the root, so they load as they are.
+ */
+export async function loadSdk(dist: URL): Promise<Sdk> {
+  const root = await import(new URL("index.js", dist).href);
+  const middlewareEntry = new URL("middleware.js", dist);
+  if (!existsSync(middlewareEntry)) return root as Sdk;
+  const wireDeadline = (await import(new URL("client/middleware/wire-deadline.js", dist).href)) as WireDeadline;
+  return { ...root, ...(await import(middlewareEntry.href)), grpcTimeout: wireDeadline.grpcTimeout } as Sdk;
+}
+
+const dist = new URL("../dist/", import.meta.url);
+
+/** The build at `dist/` (run `npm run build` first). */
+export const tamar: Sdk = await loadSdk(dist);
+export const clientEntryPath = new URL("index.js", dist).pathname;
 
 // Internal pieces of the client's own middleware chain, not exported by the
 // package, from the same build (so the in-process rows and the ladder measure
 // what createModelClient installs).
 type AttemptMetadata = typeof import("../src/client/middleware/attempt-metadata.js");
 type Jwt = typeof import("../src/client/middleware/jwt.js");
-type Abort = typeof import("../src/client/middleware/abort.js");
-const internal = async <T>(path: string): Promise<T> => (await import(new URL(`../dist/client/${path}`, import.meta.url).href)) as T;
+type Abort = typeof import("../src/client/internal/abort.js");
+const internal = async <T>(path: string): Promise<T> => (await import(new URL(`client/${path}`, dist).href)) as T;
 
 /** `createAttemptMetadataMiddleware`, `createAuthorization` and `callController` of the built client. */
 export const chainInternals = {
   ...(await internal<AttemptMetadata>("middleware/attempt-metadata.js")),
   ...(await internal<Pick<Jwt, "createAuthorization">>("middleware/jwt.js")),
-  ...(await internal<Pick<Abort, "callController">>("middleware/abort.js")),
+  ...(await internal<Pick<Abort, "callController">>("internal/abort.js")),
 };

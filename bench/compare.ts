@@ -11,7 +11,7 @@
 import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { tamar } from "./client-under-test.js";
+import { loadSdk, tamar } from "./client-under-test.js";
 import { generateBenchCode } from "./codegen.js";
 import type { Contender } from "./contenders/contender.js";
 import { tamarClient } from "./contenders/tamar-client.js";
@@ -30,7 +30,7 @@ const wanted = args.slice(1).filter((arg) => !arg.startsWith("--"));
 const runs = (scenario: string) => wanted.length === 0 || wanted.includes(scenario);
 const rounds = flag("rounds", 10);
 
-const other = (await import(pathToFileURL(resolve(otherDist, "index.js")).href)) as typeof tamar;
+const other = await loadSdk(pathToFileURL(`${resolve(otherDist)}/`));
 const builds = [
   { name: "old", sdk: other },
   { name: "new", sdk: tamar },

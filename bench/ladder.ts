@@ -6,7 +6,7 @@
 // Needs `npm run build` first (it measures dist, as the bench does).
 import { randomUUID } from "node:crypto";
 import { type ClientMiddleware, createClientFactory, Metadata } from "nice-grpc";
-import type { WireModelResponseItem } from "tamar-model-client";
+import type { WireModelResponseItem } from "tamar-model-client/middleware";
 import { chainInternals, tamar } from "./client-under-test.js";
 import type { Contender } from "./contenders/contender.js";
 import { generateBenchCode } from "./codegen.js";

@@ -2,7 +2,7 @@
 // slower `invoke` can be traced to the piece that got slower.
 import { type Channel, type ClientMiddleware, type ClientMiddlewareCall, createClientFactory } from "nice-grpc";
 import * as v from "valibot";
-import type { WireModelResponseItem } from "tamar-model-client";
+import type { WireModelResponseItem } from "tamar-model-client/middleware";
 import { chainInternals, tamar } from "./client-under-test.js";
 import { jwtSignatures } from "./jwt-signatures.js";
 import { median } from "./stats.js";

@@ -1,11 +1,49 @@
-export * from "./client/index.js";
-export { Channel, InvokeType, ProviderChannels, ProviderType } from "./enums/index.js";
-export type {
-  ModelRequest as WireModelRequest,
-  ModelRequestItem as WireModelRequestItem,
-  ModelResponse as WireModelResponse,
-  ModelResponseItem as WireModelResponseItem,
-} from "./gen/model_service/model_service.js";
-export { ModelServiceDefinition } from "./gen/model_service/model_service.js";
-export * from "./schemas/index.js";
+/**
+ * tamar-model-client: what an application calls. Middlewares, wire builders
+ * and wire types for assembling a nice-grpc client by hand are in
+ * `tamar-model-client/middleware`; the reference server is
+ * `tamar-model-client/server`. etc/api-report.md lists every export.
+ */
+export {
+  createModelClient,
+  type ModelCallOptions,
+  type ModelClient,
+  type ModelClientOptions,
+  type ModelClientSettings,
+} from "./client/model-client.js";
+export type { CallOptions } from "./client/internal/call.js";
+export type { ClientSettings, SettingsOptions, TlsOptions } from "./client/config.js";
+export { invoke } from "./client/invoke.js";
+export { invokeStream } from "./client/invoke-stream.js";
+export { collectStream } from "./client/collect-stream.js";
+export { invokeBatch, type BatchResponse } from "./client/invoke-batch.js";
+export { batchGetTaskStatus, getTaskStatus, type TaskStatus, type TaskStatusOptions } from "./client/task-status.js";
+export { TamarModelClient } from "./client/tamar-model-client.js";
+export type { ModelResponse, Usage } from "./client/response/model-response.js";
+export type { FinishReason } from "./client/response/normalize-output.js";
+export type { TokenUsage } from "./client/response/normalize-usage.js";
+export type { ToolCall } from "./client/response/tool-call.js";
+export type { Logger } from "./client/middleware/logging.js";
+export {
+  AuthenticationError,
+  CancelledError,
+  ClientClosedError,
+  ConfigurationError,
+  ConflictError,
+  DeadlineExceededError,
+  InternalError,
+  InvalidArgumentError,
+  NotFoundError,
+  PermissionDeniedError,
+  ProviderError,
+  RateLimitError,
+  StreamInterruptedError,
+  TamarModelError,
+  type TamarModelErrorDetails,
+  UnavailableError,
+  ValidationError,
+  type ValidationIssue,
+} from "./client/errors.js";
 export { Status } from "nice-grpc-common";
+export { Channel, InvokeType, ProviderChannels, ProviderType } from "./enums/index.js";
+export * from "./schemas/index.js";

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { create, type DescMessage, type DescService, type JsonObject, toBinary } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
-import type { WireModelRequestItem } from "tamar-model-client";
+import type { WireModelRequestItem } from "tamar-model-client/middleware";
 import { generated } from "../codegen.js";
 import type { Contender, WireSetup } from "./contender.js";
 

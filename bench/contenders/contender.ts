@@ -1,4 +1,4 @@
-import type { WireModelRequestItem } from "tamar-model-client";
+import type { WireModelRequestItem } from "tamar-model-client/middleware";
 
 /** One way of calling the Model Manager, measured against the others. */
 export interface Contender {

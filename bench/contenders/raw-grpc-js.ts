@@ -3,7 +3,7 @@
 // same metadata (JWT, x-request-id) and deadline.
 import { randomUUID } from "node:crypto";
 import * as grpc from "@grpc/grpc-js";
-import type { WireModelRequestItem, WireModelResponseItem } from "tamar-model-client";
+import type { WireModelRequestItem, WireModelResponseItem } from "tamar-model-client/middleware";
 import { generated } from "../codegen.js";
 import type { Contender, WireSetup } from "./contender.js";
 

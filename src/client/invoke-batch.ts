@@ -1,6 +1,6 @@
 import type { ModelResponse as WireBatchResponse } from "../gen/model_service/model_service.js";
 import type { BatchRequest } from "../schemas/batch-request.js";
-import { type CallOptions, withCall } from "./call.js";
+import { type CallOptions, withCall } from "./internal/call.js";
 import { InternalError } from "./errors.js";
 import type { ModelClient } from "./model-client.js";
 import { buildBatchRequest } from "./request/build-request.js";

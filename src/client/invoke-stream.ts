@@ -1,5 +1,5 @@
 import type { InvokeRequest } from "../schemas/invoke-request.js";
-import { type CallOptions, startCall } from "./call.js";
+import { type CallOptions, startCall } from "./internal/call.js";
 import { CancelledError, ClientClosedError, ProviderError, StreamInterruptedError, type TamarModelError } from "./errors.js";
 import type { ModelClient } from "./model-client.js";
 import { buildInvokeRequest } from "./request/build-request.js";

@@ -1,6 +1,6 @@
 import type { ModelResponseItem } from "../gen/model_service/model_service.js";
 import type { InvokeRequest } from "../schemas/invoke-request.js";
-import { type CallOptions, withCall } from "./call.js";
+import { type CallOptions, withCall } from "./internal/call.js";
 import { InternalError, ProviderError } from "./errors.js";
 import type { ModelClient } from "./model-client.js";
 import { buildInvokeRequest } from "./request/build-request.js";

@@ -2,7 +2,7 @@ import { type Channel, type ChannelOptions, type Client, type ClientMiddleware, 
 import type { RetryOptions } from "nice-grpc-client-middleware-retry";
 import { ModelServiceDefinition } from "../gen/model_service/model_service.js";
 import { serverOf } from "./address.js";
-import { createGrpcChannel, hostOf } from "./channel.js";
+import { createGrpcChannel, hostOf } from "./internal/grpc-channel.js";
 import { checkOptionKeys, type ClientSettings, resolveSettings, type SettingsOptions, settingsOptionKeys } from "./config.js";
 import { ClientClosedError } from "./errors.js";
 import { type DeadlineOptions, deadlineMiddleware } from "./middleware/deadline.js";

@@ -1,6 +1,6 @@
 import type { BatchRequest } from "../schemas/batch-request.js";
 import type { InvokeRequest } from "../schemas/invoke-request.js";
-import type { CallOptions } from "./call.js";
+import type { CallOptions } from "./internal/call.js";
 import { invoke } from "./invoke.js";
 import { type BatchResponse, invokeBatch } from "./invoke-batch.js";
 import { invokeStream } from "./invoke-stream.js";

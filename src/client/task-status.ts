@@ -1,6 +1,6 @@
 import type { GetTaskStatusResponse } from "../gen/model_service/model_service.js";
 import type { UserContext } from "../schemas/user-context.js";
-import { type CallOptions, withCall } from "./call.js";
+import { type CallOptions, withCall } from "./internal/call.js";
 import { ValidationError } from "./errors.js";
 import type { ModelClient } from "./model-client.js";
 

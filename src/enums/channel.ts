@@ -1,28 +1,17 @@
-import type { ProviderType } from "./provider-type.js";
+import { CHANNELS, type ChannelName, PROVIDERS, type ProviderName } from "../routes/route-table.js";
+import { wireEnum } from "../routes/wire-enum.js";
 
 /**
- * Routing channels. `NORMAL` (the wire default) lets the server pick the
- * provider's default channel; the others pin one. Values are the wire strings
- * of `ModelRequestItem.channel`; plain string literals work too.
+ * Routing channels, from the route table. `NORMAL` (the wire default) lets the
+ * server pick the provider's default channel; the others pin one. Values are
+ * the wire strings of `ModelRequestItem.channel`; plain string literals work too.
  */
-export const Channel = {
-  NORMAL: "normal",
-  OPENAI: "openai",
-  ANTHROPIC: "anthropic",
-  VERTEXAI: "vertexai",
-  AI_STUDIO: "ai-studio",
-} as const;
+export const Channel = wireEnum(CHANNELS);
 
 /** A channel wire value, e.g. `"normal"` or `"vertexai"`. */
-export type Channel = (typeof Channel)[keyof typeof Channel];
+export type Channel = ChannelName;
 
-/**
- * The channels each provider has (`normal` first: the provider's default).
- * Azure's `openai` is the original SDK's spelling for its OpenAI-family API.
- */
-export const ProviderChannels = {
-  openai: [Channel.NORMAL, Channel.OPENAI],
-  azure: [Channel.NORMAL, Channel.OPENAI],
-  google: [Channel.NORMAL, Channel.AI_STUDIO, Channel.VERTEXAI],
-  anthropic: [Channel.NORMAL, Channel.ANTHROPIC],
-} as const satisfies Record<ProviderType, readonly Channel[]>;
+/** The channels each provider has, from the route table (`normal` first: the provider's default). */
+export const ProviderChannels = Object.fromEntries(
+  Object.entries(PROVIDERS).map(([provider, { channels }]) => [provider, channels]),
+) as { readonly [P in ProviderName]: (typeof PROVIDERS)[P]["channels"] };

@@ -1,23 +1,14 @@
+import { PAIRS, type InvokeTypeName } from "../routes/route-table.js";
+import { wireEnum } from "../routes/wire-enum.js";
+
 /**
- * Provider APIs a request can target. Values are the wire strings of
+ * Provider APIs a request can target, from the route table (README: "Requests"
+ * lists which provider takes which). Values are the wire strings of
  * `ModelRequestItem.invoke_type`; plain string literals work too.
  */
-export const InvokeType = {
-  /** OpenAI / Azure Responses API (`input`). */
-  RESPONSES: "responses",
-  /** OpenAI / Azure Chat Completions API (`messages`). */
-  CHAT_COMPLETIONS: "chat-completions",
-  /** Anthropic Messages API. */
-  MESSAGES: "messages",
-  /** Google `generateContent` (`contents`); the original wire default. */
-  GENERATION: "generation",
-  /** OpenAI / Azure image generation, Google Vertex AI Imagen (`prompt`). */
-  IMAGE_GENERATION: "image-generation",
-  /** OpenAI / Azure image edit (`image` + `prompt`). */
-  IMAGE_EDIT_GENERATION: "image-edit-generation",
-  /** Google `generateImages` through the Gen AI SDK (`model` + `prompt`). */
-  IMAGE_GENERATION_GENAI: "image-generation-genai",
-} as const;
+export const InvokeType = wireEnum([
+  ...new Set(Object.values(PAIRS).flatMap((pair): InvokeTypeName[] => [pair.invokeType, ...pair.aliases])),
+]);
 
 /** An invoke type wire value, e.g. `"chat-completions"`. */
-export type InvokeType = (typeof InvokeType)[keyof typeof InvokeType];
+export type InvokeType = InvokeTypeName;

@@ -1,13 +1,12 @@
+import { PROVIDERS, type ProviderName } from "../routes/route-table.js";
+import { wireEnum } from "../routes/wire-enum.js";
+
 /**
- * Model providers the Model Manager routes to. Values are the wire strings of
- * `ModelRequestItem.provider`; plain string literals (`"openai"`) work too.
+ * Model providers the Model Manager routes to, from the route table. Values
+ * are the wire strings of `ModelRequestItem.provider`; plain string literals
+ * (`"openai"`) work too.
  */
-export const ProviderType = {
-  OPENAI: "openai",
-  AZURE: "azure",
-  GOOGLE: "google",
-  ANTHROPIC: "anthropic",
-} as const;
+export const ProviderType = wireEnum(Object.keys(PROVIDERS) as ProviderName[]);
 
 /** A provider wire value: `"openai" | "azure" | "google" | "anthropic"`. */
-export type ProviderType = (typeof ProviderType)[keyof typeof ProviderType];
+export type ProviderType = ProviderName;

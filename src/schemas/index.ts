@@ -1,31 +1,20 @@
-export { AnthropicMessagesEntries, AnthropicMessagesSchema } from "./anthropic-messages.js";
+// The request schemas and the types inferred from them. The `*Entries` objects
+// they are built from stay inside: they are how, not what.
+export { AnthropicMessagesSchema } from "./anthropic-messages.js";
 export { BatchRequestSchema, type BatchRequest } from "./batch-request.js";
 export { BinaryInputSchema, type BinaryInput } from "./binary-input.js";
+export { GoogleGenAIImageGenerationSchema, GoogleGenerateImagesConfigSchema } from "./google-genai-image-generation.js";
+export { GoogleContentsSchema, GoogleGenerateContentConfigSchema, GoogleGenerationSchema } from "./google-generation.js";
+export { GoogleVertexImageGenerationSchema } from "./google-vertex-image-generation.js";
 export {
-  GoogleGenAIImageGenerationEntries,
-  GoogleGenAIImageGenerationSchema,
-  GoogleGenerateImagesConfigSchema,
-} from "./google-genai-image-generation.js";
-export {
-  GoogleContentsSchema,
-  GoogleGenerateContentConfigSchema,
-  GoogleGenerationEntries,
-  GoogleGenerationSchema,
-} from "./google-generation.js";
-export { GoogleVertexImageGenerationEntries, GoogleVertexImageGenerationSchema } from "./google-vertex-image-generation.js";
-export {
-  BatchItemRoutingEntries,
   RequestPairs,
-  RequestRoutingEntries,
-  type AcceptReadonly,
   type BatchItem,
   type InvokeRequest,
   type InvokeRequestOf,
   type RequestPairName,
 } from "./invoke-request.js";
-export { OpenAIChatCompletionsEntries, OpenAIChatCompletionsSchema } from "./openai-chat-completions.js";
-export { OpenAIImageEditEntries, OpenAIImageEditSchema } from "./openai-image-edit.js";
-export { ImageSizeSchema, OpenAIImageGenerationEntries, OpenAIImageGenerationSchema } from "./openai-image-generation.js";
-export { OpenAIResponsesEntries, OpenAIResponsesSchema } from "./openai-responses.js";
-export { findRequestPair, inferInvokeType, invokeTypesOf } from "./resolve-request-pair.js";
+export { OpenAIChatCompletionsSchema } from "./openai-chat-completions.js";
+export { OpenAIImageEditSchema } from "./openai-image-edit.js";
+export { ImageSizeSchema, OpenAIImageGenerationSchema } from "./openai-image-generation.js";
+export { OpenAIResponsesSchema } from "./openai-responses.js";
 export { UserContextSchema, type UserContext } from "./user-context.js";

@@ -2,8 +2,8 @@
 // (`invoke` / `invokeStream`: with `userContext`) and for a batch item (with
 // `customId` / `priority`, the batch's `userContext` applies).
 import * as v from "valibot";
-import { ProviderChannels } from "../enums/channel.js";
 import { AnthropicMessagesEntries } from "./anthropic-messages.js";
+import { PAIRS, type PairName, PROVIDERS } from "../routes/route-table.js";
 import { nonEmptyString } from "./fields.js";
 import { GoogleGenAIImageGenerationEntries } from "./google-genai-image-generation.js";
 import { GoogleGenerationEntries } from "./google-generation.js";
@@ -14,12 +14,10 @@ import { OpenAIImageGenerationEntries } from "./openai-image-generation.js";
 import { OpenAIResponsesEntries } from "./openai-responses.js";
 import { UserContextSchema } from "./user-context.js";
 
-type ProviderName = keyof typeof ProviderChannels;
-
 /** The channels of the given providers: a request naming another fails validation and type-checking. */
-function channelOf<const TProvider extends ProviderName>(providers: readonly TProvider[]) {
-  const channels = [...new Set(providers.flatMap((provider) => ProviderChannels[provider]))];
-  return v.optional(v.picklist(channels as (typeof ProviderChannels)[TProvider][number][]));
+function channelOf<const TProvider extends keyof typeof PROVIDERS>(providers: readonly TProvider[]) {
+  const channels = [...new Set(providers.flatMap((provider) => PROVIDERS[provider].channels))];
+  return v.optional(v.picklist(channels as (typeof PROVIDERS)[TProvider]["channels"][number][]));
 }
 
 /** Routing fields of a single call; they travel as proto fields, not in `extra`. */
@@ -35,38 +33,36 @@ export const BatchItemRoutingEntries = {
   priority: v.optional(v.pipe(v.number(), v.integer(), v.minValue(-(2 ** 31)), v.maxValue(2 ** 31 - 1))),
 };
 
-function pair<
-  const TProvider extends ProviderName,
-  const TInvokeType extends string,
-  const TEntries extends v.ObjectEntries,
->(providers: TProvider[], invokeTypes: TInvokeType[], entries: TEntries) {
-  const route = { provider: v.picklist(providers), channel: channelOf(providers), invokeType: v.optional(v.picklist(invokeTypes)) };
+// One pair of the route table with its parameters: the request schema of a
+// single call and of a batch item.
+function pair<const K extends PairName, const TEntries extends v.ObjectEntries>(name: K, entries: TEntries) {
+  const { providers, invokeType, aliases }: (typeof PAIRS)[K] = PAIRS[name];
+  const invokeTypes: readonly ((typeof PAIRS)[K]["invokeType"] | (typeof PAIRS)[K]["aliases"][number])[] = [invokeType, ...aliases];
+  const route = { provider: v.picklist(providers), channel: channelOf<(typeof PAIRS)[K]["providers"][number]>(providers), invokeType: v.optional(v.picklist(invokeTypes)) };
   return {
     providers,
+    /** The invoke type inference picks, then its aliases. */
     invokeTypes,
     request: v.strictObject({ ...route, ...RequestRoutingEntries, ...entries }),
     item: v.strictObject({ ...route, ...BatchItemRoutingEntries, ...entries }),
   };
 }
 
-const openAI: ("openai" | "azure")[] = ["openai", "azure"];
-
 /**
- * Every supported (provider, invokeType) pair. The first invoke type of a pair
- * is the one inference picks; the others are aliases sent as given
- * (`generation` meant Responses for OpenAI and Messages for Anthropic in the
- * Python SDK).
+ * The request schemas of every (provider, invokeType) pair of the route table
+ * (src/routes/route-table.ts), in its order; a pair missing here fails to
+ * compile.
  */
 export const RequestPairs = {
-  openaiChatCompletions: pair(openAI, ["chat-completions"], OpenAIChatCompletionsEntries),
-  openaiResponses: pair(openAI, ["responses", "generation"], OpenAIResponsesEntries),
-  openaiImageGeneration: pair(openAI, ["image-generation"], OpenAIImageGenerationEntries),
-  openaiImageEdit: pair(openAI, ["image-edit-generation"], OpenAIImageEditEntries),
-  googleGeneration: pair(["google"], ["generation"], GoogleGenerationEntries),
-  googleVertexImageGeneration: pair(["google"], ["image-generation"], GoogleVertexImageGenerationEntries),
-  googleGenAIImageGeneration: pair(["google"], ["image-generation-genai"], GoogleGenAIImageGenerationEntries),
-  anthropicMessages: pair(["anthropic"], ["messages", "generation"], AnthropicMessagesEntries),
-};
+  openaiChatCompletions: pair("openaiChatCompletions", OpenAIChatCompletionsEntries),
+  openaiResponses: pair("openaiResponses", OpenAIResponsesEntries),
+  openaiImageGeneration: pair("openaiImageGeneration", OpenAIImageGenerationEntries),
+  openaiImageEdit: pair("openaiImageEdit", OpenAIImageEditEntries),
+  googleGeneration: pair("googleGeneration", GoogleGenerationEntries),
+  googleVertexImageGeneration: pair("googleVertexImageGeneration", GoogleVertexImageGenerationEntries),
+  googleGenAIImageGeneration: pair("googleGenAIImageGeneration", GoogleGenAIImageGenerationEntries),
+  anthropicMessages: pair("anthropicMessages", AnthropicMessagesEntries),
+} satisfies Record<PairName, unknown>;
 
 type Pairs = typeof RequestPairs;
 

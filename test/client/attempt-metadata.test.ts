@@ -4,7 +4,7 @@
 // stacked send, with one metadata copy and no generator layer of its own.
 import { type CallOptions, ClientError, composeClientMiddleware, Metadata, Status } from "nice-grpc-common";
 import { describe, expect, it } from "vitest";
-import { createJwtMiddleware, requestIdMiddleware, wireDeadlineMiddleware } from "tamar-model-client";
+import { createJwtMiddleware, requestIdMiddleware, wireDeadlineMiddleware } from "tamar-model-client/middleware";
 import { createAttemptMetadataMiddleware } from "../../src/client/middleware/attempt-metadata.js";
 import { createAuthorization } from "../../src/client/middleware/jwt.js";
 import { requestIdOptionMiddleware } from "../../src/client/middleware/request-id.js";

@@ -7,12 +7,12 @@ import {
   CancelledError,
   ClientClosedError,
   DeadlineExceededError,
-  deadlineMiddleware,
   type InvokeRequest,
   invoke,
   invokeStream,
 } from "tamar-model-client";
-import { callAbortController, callController } from "../../src/client/middleware/abort.js";
+import { deadlineMiddleware } from "tamar-model-client/middleware";
+import { callAbortController, callController } from "../../src/client/internal/abort.js";
 import { aborted, setup, userContext } from "../helpers/setup.js";
 
 const request: InvokeRequest = { provider: "openai", model: "m", messages: [{ role: "user", content: "hi" }], userContext };

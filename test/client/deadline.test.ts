@@ -5,18 +5,20 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import {
   createModelClient,
   DeadlineExceededError,
-  grpcTimeout,
   invoke,
   invokeBatch,
   invokeStream,
-  ModelServiceDefinition,
   StreamInterruptedError,
+  type InvokeRequest,
+} from "tamar-model-client";
+import {
+  ModelServiceDefinition,
   type WireModelRequest,
   type WireModelRequestItem,
   type WireModelResponse,
   type WireModelResponseItem,
-  type InvokeRequest,
-} from "tamar-model-client";
+} from "tamar-model-client/middleware";
+import { grpcTimeout } from "../../src/client/middleware/wire-deadline.js";
 import { ModelRequest, ModelRequestItem, ModelResponse, ModelResponseItem } from "../../src/gen/model_service/model_service.js";
 import { aborted, setup, userContext } from "../helpers/setup.js";
 

@@ -1,7 +1,7 @@
 // extend() stands in for `{ ...base, ...changes }` on the per-call path
 // (see src/client/extend.ts for why): it must copy exactly as the spread would.
 import { describe, expect, it } from "vitest";
-import { extend } from "../../src/client/extend.js";
+import { extend } from "../../src/client/internal/extend.js";
 
 describe("extend", () => {
   it("copies base, later keys win, base is left alone", () => {

@@ -2,7 +2,7 @@
 import { ServerError, Status } from "nice-grpc";
 import type { CallOptions, ClientMiddlewareCall } from "nice-grpc-common";
 import { describe, expect, it } from "vitest";
-import { invoke, invokeStream, type Logger , type InvokeRequest} from "tamar-model-client";
+import { invoke, invokeStream, type Logger, type InvokeRequest } from "tamar-model-client";
 import { setup, userContext } from "../helpers/setup.js";
 
 const secretPrompt = "my very private prompt";

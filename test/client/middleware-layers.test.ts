@@ -10,7 +10,7 @@ import {
   streamRetryMiddleware,
   streamTimeoutsMiddleware,
   wireDeadlineMiddleware,
-} from "tamar-model-client";
+} from "tamar-model-client/middleware";
 import { recordingInvokeCall } from "../helpers/recording-call.js";
 
 const run = (middleware: ClientMiddleware<any>, options: object, responseStream = true) => {

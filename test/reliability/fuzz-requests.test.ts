@@ -14,7 +14,6 @@ import {
   type BatchItem,
   type BatchRequest,
   createModelClient,
-  findRequestPair,
   type InvokeRequest,
   invoke,
   invokeBatch,
@@ -23,6 +22,7 @@ import {
   RequestPairs,
   ValidationError,
 } from "tamar-model-client";
+import { findPair as findRequestPair } from "../../src/routes/find-pair.js";
 import type { ModelRequest, ModelRequestItem } from "../../src/gen/model_service/model_service.js";
 import { startTestServer, type TestServer } from "../helpers/test-server.js";
 import { report } from "./helpers/report.js";
@@ -47,7 +47,7 @@ const TOTAL_RUNS = Number(process.env["FUZZ_RUNS"] ?? 10_000);
 const RUNS = { valid: Math.round(TOTAL_RUNS * 0.3), invalid: Math.round(TOTAL_RUNS * 0.5), batch: Math.round(TOTAL_RUNS * 0.2) };
 
 const PROVIDERS = ["openai", "azure", "google", "anthropic"];
-const ALL_INVOKE_TYPES = [...new Set(Object.values(RequestPairs).flatMap((pair) => pair.invokeTypes as string[]))];
+const ALL_INVOKE_TYPES = [...new Set(Object.values(RequestPairs).flatMap((pair) => pair.invokeTypes as readonly string[]))];
 const ROUTING_KEYS = new Set(["provider", "invokeType", "channel", "stream", "userContext", "customId", "priority"]);
 const userContext = fc.record({
   orgId: fc.string({ minLength: 1, maxLength: 8 }),

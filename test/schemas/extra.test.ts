@@ -1,6 +1,7 @@
 // How provider parameters travel in `extra`, as the server receives them.
 import { describe, expect, it } from "vitest";
-import { buildInvokeRequest, invoke } from "tamar-model-client";
+import { invoke } from "tamar-model-client";
+import { buildInvokeRequest } from "tamar-model-client/middleware";
 import { setup, userContext } from "../helpers/setup.js";
 
 const bytes = new Uint8Array([1, 2, 3, 250]);

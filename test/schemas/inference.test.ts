@@ -1,7 +1,8 @@
 // invokeType inference and channel default, seen on the wire by a real server.
 import { connectivityState } from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
-import { buildInvokeRequest, type InvokeRequest, invoke, ValidationError } from "tamar-model-client";
+import { type InvokeRequest, invoke, ValidationError } from "tamar-model-client";
+import { buildInvokeRequest } from "tamar-model-client/middleware";
 import { setup, userContext } from "../helpers/setup.js";
 
 const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);

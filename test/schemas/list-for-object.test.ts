@@ -4,7 +4,8 @@
 // these cases pin down that nothing is missed by that shortcut.
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
-import { buildInvokeRequest, type InvokeRequest, ValidationError } from "tamar-model-client";
+import { type InvokeRequest, ValidationError } from "tamar-model-client";
+import { buildInvokeRequest } from "tamar-model-client/middleware";
 import { listForObjectIssues } from "../../src/client/request/validation-issues.js";
 
 const userContext = { orgId: "org", userId: "user", clientType: "test" };

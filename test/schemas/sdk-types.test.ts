@@ -4,7 +4,8 @@ import type { MessageParam, Tool } from "@anthropic-ai/sdk/resources/messages";
 import type { Content, GenerateContentConfig } from "@google/genai";
 import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
 import { expect, it } from "vitest";
-import { buildInvokeRequest, type InvokeRequest } from "tamar-model-client";
+import { type InvokeRequest } from "tamar-model-client";
+import { buildInvokeRequest } from "tamar-model-client/middleware";
 import { userContext } from "../helpers/setup.js";
 
 it("accepts SDK-typed messages, tools, contents and config, and literals with extra provider keys", async () => {

@@ -1,9 +1,9 @@
 import { type CallOptions, type ClientMiddleware, Metadata } from "nice-grpc-common";
-import { extend } from "../extend.js";
+import { extend } from "../internal/extend.js";
 import type { DeadlineOptions } from "./deadline.js";
 import { type Authorization, type JwtCallOptions, sendAuthorized } from "./jwt.js";
 import type { RequestIdOptions } from "./request-id.js";
-import { startNow } from "./start-now.js";
+import { startNow } from "../internal/start-now.js";
 import { attemptTimeout } from "./wire-deadline.js";
 
 /**

@@ -1,8 +1,8 @@
 // The sign module alone: the package index loads all of jose (~35 ms more at start-up).
 import { SignJWT } from "jose/jwt/sign";
 import { type CallOptions, type ClientMiddleware, type ClientMiddlewareCall, Metadata } from "nice-grpc-common";
-import { extend } from "../extend.js";
-import { startNow } from "./start-now.js";
+import { extend } from "../internal/extend.js";
+import { startNow } from "../internal/start-now.js";
 
 /** Settings of {@link createJwtMiddleware}. */
 export interface JwtMiddlewareSettings {

@@ -1,6 +1,6 @@
 import type { RetryOptions } from "nice-grpc-client-middleware-retry";
 import { type CallOptions, type ClientMiddleware, type ClientMiddlewareCall, ClientError, Status } from "nice-grpc-common";
-import { extend } from "../extend.js";
+import { extend } from "../internal/extend.js";
 import type { RequestIdOptions } from "./request-id.js";
 
 type LogMethod = (fields: Record<string, unknown>, message: string) => void;

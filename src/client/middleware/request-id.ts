@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type CallOptions, type ClientMiddleware, Metadata } from "nice-grpc-common";
-import { extend } from "../extend.js";
-import { startNow } from "./start-now.js";
+import { extend } from "../internal/extend.js";
+import { startNow } from "../internal/start-now.js";
 
 /** Call options read by {@link requestIdMiddleware}. */
 export interface RequestIdOptions {

@@ -1,8 +1,8 @@
 import { type CallOptions, type ClientMiddleware, type ClientMiddlewareCall, ClientError, Status } from "nice-grpc-common";
 import type { RetryOptions } from "nice-grpc-client-middleware-retry";
-import { isAbortError, sleep } from "./abort.js";
+import { isAbortError, sleep } from "../internal/abort.js";
 import type { DeadlineOptions } from "./deadline.js";
-import { startNow } from "./start-now.js";
+import { startNow } from "../internal/start-now.js";
 
 /** Backoff before retry number `attempt + 1`: exponential, capped, with equal jitter (as nice-grpc's retry). */
 export function backoffDelayMs(attempt: number, baseMs: number, maxMs: number): number {

@@ -5,9 +5,9 @@ import {
   ClientError,
   Status,
 } from "nice-grpc-common";
-import { extend } from "../extend.js";
-import { callAbortController, type OwnControllerOptions } from "./abort.js";
-import { startNow } from "./start-now.js";
+import { extend } from "../internal/extend.js";
+import { callAbortController, type OwnControllerOptions } from "../internal/abort.js";
+import { startNow } from "../internal/start-now.js";
 
 /** Call options read by {@link streamTimeoutsMiddleware}. */
 export interface StreamTimeoutOptions {

@@ -1,6 +1,6 @@
 import { type ClientMiddleware } from "nice-grpc-common";
 import { type RetryOptions, retryMiddleware } from "nice-grpc-client-middleware-retry";
-import { startNow } from "./start-now.js";
+import { startNow } from "../internal/start-now.js";
 
 /**
  * nice-grpc's retry middleware for unary calls. It never retries a stream

@@ -1,7 +1,7 @@
 import { type ClientMiddleware, ClientError, Metadata, Status } from "nice-grpc-common";
-import { extend } from "../extend.js";
+import { extend } from "../internal/extend.js";
 import type { DeadlineOptions } from "./deadline.js";
-import { startNow } from "./start-now.js";
+import { startNow } from "../internal/start-now.js";
 
 /**
  * The `grpc-timeout` header value for `ms` milliseconds: at most 8 digits,

@@ -4,10 +4,10 @@ import { ProviderType } from "../../enums/provider-type.js";
 import type { ModelRequest, ModelRequestItem } from "../../gen/model_service/model_service.js";
 import type { BatchRequest } from "../../schemas/batch-request.js";
 import { type BatchItem, type InvokeRequest, RequestPairs } from "../../schemas/invoke-request.js";
-import { findRequestPair, inferInvokeType, invokeTypesOf } from "../../schemas/resolve-request-pair.js";
+import { findPair as findRequestPair, inferInvokeType, invokeTypesOf } from "../../routes/find-pair.js";
 import { UserContextSchema, type UserContext } from "../../schemas/user-context.js";
 import { ValidationError, type ValidationIssue } from "../errors.js";
-import { extend } from "../extend.js";
+import { extend } from "../internal/extend.js";
 import { resolveBlobs, type StructWalk, toStructValue } from "./to-struct-value.js";
 import { validate } from "./validation-issues.js";
 

@@ -34,7 +34,7 @@ function unknownFieldMessage(key: string, nested: boolean, known: object, provid
   const hint = Object.hasOwn(hints, key) ? hints[key] : undefined;
   if (hint) return `unknown field: ${hint}`;
   const owners = Object.values(RequestPairs)
-    .filter((pair) => (pair.providers as unknown[]).includes(provider) && Object.hasOwn((asItem ? pair.item : pair.request).entries, key))
+    .filter((pair) => (pair.providers as readonly unknown[]).includes(provider) && Object.hasOwn((asItem ? pair.item : pair.request).entries, key))
     .map((pair) => pair.invokeTypes[0]);
   if (owners.length > 0) return `not a parameter of ${provider} ${invokeType}; it belongs to invokeType ${owners.join(" / ")}`;
   if (provider === "google" && Object.hasOwn(GoogleGenerateContentConfigSchema.entries, key)) {

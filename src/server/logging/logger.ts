@@ -4,7 +4,7 @@
  * every string it logs, in case a provider echoes one back.
  */
 
-import type { Logger } from "../../client/index.js";
+import type { Logger } from "../../client/middleware/logging.js";
 
 /** Severity of a log record. */
 export type LogLevel = "debug" | "info" | "warn" | "error";

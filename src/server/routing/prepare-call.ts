@@ -6,6 +6,7 @@
 import { invalidArgument as invalid } from "../grpc/status-errors.js";
 import type { ModelRequestItem } from "../../gen/model_service/model_service.js";
 import type { Backend, ModelApi, UpstreamOptions } from "../providers/provider.js";
+import { type ChannelOf, PAIRS, PROVIDERS, type ProviderName } from "../../routes/route-table.js";
 import { PARAMS_PARSERS } from "./api-params.js";
 
 type ParserName = keyof typeof PARAMS_PARSERS;
@@ -25,37 +26,38 @@ export interface PreparedCall {
 // Sentinel for Google's `normal` channel: AI Studio or Vertex AI, whichever is configured.
 const GOOGLE_DEFAULT = "google-default";
 
+// The backend behind each channel of each provider of the route table; a
+// channel added there without its backend here fails to compile.
+const BACKENDS: { readonly [P in ProviderName]: { readonly [C in ChannelOf<P>]: Backend | typeof GOOGLE_DEFAULT } } = {
+  openai: { normal: "openai", openai: "openai" },
+  azure: { normal: "azure", openai: "azure" },
+  google: { normal: GOOGLE_DEFAULT, "ai-studio": "google-ai-studio", vertexai: "google-vertex" },
+  anthropic: { normal: "anthropic", anthropic: "anthropic" },
+};
+
 interface ProviderRoutes {
   readonly channels: Readonly<Record<string, Backend | typeof GOOGLE_DEFAULT>>;
   readonly invokeTypes: Readonly<Record<string, ParserName>>;
 }
 
-const OPENAI_INVOKE_TYPES: Readonly<Record<string, ParserName>> = {
-  "chat-completions": "openai.chat-completions",
-  responses: "openai.responses",
-  // The Python client's default invoke type; for OpenAI it has always meant the Responses API.
-  generation: "openai.responses",
-  "image-generation": "openai.images.generate",
-  "image-edit-generation": "openai.images.edit",
-};
+// The route table turned around: provider → channel → backend, and provider →
+// invoke type (aliases included) → parameter check.
+const ROUTES: Readonly<Record<string, ProviderRoutes>> = Object.fromEntries(
+  (Object.keys(PROVIDERS) as ProviderName[]).map((provider) => {
+    const invokeTypes: Record<string, ParserName> = {};
+    for (const route of Object.values(PAIRS)) {
+      if (!(route.providers as readonly string[]).includes(provider)) continue;
+      for (const invokeType of [route.invokeType, ...route.aliases]) invokeTypes[invokeType] = route.params;
+    }
+    return [provider, { channels: BACKENDS[provider], invokeTypes }];
+  }),
+);
 
-const ROUTES: Readonly<Record<string, ProviderRoutes>> = {
-  openai: { channels: { normal: "openai", openai: "openai" }, invokeTypes: OPENAI_INVOKE_TYPES },
-  // The original SDK's Azure example sends channel "openai" (the OpenAI API family).
-  azure: { channels: { normal: "azure", openai: "azure" }, invokeTypes: OPENAI_INVOKE_TYPES },
-  google: {
-    channels: { normal: GOOGLE_DEFAULT, "ai-studio": "google-ai-studio", vertexai: "google-vertex" },
-    invokeTypes: {
-      generation: "google.generate-content",
-      "image-generation": "google.vertex-imagen",
-      "image-generation-genai": "google.generate-images",
-    },
-  },
-  anthropic: {
-    channels: { normal: "anthropic", anthropic: "anthropic" },
-    invokeTypes: { messages: "anthropic.messages", generation: "anthropic.messages" },
-  },
-};
+/** The parameter check the server runs for (provider, invokeType); `undefined`: not routed. */
+export function routeOf(provider: string, invokeType: string): ParserName | undefined {
+  const routes = Object.hasOwn(ROUTES, provider) ? ROUTES[provider]! : undefined;
+  return routes && Object.hasOwn(routes.invokeTypes, invokeType) ? routes.invokeTypes[invokeType] : undefined;
+}
 
 /** Providers this server routes, for help texts. */
 export const ROUTED_PROVIDERS = Object.keys(ROUTES);
@@ -69,7 +71,7 @@ export function prepareCall(item: ModelRequestItem, googleDefault: (api: ModelAp
   // Unset proto3 strings arrive as ""; the wire defaults are "normal" and "generation".
   const channel = item.channel || "normal";
   const invokeType = item.invokeType || "generation";
-  const routes = ROUTES[provider];
+  const routes = Object.hasOwn(ROUTES, provider) ? ROUTES[provider] : undefined;
   if (!routes) {
     throw invalid(
       provider === ""
@@ -77,13 +79,14 @@ export function prepareCall(item: ModelRequestItem, googleDefault: (api: ModelAp
         : `provider "${provider}" is not supported (supported: ${ROUTED_PROVIDERS.join(", ")})`,
     );
   }
-  const parserName = routes.invokeTypes[invokeType];
+  // Own keys only: "constructor" or "__proto__" is no route.
+  const parserName = Object.hasOwn(routes.invokeTypes, invokeType) ? routes.invokeTypes[invokeType] : undefined;
   if (!parserName) {
     throw invalid(
       `invoke_type "${invokeType}" is not supported for provider "${provider}" (supported: ${Object.keys(routes.invokeTypes).join(", ")})`,
     );
   }
-  const target = routes.channels[channel];
+  const target = Object.hasOwn(routes.channels, channel) ? routes.channels[channel] : undefined;
   if (!target) {
     throw invalid(
       `channel "${channel}" is not supported for provider "${provider}" (supported: ${Object.keys(routes.channels).join(", ")})`,

@@ -8,7 +8,8 @@
  */
 import fc from "fast-check";
 import type * as v from "valibot";
-import { findRequestPair, inferInvokeType, RequestPairs, type RequestPairName } from "tamar-model-client";
+import { RequestPairs, type RequestPairName } from "tamar-model-client";
+import { findPair as findRequestPair, inferInvokeType } from "../../../src/routes/find-pair.js";
 
 type AnySchema = v.GenericSchema & {
   type: string;

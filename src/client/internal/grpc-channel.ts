@@ -1,5 +1,5 @@
 import { Channel, type ChannelOptions, ChannelCredentials } from "nice-grpc";
-import type { ClientSettings } from "./config.js";
+import type { ClientSettings } from "../config.js";
 
 const bytes = (pem: string | Uint8Array | undefined) =>
   pem === undefined ? null : typeof pem === "string" ? Buffer.from(pem) : Buffer.from(pem.buffer, pem.byteOffset, pem.byteLength);

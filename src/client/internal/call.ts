@@ -3,11 +3,11 @@
 // call, and turn whatever the call throws into a typed error.
 import { randomUUID } from "node:crypto";
 import { Metadata, Status } from "nice-grpc-common";
-import type { UserContext } from "../schemas/user-context.js";
-import { CancelledError, ClientClosedError, type TamarModelError, toTamarModelError, ValidationError } from "./errors.js";
+import type { UserContext } from "../../schemas/user-context.js";
+import { CancelledError, ClientClosedError, type TamarModelError, toTamarModelError, ValidationError } from "../errors.js";
 import { extend } from "./extend.js";
-import { callController, linkedController } from "./middleware/abort.js";
-import { clientState, type ModelCallOptions, type ModelClient } from "./model-client.js";
+import { callController, linkedController } from "./abort.js";
+import { clientState, type ModelCallOptions, type ModelClient } from "../model-client.js";
 
 /** Options every call takes. */
 export interface CallOptions {

@@ -1,0 +1,35 @@
+import { PAIRS, type PairName } from "./route-table.js";
+
+const pairNames = Object.keys(PAIRS) as PairName[];
+
+const serves = (name: PairName, provider: unknown) => (PAIRS[name].providers as readonly unknown[]).includes(provider);
+
+const invokeTypesOfPair = (name: PairName): readonly string[] => [PAIRS[name].invokeType, ...PAIRS[name].aliases];
+
+/** The pair that handles (provider, invokeType), aliases included, if any. */
+export function findPair(provider: unknown, invokeType: unknown): PairName | undefined {
+  return pairNames.find((name) => serves(name, provider) && (invokeTypesOfPair(name) as readonly unknown[]).includes(invokeType));
+}
+
+/** The invoke types a provider takes, aliases included, in table order (for error messages). */
+export function invokeTypesOf(provider: unknown): string[] {
+  return pairNames.flatMap((name) => (serves(name, provider) ? invokeTypesOfPair(name) : []));
+}
+
+/**
+ * The invoke type of a request that names none, from the parameters it
+ * carries (see `PairRoute.inferredFrom`): `messages` → chat-completions,
+ * `input` → responses, `contents` → generation, `prompt` + `image` →
+ * image-edit-generation, `prompt` → image-generation (Google:
+ * image-generation-genai when a `config` comes with it), Anthropic → messages.
+ * `undefined` when nothing fits.
+ */
+export function inferInvokeType(provider: unknown, request: Readonly<Record<string, unknown>>): string | undefined {
+  let best: PairName | undefined;
+  for (const name of pairNames) {
+    const keys = PAIRS[name].inferredFrom;
+    if (!serves(name, provider) || !keys.every((key) => request[key] !== undefined)) continue;
+    if (best === undefined || keys.length > PAIRS[best].inferredFrom.length) best = name;
+  }
+  return best === undefined ? undefined : PAIRS[best].invokeType;
+}

@@ -1,0 +1,87 @@
+/**
+ * The one table of what the Model Manager routes: providers, the channels
+ * each takes, and every (provider, invoke type) pair with its aliases. The
+ * enums, the client's request schemas, the reference server's routes and the
+ * README's routing table are all derived from it; adding a pair is one entry
+ * here plus its request schema (src/schemas) and its server parameter module
+ * (src/server/params). Plain data, no imports: client and server both read it.
+ */
+
+/**
+ * Every channel value, in the order error messages list them. `normal` (the
+ * wire default) lets the server pick the provider's default channel; the
+ * others pin one.
+ */
+export const CHANNELS = ["normal", "openai", "anthropic", "vertexai", "ai-studio"] as const;
+
+/** Providers and the channels each one is reachable through (`normal` first). */
+export const PROVIDERS = {
+  openai: { channels: ["normal", "openai"] },
+  // `openai`: the original SDK's Azure example sends it (the OpenAI API family).
+  azure: { channels: ["normal", "openai"] },
+  google: { channels: ["normal", "ai-studio", "vertexai"] },
+  anthropic: { channels: ["normal", "anthropic"] },
+} as const satisfies Record<string, { readonly channels: readonly (typeof CHANNELS)[number][] }>;
+
+/** One (provider, invoke type) pair: the providers it serves and how requests name it. */
+export interface PairRoute {
+  readonly providers: readonly (keyof typeof PROVIDERS)[];
+  /** The invoke type inference picks and error messages name. */
+  readonly invokeType: string;
+  /** Other invoke types meaning the same pair, sent on the wire as given. */
+  readonly aliases: readonly string[];
+  /**
+   * Inference: a request that names no invoke type takes the pair of its
+   * provider whose keys it all carries (the most keys wins, then table order).
+   * Empty: the pair of a provider that has only one.
+   */
+  readonly inferredFrom: readonly string[];
+  /**
+   * The reference server's parameter check for this pair (src/server/params),
+   * named for the provider API it prepares a call of.
+   */
+  readonly params: string;
+  /** What the README's routing table says beside the invoke type, if anything. */
+  readonly note?: string;
+}
+
+const openAI = ["openai", "azure"] as const;
+
+/**
+ * Every supported pair, by the name of its request schema. `generation` is an
+ * alias because the Python SDK sends it by default: it meant Responses for
+ * OpenAI and Messages for Anthropic there.
+ */
+export const PAIRS = {
+  openaiChatCompletions: { providers: openAI, invokeType: "chat-completions", aliases: [], inferredFrom: ["messages"], params: "openai.chat-completions" },
+  openaiResponses: { providers: openAI, invokeType: "responses", aliases: ["generation"], inferredFrom: ["input"], params: "openai.responses" },
+  openaiImageGeneration: { providers: openAI, invokeType: "image-generation", aliases: [], inferredFrom: ["prompt"], params: "openai.images.generate" },
+  openaiImageEdit: { providers: openAI, invokeType: "image-edit-generation", aliases: [], inferredFrom: ["prompt", "image"], params: "openai.images.edit" },
+  googleGeneration: { providers: ["google"], invokeType: "generation", aliases: [], inferredFrom: ["contents"], params: "google.generate-content" },
+  googleVertexImageGeneration: {
+    providers: ["google"],
+    invokeType: "image-generation",
+    aliases: [],
+    inferredFrom: ["prompt"],
+    // Same upstream API as image-generation-genai; only the input spelling differs.
+    params: "google.vertex-imagen",
+    note: "Vertex AI Imagen, Python field names",
+  },
+  googleGenAIImageGeneration: { providers: ["google"], invokeType: "image-generation-genai", aliases: [], inferredFrom: ["prompt", "config"], params: "google.generate-images" },
+  anthropicMessages: { providers: ["anthropic"], invokeType: "messages", aliases: ["generation"], inferredFrom: [], params: "anthropic.messages" },
+} as const satisfies Record<string, PairRoute>;
+
+/** A provider wire value. */
+export type ProviderName = keyof typeof PROVIDERS;
+/** A channel wire value. */
+export type ChannelName = (typeof CHANNELS)[number];
+/** The name of a pair in {@link PAIRS}. */
+export type PairName = keyof typeof PAIRS;
+/** An invoke type wire value, aliases included. */
+export type InvokeTypeName = { [K in PairName]: (typeof PAIRS)[K]["invokeType"] | (typeof PAIRS)[K]["aliases"][number] }[PairName];
+/** The channels of one provider. */
+export type ChannelOf<P extends ProviderName> = (typeof PROVIDERS)[P]["channels"][number];
+/** The invoke types (aliases included) one provider takes. */
+export type InvokeTypeOf<P extends ProviderName> = {
+  [K in PairName]: P extends (typeof PAIRS)[K]["providers"][number] ? (typeof PAIRS)[K]["invokeType"] | (typeof PAIRS)[K]["aliases"][number] : never;
+}[PairName];
