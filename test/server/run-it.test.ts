@@ -62,7 +62,7 @@ describe("README: Run it", () => {
     try {
       for (const file of EXAMPLES) {
         log.mockClear();
-        await import(`../../examples/${file}`);
+        await import(/* @vite-ignore */ `../../examples/${file}`);
         expect(log, file).toHaveBeenCalled();
       }
     } finally {
