@@ -17,6 +17,8 @@ const callOptionHints: Record<string, string> = {
   stream: "batch items are never streamed",
   customId: "only batch items take a customId",
   priority: "only batch items take a priority",
+  enableAsyncTask: "only single calls (invoke) run as asynchronous tasks",
+  callbackUrl: "a callback comes with an asynchronous task: set enableAsyncTask: true",
 };
 
 // Fields of a single call that a batch item takes from its batch.

@@ -16,7 +16,10 @@ import type { CallScope } from "../grpc/call-scope.js";
 import { inBandText, invalidArgument } from "../grpc/status-errors.js";
 import type { ProviderRegistry } from "../providers/provider-registry.js";
 import type { ProviderCall } from "../providers/provider.js";
-import { prepareCall } from "../routing/prepare-call.js";
+import { type PreparedCall, prepareCall } from "../routing/prepare-call.js";
+import type { CallbackAllowList } from "../callbacks/callback-allow-list.js";
+import { createdTaskAnswer, newTaskId, type TaskRecord, toWireTask } from "../tasks/task-record.js";
+import type { TaskStore } from "../tasks/task-store.js";
 import { answerOnce, failedItem, streamAnswer, type AnswerSummary } from "./answer.js";
 import { runBatch } from "./run-batch.js";
 
@@ -26,11 +29,20 @@ export interface ModelServiceDeps {
   readonly maxBatchItems: number;
   /** Removes configured secrets from text sent to callers. */
   readonly redact: (text: string) => string;
+  readonly tasks: TaskServiceDeps;
+}
+
+/** What the service needs for asynchronous tasks. */
+export interface TaskServiceDeps {
+  readonly store: TaskStore;
+  /** Undefined when no webhook secret is set: then no callback is accepted. */
+  readonly callbacks: CallbackAllowList | undefined;
+  readonly now: () => number;
 }
 
 export type ModelServiceContext = CallScope & Authenticated;
 
-const NO_TASKS = "this server runs no asynchronous tasks";
+const notFound = (taskId: string) => `no task "${taskId}" for this tenant (it may have expired)`;
 
 export function createModelService(deps: ModelServiceDeps): ModelServiceImplementation<ModelServiceContext> {
   // Routing + provider lookup; a ServerError (INVALID_ARGUMENT, FAILED_PRECONDITION) when it fails.
@@ -48,13 +60,52 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
       ...(item.clientType ? { client_type: item.clientType } : {}),
     });
     const call: ProviderCall = { ...prepared, stream, signal };
-    return { provider: deps.registry.providerFor(prepared.backend), call };
+    return { provider: deps.registry.providerFor(prepared.backend), call, prepared };
+  };
+
+  // Stores a task for a routed request and answers with it; the work runs in the background.
+  const submitTask = async (item: ModelRequestItem, prepared: PreparedCall, requestId: string, customId?: string) => {
+    const callbackUrl = prepared.task?.callbackUrl;
+    if (callbackUrl !== undefined) {
+      const refusal = deps.tasks.callbacks
+        ? deps.tasks.callbacks.refusal(callbackUrl)
+        : "this server sends no callbacks: it has no webhook secret (setting webhookSecret)";
+      if (refusal) throw invalidArgument(`extra.callback_url: ${refusal}`);
+    }
+    const record: TaskRecord = {
+      id: newTaskId(),
+      orgId: item.orgId,
+      userId: item.userId,
+      provider: prepared.provider,
+      channel: prepared.channel,
+      invokeType: prepared.invokeType,
+      model: prepared.model ?? "",
+      createdAt: deps.tasks.now(),
+      status: "processing",
+      callbackUrl,
+    };
+    await deps.tasks.store.submit({ record, request: { ...item, stream: false, priority: undefined, customId: undefined } });
+    return { record, answer: createdTaskAnswer(record, requestId, customId) };
+  };
+
+  // A task is readable by the tenant that created it only; to anyone else it does not exist.
+  const findTask = async (taskId: string, tenant: ModelServiceContext["tenant"]) => {
+    const record = await deps.tasks.store.get(taskId);
+    if (!record) return undefined;
+    if (tenant && (tenant.orgId !== record.orgId || tenant.userId !== record.userId)) return undefined;
+    return record;
   };
 
   return {
     async *invoke(request, context) {
       checkTenant(context.tenant, request);
-      const { provider, call } = route(request, request.stream, context.signal, context.logFields);
+      const { provider, call, prepared } = route(request, request.stream, context.signal, context.logFields);
+      if (prepared.task) {
+        const { record, answer } = await submitTask(request, prepared, context.requestId);
+        context.logFields["task_id"] = record.id;
+        yield answer;
+        return;
+      }
       yield* streamAnswer(provider, call, {
         requestId: context.requestId,
         redact: deps.redact,
@@ -76,8 +127,10 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
           const scope = { requestId: context.requestId, customId: item.customId, redact: deps.redact, summary: {} };
           let answer: ModelResponseItem;
           try {
-            const { provider, call } = route(item, false, context.signal, {});
-            answer = await answerOnce(provider, call, scope, { statusErrors: "in-band" });
+            const { provider, call, prepared } = route(item, false, context.signal, {});
+            answer = prepared.task
+              ? (await submitTask(item, prepared, context.requestId, item.customId)).answer
+              : await answerOnce(provider, call, scope, { statusErrors: "in-band" });
           } catch (error) {
             if (!(error instanceof ServerError)) throw error;
             answer = failedItem(inBandText(error), scope);
@@ -90,16 +143,25 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
       return { requestId: context.requestId, items };
     },
 
-    // Honest answers: no task is ever created here, so none can be found.
-    async getTaskStatus(request) {
+    async getTaskStatus(request, context) {
       if (request.taskId === "") throw invalidArgument("task_id is required");
-      throw new ServerError(Status.NOT_FOUND, `no task "${request.taskId}": ${NO_TASKS}`);
+      const record = await findTask(request.taskId, context.tenant);
+      if (!record) throw new ServerError(Status.NOT_FOUND, notFound(request.taskId));
+      Object.assign(context.logFields, { task_id: record.id, status: record.status });
+      return toWireTask(record);
     },
 
-    async batchGetTaskStatus(request) {
-      const tasks = request.taskIds.map(
-        (taskId): Partial<GetTaskStatusResponse> => ({ taskId, status: "failed", errorMessage: `task not found: ${NO_TASKS}` }),
+    async batchGetTaskStatus(request, context) {
+      if (request.taskIds.length > deps.maxBatchItems) {
+        throw invalidArgument(`task_ids: at most ${deps.maxBatchItems} ids per call, this one has ${request.taskIds.length}`);
+      }
+      const tasks = await Promise.all(
+        request.taskIds.map(async (taskId): Promise<Partial<GetTaskStatusResponse>> => {
+          const record = taskId === "" ? undefined : await findTask(taskId, context.tenant);
+          return record ? toWireTask(record) : { taskId, status: "failed", errorMessage: `task not found: ${notFound(taskId)}` };
+        }),
       );
+      Object.assign(context.logFields, { tasks: tasks.length });
       return { tasks };
     },
   };
