@@ -12,6 +12,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assignments } from "../helpers/shell-line.js";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -22,17 +23,6 @@ const blocks = (language: string) => [...section.matchAll(new RegExp("```" + lan
 const [setupBlock, runBlock] = blocks("sh");
 const [appSource] = blocks("js");
 const README_PORT = "50051";
-
-/** `A=1 B=2 rest` → the assignments and the rest. */
-function assignments(text: string): { vars: Record<string, string>; rest: string[] } {
-  const words = text.trim().split(/\s+/);
-  const vars: Record<string, string> = {};
-  while (words[0] && /^[A-Z_]+=/.test(words[0])) {
-    const [name, value] = words.shift()!.split("=") as [string, string];
-    vars[name] = value;
-  }
-  return { vars, rest: words };
-}
 
 // Only what a user's shell would have: PATH and HOME (for the npm cache), no MODEL_* settings.
 const baseEnv = { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? tmpdir() };
