@@ -96,7 +96,7 @@ function check(request: unknown, asItem: boolean, prefix: string, walk: StructWa
     );
   }
   const schema = asItem ? pair.item : async ? pair.asyncRequest : pair.request;
-  const schemaIssues = validate(schema, request, provider, String(invokeType), prefix).filter(
+  const schemaIssues = validate(schema, request, provider, String(invokeType), prefix, asItem).filter(
     // The missing flag of an async-only pair is reported above, once, with what to do.
     (issue) => !(pair.asyncOnly && request["enableAsyncTask"] === undefined && issue.path === `${prefix}enableAsyncTask`),
   );

@@ -3,7 +3,7 @@
  * few the server itself reads (token limits, image counts, files). Anything
  * else goes to the provider as sent; the provider judges it.
  */
-import { invalidArgument as invalid } from "../grpc/status-errors.js";
+import { failedPrecondition, invalidArgument as invalid } from "../grpc/status-errors.js";
 import * as v from "valibot";
 import type { ModelApi, UpstreamOptions } from "../providers/provider.js";
 import { binaryFileSchema, binaryFilesSchema } from "./binary-input.js";
@@ -136,7 +136,7 @@ export const PARAMS_PARSERS = {
   "openai.chat-completions": sdkParams(chatCompletions),
   "openai.responses": sdkParams(responses),
   "openai.images.generate": sdkParams(imagesGenerate),
-  "openai.images.edit": sdkParams(imagesEdit),
+  "openai.images.edit": refusingFileReferences(["image", "mask"], sdkParams(imagesEdit)),
   "openai.videos": sdkParams(videosCreate),
   "anthropic.messages": sdkParams(anthropicMessages),
   "google.generate-content": googleParams(generateContent, "Google generateContent", "generation settings such as temperature belong in extra.config"),
@@ -160,6 +160,25 @@ function sdkParams(schema: v.GenericSchema<Record<string, unknown>, Record<strin
     if (extra_query) upstream.query = Object.fromEntries(Object.entries(extra_query).map(([k, value]) => [k, String(value)]));
     if (timeout != null) upstream.timeoutMs = Math.ceil(timeout * 1000);
     return { params, upstream };
+  };
+}
+
+// `{ file_id }` names a file in the Tamar file store of a full Model Manager;
+// this server has none, so it cannot fetch the bytes. A precondition of the
+// deployment, not a malformed request: FAILED_PRECONDITION saying what to send.
+function refusingFileReferences(fields: readonly string[], parse: ParamsParser): ParamsParser {
+  return (extra, context) => {
+    for (const field of fields) {
+      const value = extra[field];
+      const files = Array.isArray(value) ? value : [value];
+      const index = files.findIndex((file) => typeof file === "object" && file !== null && !Array.isArray(file) && "file_id" in file);
+      if (index === -1) continue;
+      const path = Array.isArray(value) ? `extra.${field}.${index}` : `extra.${field}`;
+      throw failedPrecondition(
+        `${path}: { file_id } references a file store, and this server has none (${context} needs the file itself): send the bytes instead — a Buffer, Blob or [name, bytes, mime type] in the TypeScript client, "bytes:<base64>" on the wire`,
+      );
+    }
+    return parse(extra, context);
   };
 }
 
