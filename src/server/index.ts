@@ -7,6 +7,7 @@ export type { ModelServerOptions, ServerTlsOptions } from "./config/server-confi
 export { ModelServerConfigError } from "./config/config-error.js";
 export { decodeAnswer, encodeAnswer, type AnswerStore } from "./dedup/answer-store.js";
 export { createMemoryAnswerStore, type MemoryAnswerStoreOptions } from "./dedup/memory-answer-store.js";
+export type { ServerTelemetryOptions } from "./telemetry/server-telemetry-options.js";
 export { jsonLinesLogger, silentLogger, type LogLevel, type LogRecord, type ServerLogger } from "./logging/logger.js";
 export type {
   Backend,

@@ -23,6 +23,7 @@ import { type PreparedCall, prepareCall } from "../routing/prepare-call.js";
 import type { CallbackAllowList } from "../callbacks/callback-allow-list.js";
 import { createdTaskAnswer, newTaskId, type TaskRecord, toWireTask } from "../tasks/task-record.js";
 import type { TaskStore } from "../tasks/task-store.js";
+import type { ServerTelemetry, TraceScope } from "../telemetry/server-telemetry.js";
 import { answerOnce, failedItem, streamAnswer, type AnswerScope, type AnswerSummary } from "./answer.js";
 import { runBatch } from "./run-batch.js";
 
@@ -34,6 +35,8 @@ export interface ModelServiceDeps {
   readonly sharedCalls: SharedCalls;
   /** Removes configured secrets from text sent to callers. */
   readonly redact: (text: string) => string;
+  /** Wraps a provider in the call's telemetry (a span and metrics per provider request). */
+  readonly traced: ServerTelemetry["traced"];
   readonly tasks: TaskServiceDeps;
 }
 
@@ -45,7 +48,8 @@ export interface TaskServiceDeps {
   readonly now: () => number;
 }
 
-export type ModelServiceContext = CallScope & Authenticated & ConnectionWatch;
+export type ModelServiceContext = CallScope & TraceScope & Authenticated & ConnectionWatch;
+type HandlerContext = ModelServiceContext & CallContext;
 
 const notFound = (taskId: string) => `no task "${taskId}" for this tenant (it may have expired)`;
 
@@ -56,7 +60,7 @@ async function* oneAnswer(provider: ModelProvider, call: ProviderCall, scope: An
 
 export function createModelService(deps: ModelServiceDeps): ModelServiceImplementation<ModelServiceContext> {
   // Routing + provider lookup; a ServerError (INVALID_ARGUMENT, FAILED_PRECONDITION) when it fails.
-  const route = (item: ModelRequestItem, stream: boolean, signal: AbortSignal, logFields: Record<string, unknown>) => {
+  const route = (item: ModelRequestItem, stream: boolean, context: HandlerContext, logFields: Record<string, unknown>) => {
     const prepared = prepareCall(item, deps.registry.googleDefault);
     Object.assign(logFields, {
       provider: prepared.provider,
@@ -69,8 +73,9 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
       user_id: item.userId,
       ...(item.clientType ? { client_type: item.clientType } : {}),
     });
-    const call: ProviderCall = { ...prepared, stream, signal };
-    return { provider: deps.registry.providerFor(prepared.backend), call, prepared };
+    const call: ProviderCall = { ...prepared, stream, signal: context.signal };
+    const provider: ModelProvider = deps.traced(deps.registry.providerFor(prepared.backend), context.traceContext);
+    return { provider, call, prepared };
   };
 
   // Stores a task for a routed request and answers with it; the work runs in the background.
@@ -121,7 +126,7 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
   return {
     async *invoke(request, context) {
       checkTenant(context.tenant, request);
-      const { provider, call, prepared } = route(request, request.stream, context.signal, context.logFields);
+      const { provider, call, prepared } = route(request, request.stream, context, context.logFields);
       const key = keyOf(context, request, { method: "invoke" });
       const attempt = attemptOf(context, context.logFields);
       if (prepared.task) {
@@ -151,7 +156,7 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
           const scope = { requestId: context.requestId, customId: item.customId, redact: deps.redact, summary: {} };
           let answer: ModelResponseItem | undefined;
           try {
-            const { provider, call, prepared } = route(item, false, context.signal, {});
+            const { provider, call, prepared } = route(item, false, context, {});
             const key = keyOf(context, item, { method: "batch", item: item.customId ?? `#${index}` });
             const source = prepared.task
               ? async function* () {
