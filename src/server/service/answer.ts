@@ -7,7 +7,7 @@
 import { ServerError, Status } from "nice-grpc";
 import type { ModelResponseItem } from "../../gen/model_service/model_service.js";
 import { abortErrorOf } from "../grpc/abort.js";
-import { inBandText } from "../grpc/status-errors.js";
+import { inBandText, statusErrorOf } from "../grpc/status-errors.js";
 import { IncompleteAnswerError } from "../providers/incomplete-answer.js";
 import { describeProviderError } from "../providers/provider-error.js";
 import type { ModelProvider, ProviderCall, ProviderChunk, VideoOutput } from "../providers/provider.js";
@@ -54,7 +54,8 @@ export async function* streamAnswer(
     if (call.signal.aborted) throw abortErrorOf(call.signal);
     // A status even after chunks: the caller must learn the text it got is cut short, not read an in-band error as one more chunk.
     if (error instanceof IncompleteAnswerError) throw incomplete(error, scope);
-    if (error instanceof ServerError && delivered === 0) throw error;
+    const status = statusErrorOf(error);
+    if (status && delivered === 0) throw status;
     yield errorItem(call, error, scope);
   }
 }
@@ -77,7 +78,8 @@ export async function answerOnce(
   } catch (caught) {
     if (call.signal.aborted) throw abortErrorOf(call.signal);
     const error = caught instanceof IncompleteAnswerError ? incomplete(caught, scope) : caught;
-    if (error instanceof ServerError && options.statusErrors === "throw") throw error;
+    const status = statusErrorOf(error);
+    if (status && options.statusErrors === "throw") throw status;
     return errorItem(call, error, scope);
   }
 }
@@ -123,7 +125,8 @@ function responseItem(chunk: ProviderChunk, scope: AnswerScope): ModelResponseIt
 }
 
 function errorItem(call: ProviderCall, error: unknown, scope: AnswerScope): ModelResponseItem {
-  const text = scope.redact(error instanceof ServerError ? inBandText(error) : describeProviderError(call.backend, error));
+  const status = statusErrorOf(error);
+  const text = scope.redact(status ? inBandText(status) : describeProviderError(call.backend, error));
   scope.summary.provider_error = text;
   return failedItem(text, scope);
 }

@@ -14,7 +14,7 @@ import { normalizeUsage, type TokenUsage } from "../../client/response/normalize
 import { responseIdentity } from "../../telemetry/gen-ai-response.js";
 import { instrumentationScope, type OtelApi, otelApi, type TelemetrySource, telemetrySource } from "../../telemetry/otel-api.js";
 import { ATTR, BUCKETS, SERVER_METRICS } from "../../telemetry/semconv.js";
-import { isAbortError } from "../grpc/abort.js";
+import { isAbortError } from "../../internal/abort-error.js";
 import type { CallScope } from "../grpc/call-scope.js";
 import type { ModelApi, ModelProvider, ProviderCall, ProviderChunk } from "../providers/provider.js";
 import type { ServerTelemetryOptions } from "./server-telemetry-options.js";
