@@ -270,7 +270,7 @@ export function checkRequest(request: unknown, asItem: boolean, prefix: string, 
     );
   }
   const schema = asItem ? route.item : async ? route.asyncRequest : route.request;
-  for (const issue of validate(schema, request, provider, String(invokeType), prefix)) {
+  for (const issue of validate(schema, request, provider, String(invokeType), prefix, asItem)) {
     // The missing flag of an async-only pair is reported above, once, with what to do.
     if (!(asyncFlagMissing && issue.path === `${prefix}enableAsyncTask`)) issues.push(issue);
   }

@@ -15,6 +15,7 @@ import { responseIdentity } from "../../telemetry/gen-ai-response.js";
 import { instrumentationScope, type OtelApi, otelApi, type TelemetrySource, telemetrySource } from "../../telemetry/otel-api.js";
 import { ATTR, BUCKETS, SERVER_METRICS } from "../../telemetry/semconv.js";
 import { isAbortError } from "../../internal/abort-error.js";
+import { statusErrorOf } from "../grpc/status-errors.js";
 import type { CallScope } from "../grpc/call-scope.js";
 import type { ModelApi, ModelProvider, ProviderCall, ProviderChunk } from "../providers/provider.js";
 import type { ServerTelemetryOptions } from "./server-telemetry-options.js";
@@ -107,7 +108,9 @@ function createInstruments(meter: OtelApi.Meter): Instruments {
 }
 
 function statusOf(error: unknown, context: CallContext): Status {
-  if (error instanceof ServerError) return error.code;
+  // The status the caller will see: the call scope outside this middleware maps errors the same way.
+  const status = statusErrorOf(error);
+  if (status) return status.code;
   if (isAbortError(error) || context.signal.aborted) return Status.CANCELLED;
   return Status.INTERNAL;
 }
@@ -155,7 +158,8 @@ function serverSpanMiddleware(otel: typeof OtelApi, source: TelemetrySource<Inst
 
 /** `error.type` of a failed provider request: the provider's HTTP status, else the error's class. */
 function providerErrorType(error: unknown): string {
-  if (error instanceof ServerError) return Status[error.code] ?? "_OTHER";
+  const statusError = statusErrorOf(error);
+  if (statusError) return Status[statusError.code] ?? "_OTHER";
   const status = (error as { status?: unknown } | null)?.status;
   if (typeof status === "number") return String(status);
   return error instanceof Error && error.name !== "Error" && error.name !== "" ? error.name : "_OTHER";
