@@ -7,7 +7,7 @@
  * names a tenant (org, user) or a request.
  */
 import type { Attributes, Context, Counter, Histogram, Span, TextMapGetter } from "@opentelemetry/api";
-import { type CallContext, type Metadata, ServerError, type ServerMiddleware, Status } from "nice-grpc";
+import { type CallContext, type Metadata, type ServerMiddleware, Status } from "nice-grpc";
 import { BACKEND_PROVIDER_NAMES, addRequestParameters } from "../../telemetry/gen-ai-request.js";
 // The client's normalised usage: one reading of every provider's usage shape.
 import { normalizeUsage, type TokenUsage } from "../../client/response/normalize-usage.js";
@@ -107,10 +107,10 @@ function createInstruments(meter: OtelApi.Meter): Instruments {
   };
 }
 
+/** The status the call ends with, as callScope will answer it. */
 function statusOf(error: unknown, context: CallContext): Status {
-  // The status the caller will see: the call scope outside this middleware maps errors the same way.
-  const status = statusErrorOf(error);
-  if (status) return status.code;
+  const statusError = statusErrorOf(error);
+  if (statusError) return statusError.code;
   if (isAbortError(error) || context.signal.aborted) return Status.CANCELLED;
   return Status.INTERNAL;
 }
