@@ -2,6 +2,7 @@
 // the gRPC status code (when one applies), the request id of the call and
 // whether the same call may succeed if tried again.
 import { ClientError, Status } from "nice-grpc-common";
+import type { ValidationIssue } from "../schemas/validate-request.js";
 import type { ModelResponse } from "./response/model-response.js";
 
 /** What every {@link TamarModelError} can carry besides its message. */
@@ -36,13 +37,7 @@ export class TamarModelError extends Error {
   }
 }
 
-/** One problem found in a request. */
-export interface ValidationIssue {
-  /** Dot path of the offending field, e.g. `messages.0.role`; `""` for the request itself. */
-  path: string;
-  /** What is wrong with it. */
-  message: string;
-}
+export type { ValidationIssue };
 
 /**
  * The request is invalid. Raised before any network I/O; `issues` names

@@ -5,9 +5,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { ServerError, Status, type CallContext, type ServerMiddleware } from "nice-grpc";
-import { isAbortError } from "./abort.js";
+import { isAbortError } from "../../internal/abort-error.js";
 import type { ServerLogger } from "../logging/logger.js";
 import type { InFlightCalls } from "./in-flight-calls.js";
+import { statusErrorOf } from "./status-errors.js";
 
 /** What the call scope adds to every call context. */
 export interface CallScope {
@@ -41,10 +42,11 @@ export function callScope(deps: { readonly logger: ServerLogger; readonly inFlig
       }
       return;
     } catch (error) {
-      if (error instanceof ServerError) {
-        status = Status[error.code];
-        failure = error.details;
-        throw error;
+      const statusError = statusErrorOf(error);
+      if (statusError) {
+        status = Status[statusError.code];
+        failure = statusError.details;
+        throw statusError;
       }
       if (isAbortError(error) || context.signal.aborted) {
         status = "CANCELLED";

@@ -4,10 +4,9 @@
  * `error` text; cancellation propagates; setup errors (a gRPC status) surface
  * as the call's status when nothing has been sent yet.
  */
-import { ServerError } from "nice-grpc";
 import type { ModelResponseItem } from "../../gen/model_service/model_service.js";
 import { abortErrorOf } from "../grpc/abort.js";
-import { inBandText } from "../grpc/status-errors.js";
+import { inBandText, statusErrorOf } from "../grpc/status-errors.js";
 import { describeProviderError } from "../providers/provider-error.js";
 import type { ModelProvider, ProviderCall, ProviderChunk, VideoOutput } from "../providers/provider.js";
 
@@ -49,7 +48,8 @@ export async function* streamAnswer(
   } catch (error) {
     scope.summary.chunks = delivered;
     if (call.signal.aborted) throw abortErrorOf(call.signal);
-    if (error instanceof ServerError && delivered === 0) throw error;
+    const status = statusErrorOf(error);
+    if (status && delivered === 0) throw status;
     yield errorItem(call, error, scope);
   }
 }
@@ -71,7 +71,8 @@ export async function answerOnce(
     return responseItem(answer, scope);
   } catch (error) {
     if (call.signal.aborted) throw abortErrorOf(call.signal);
-    if (error instanceof ServerError && options.statusErrors === "throw") throw error;
+    const status = statusErrorOf(error);
+    if (status && options.statusErrors === "throw") throw status;
     return errorItem(call, error, scope);
   }
 }
@@ -110,7 +111,8 @@ function responseItem(chunk: ProviderChunk, scope: AnswerScope): ModelResponseIt
 }
 
 function errorItem(call: ProviderCall, error: unknown, scope: AnswerScope): ModelResponseItem {
-  const text = scope.redact(error instanceof ServerError ? inBandText(error) : describeProviderError(call.backend, error));
+  const status = statusErrorOf(error);
+  const text = scope.redact(status ? inBandText(status) : describeProviderError(call.backend, error));
   scope.summary.provider_error = text;
   return failedItem(text, scope);
 }

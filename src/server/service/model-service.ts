@@ -11,9 +11,9 @@ import type {
   ModelServiceImplementation,
 } from "../../gen/model_service/model_service.js";
 import { checkTenant } from "../auth/check-tenant.js";
-import type { Authenticated } from "../grpc/auth.js";
+import type { Authenticated } from "../auth/authenticate.js";
 import type { CallScope } from "../grpc/call-scope.js";
-import { inBandText, invalidArgument } from "../grpc/status-errors.js";
+import { inBandText, invalidArgument, statusErrorOf } from "../grpc/status-errors.js";
 import type { ProviderRegistry } from "../providers/provider-registry.js";
 import type { ProviderCall } from "../providers/provider.js";
 import { type PreparedCall, prepareCall } from "../routing/prepare-call.js";
@@ -45,7 +45,7 @@ export type ModelServiceContext = CallScope & Authenticated;
 const notFound = (taskId: string) => `no task "${taskId}" for this tenant (it may have expired)`;
 
 export function createModelService(deps: ModelServiceDeps): ModelServiceImplementation<ModelServiceContext> {
-  // Routing + provider lookup; a ServerError (INVALID_ARGUMENT, FAILED_PRECONDITION) when it fails.
+  // Routing + provider lookup; a ServerError (INVALID_ARGUMENT) or a ProviderSetupError when it fails.
   const route = (item: ModelRequestItem, stream: boolean, signal: AbortSignal, logFields: Record<string, unknown>) => {
     const prepared = prepareCall(item, deps.registry.googleDefault);
     Object.assign(logFields, {
@@ -132,8 +132,9 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
               ? (await submitTask(item, prepared, context.requestId, item.customId)).answer
               : await answerOnce(provider, call, scope, { statusErrors: "in-band" });
           } catch (error) {
-            if (!(error instanceof ServerError)) throw error;
-            answer = failedItem(inBandText(error), scope);
+            const status = statusErrorOf(error);
+            if (!status) throw error;
+            answer = failedItem(inBandText(status), scope);
           }
           if (answer.error) failed++;
           return answer;
