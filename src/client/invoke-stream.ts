@@ -1,7 +1,7 @@
 import type { InvokeRequest } from "../schemas/invoke-request.js";
 import { type CallOptions, startCall } from "./internal/call.js";
 import { CancelledError, ClientClosedError, ProviderError, StreamInterruptedError, type TamarModelError } from "./errors.js";
-import type { ModelClient } from "./model-client.js";
+import { clientState, type ModelClient } from "./model-client.js";
 import { buildInvokeRequest } from "./request/build-request.js";
 import { type ModelResponse, toModelResponse } from "./response/model-response.js";
 import { createStreamAssembler } from "./response/stream-assembly.js";
@@ -34,7 +34,14 @@ export async function* invokeStream(
   options: CallOptions = {},
 ): AsyncGenerator<ModelResponse, void, undefined> {
   const { item } = await buildInvokeRequest(request, true);
-  const call = startCall(client, options, true, request.userContext);
+  const telemetry = clientState(client).telemetry?.invoke(request, item, true);
+  let call;
+  try {
+    call = startCall(client, options, true, request.userContext, telemetry);
+  } catch (error) {
+    telemetry?.fail(error);
+    throw error;
+  }
   const assembler = createStreamAssembler();
   let chunks = 0;
   let held: ModelResponse | undefined;
@@ -44,6 +51,7 @@ export async function* invokeStream(
         const chunk = toModelResponse(message, call.requestId);
         if (chunk.error !== undefined) throw new ProviderError(chunk.error, { requestId: chunk.requestId, response: chunk });
         chunks++;
+        telemetry?.chunk(chunk);
         assembler.push(chunk);
         if (held) yield held;
         held = undefined;
@@ -54,13 +62,20 @@ export async function* invokeStream(
       let failure: TamarModelError = error instanceof ProviderError ? error : call.fail(error);
       const ownDoing = failure instanceof CancelledError || failure instanceof ClientClosedError;
       if (chunks > 0 && !ownDoing && !(failure instanceof ProviderError)) failure = new StreamInterruptedError(failure, chunks);
+      telemetry?.fail(failure);
       // What arrived before the failure is still delivered.
       if (held) yield held;
       throw failure;
     }
     const last = held ? assembler.complete(held) : assembler.summary(call.requestId);
-    if (last) yield last;
+    if (last) {
+      telemetry?.chunk(last);
+      yield last;
+    }
+    telemetry?.end();
   } finally {
+    // A consumer that stops reading (`break`) ends the stream here, without an error.
+    telemetry?.end();
     call.end();
   }
 }

@@ -8,6 +8,7 @@ import { CancelledError, ClientClosedError, type TamarModelError, toTamarModelEr
 import { extend } from "./extend.js";
 import { callController, linkedController } from "./abort.js";
 import { clientState, type ModelCallOptions, type ModelClient } from "../model-client.js";
+import type { CallTelemetry } from "./telemetry/call-telemetry.js";
 
 /** Options every call takes. */
 export interface CallOptions {
@@ -69,8 +70,9 @@ export async function withCall<T>(
   options: CallOptions,
   userContext: Pick<UserContext, "orgId" | "userId"> | undefined,
   run: (call: ActiveCall) => Promise<T>,
+  telemetry?: CallTelemetry,
 ): Promise<T> {
-  const call = startCall(client, options, false, userContext);
+  const call = startCall(client, options, false, userContext, telemetry);
   try {
     return await run(call);
   } catch (error) {
@@ -86,6 +88,7 @@ export function startCall(
   options: CallOptions,
   stream: boolean,
   userContext?: Pick<UserContext, "orgId" | "userId">,
+  telemetry?: CallTelemetry,
 ): ActiveCall {
   const state = clientState(client);
   checkCallOptions(options);
@@ -107,6 +110,7 @@ export function startCall(
   if (deadline !== undefined) callOptions.deadline = deadline;
   if (options.metadata) callOptions.metadata = Metadata(options.metadata);
   if (userContext) callOptions.userContext = userContext;
+  telemetry?.attach(callOptions, requestId);
   return {
     requestId,
     options: callOptions,

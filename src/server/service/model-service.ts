@@ -3,7 +3,7 @@
  * then the provider. Batch items run through {@link runBatch}, each failure
  * in its own item.
  */
-import { ServerError, Status } from "nice-grpc";
+import { type CallContext, ServerError, Status } from "nice-grpc";
 import type {
   GetTaskStatusResponse,
   ModelRequestItem,
@@ -15,11 +15,12 @@ import type { Authenticated } from "../auth/authenticate.js";
 import type { CallScope } from "../grpc/call-scope.js";
 import { inBandText, invalidArgument, statusErrorOf } from "../grpc/status-errors.js";
 import type { ProviderRegistry } from "../providers/provider-registry.js";
-import type { ProviderCall } from "../providers/provider.js";
+import type { ModelProvider, ProviderCall } from "../providers/provider.js";
 import { type PreparedCall, prepareCall } from "../routing/prepare-call.js";
 import type { CallbackAllowList } from "../callbacks/callback-allow-list.js";
 import { createdTaskAnswer, newTaskId, type TaskRecord, toWireTask } from "../tasks/task-record.js";
 import type { TaskStore } from "../tasks/task-store.js";
+import type { ServerTelemetry, TraceScope } from "../telemetry/server-telemetry.js";
 import { answerOnce, failedItem, streamAnswer, type AnswerSummary } from "./answer.js";
 import { runBatch } from "./run-batch.js";
 
@@ -29,6 +30,8 @@ export interface ModelServiceDeps {
   readonly maxBatchItems: number;
   /** Removes configured secrets from text sent to callers. */
   readonly redact: (text: string) => string;
+  /** Wraps a provider in the call's telemetry (a span and metrics per provider request). */
+  readonly traced: ServerTelemetry["traced"];
   readonly tasks: TaskServiceDeps;
 }
 
@@ -40,13 +43,14 @@ export interface TaskServiceDeps {
   readonly now: () => number;
 }
 
-export type ModelServiceContext = CallScope & Authenticated;
+export type ModelServiceContext = CallScope & TraceScope & Authenticated;
+type HandlerContext = ModelServiceContext & CallContext;
 
 const notFound = (taskId: string) => `no task "${taskId}" for this tenant (it may have expired)`;
 
 export function createModelService(deps: ModelServiceDeps): ModelServiceImplementation<ModelServiceContext> {
   // Routing + provider lookup; a ServerError (INVALID_ARGUMENT) or a ProviderSetupError when it fails.
-  const route = (item: ModelRequestItem, stream: boolean, signal: AbortSignal, logFields: Record<string, unknown>) => {
+  const route = (item: ModelRequestItem, stream: boolean, context: HandlerContext, logFields: Record<string, unknown>) => {
     const prepared = prepareCall(item, deps.registry.googleDefault);
     Object.assign(logFields, {
       provider: prepared.provider,
@@ -59,8 +63,9 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
       user_id: item.userId,
       ...(item.clientType ? { client_type: item.clientType } : {}),
     });
-    const call: ProviderCall = { ...prepared, stream, signal };
-    return { provider: deps.registry.providerFor(prepared.backend), call, prepared };
+    const call: ProviderCall = { ...prepared, stream, signal: context.signal };
+    const provider: ModelProvider = deps.traced(deps.registry.providerFor(prepared.backend), context.traceContext);
+    return { provider, call, prepared };
   };
 
   // Stores a task for a routed request and answers with it; the work runs in the background.
@@ -99,7 +104,7 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
   return {
     async *invoke(request, context) {
       checkTenant(context.tenant, request);
-      const { provider, call, prepared } = route(request, request.stream, context.signal, context.logFields);
+      const { provider, call, prepared } = route(request, request.stream, context, context.logFields);
       if (prepared.task) {
         const { record, answer } = await submitTask(request, prepared, context.requestId);
         context.logFields["task_id"] = record.id;
@@ -127,7 +132,7 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
           const scope = { requestId: context.requestId, customId: item.customId, redact: deps.redact, summary: {} };
           let answer: ModelResponseItem;
           try {
-            const { provider, call, prepared } = route(item, false, context.signal, {});
+            const { provider, call, prepared } = route(item, false, context, {});
             answer = prepared.task
               ? (await submitTask(item, prepared, context.requestId, item.customId)).answer
               : await answerOnce(provider, call, scope, { statusErrors: "in-band" });
