@@ -51,9 +51,11 @@ export {
   DeadlineExceededError,
   type FailedAttempt,
   FallbackExhaustedError,
+  IncompleteAnswerError,
   InternalError,
   InvalidArgumentError,
   NotFoundError,
+  MessageTooLargeError,
   PermissionDeniedError,
   ProviderError,
   RateLimitError,
@@ -66,5 +68,5 @@ export {
   type ValidationIssue,
 } from "./client/errors.js";
 export { Status } from "nice-grpc-common";
-export { Channel, InvokeType, ProviderType } from "./enums/index.js";
+export { Channel, InvokeType, ProviderChannels, ProviderType } from "./enums/index.js";
 export * from "./schemas/index.js";
