@@ -78,7 +78,7 @@ describe("fallback triggers", () => {
     ["server_error", "openai request failed, HTTP 500: The server had an error"],
     ["context_length", "openai request failed, HTTP 400: This model's maximum context length is 8192 tokens"],
   ])("an in-band provider error of kind %s moves on to the next provider", async (kind, text) => {
-    const { server, client } = await setup();
+    const { server, client } = await setup({ client: { requireFinishReason: false } });
     server.invoke = byModel({ primary: inBand(text) });
     const response = await invoke(client, request, { fallbacks: [toAnthropic] });
     expect(response.content).toBe("answer of claude-x");
@@ -89,7 +89,7 @@ describe("fallback triggers", () => {
   });
 
   it("a provider error of another kind does not fall back, unless fallbackOn names it", async () => {
-    const { server, client } = await setup();
+    const { server, client } = await setup({ client: { requireFinishReason: false } });
     server.invoke = byModel({ primary: inBand("openai request failed, HTTP 400: Invalid value for 'temperature'") });
     await expect(invoke(client, request, { fallbacks: [{ model: "second" }] })).rejects.toMatchObject({ name: "ProviderError", kind: "other" });
     expect(server.calls).toHaveLength(1);
@@ -109,7 +109,7 @@ describe("fallback triggers", () => {
   });
 
   it("every route failing: one FallbackExhaustedError with each route's error, in order", async () => {
-    const { server, client } = await setup({ client: { maxRetries: 0 } });
+    const { server, client } = await setup({ client: { maxRetries: 0, requireFinishReason: false } });
     server.invoke = byModel({
       primary: status(Status.UNAVAILABLE),
       second: inBand("openai request failed, HTTP 429: Rate limit reached"),
@@ -133,14 +133,14 @@ describe("never a fallback", () => {
     [Status.UNAUTHENTICATED, AuthenticationError],
     [Status.PERMISSION_DENIED, PermissionDeniedError],
   ])("status %s fails the call as it is", async (code, ErrorClass) => {
-    const { server, client } = await setup();
+    const { server, client } = await setup({ client: { requireFinishReason: false } });
     server.invoke = byModel({ primary: status(code) });
     await expect(invoke(client, request, { fallbacks: [{ model: "second" }] })).rejects.toBeInstanceOf(ErrorClass);
     expect(server.calls).toHaveLength(1);
   });
 
   it("a bad fallback is a ValidationError naming it, before any I/O", async () => {
-    const { server, client } = await setup();
+    const { server, client } = await setup({ client: { requireFinishReason: false } });
     const error = await invoke(client, request, { fallbacks: [{ model: "ok" }, { provider: "google", model: "g" }] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     // Google takes `contents`, not `messages`: the patched request is checked like any request.
@@ -160,7 +160,7 @@ describe("never a fallback", () => {
   });
 
   it("the caller's abort cancels every route", async () => {
-    const { server, client } = await setup();
+    const { server, client } = await setup({ client: { requireFinishReason: false } });
     const controller = new AbortController();
     server.invoke = async function* (_req, context) {
       controller.abort();
@@ -172,7 +172,7 @@ describe("never a fallback", () => {
   });
 
   it("the call's deadline bounds all routes: no fallback starts after it", async () => {
-    const { server, client } = await setup();
+    const { server, client } = await setup({ client: { requireFinishReason: false } });
     server.invoke = async function* (_req, context) {
       await aborted(context.signal);
       yield { content: "late" };
@@ -184,7 +184,7 @@ describe("never a fallback", () => {
 
 describe("streams", () => {
   it("fall back before the first content: metadata frames of the failed route are dropped, the answer is one route's", async () => {
-    const { server, client } = await setup();
+    const { server, client } = await setup({ client: { requireFinishReason: false } });
     server.invoke = async function* (req) {
       const model = modelOf(req);
       yield { rawResponse: JSON.stringify({ type: "response.created", response: { id: model } }) };
@@ -207,7 +207,7 @@ describe("streams", () => {
   });
 
   it("never after content: the stream fails as without fallbacks and the next route is not called", async () => {
-    const { server, client } = await setup({ client: { maxRetries: 0 } });
+    const { server, client } = await setup({ client: { maxRetries: 0, requireFinishReason: false } });
     server.invoke = async function* () {
       yield { content: "partial" };
       throw new ServerError(Status.UNAVAILABLE, "connection lost");
@@ -222,7 +222,7 @@ describe("streams", () => {
   });
 
   it("a provider error after content is the stream's ProviderError, never a second answer", async () => {
-    const { server, client } = await setup();
+    const { server, client } = await setup({ client: { requireFinishReason: false } });
     server.invoke = async function* () {
       yield { content: "partial" };
       yield { error: "openai request failed, HTTP 500: oops" };
@@ -240,7 +240,7 @@ describe("streams", () => {
 describe("calls without routes", () => {
   it("invokeBatch and the task lookups refuse fallbacks instead of ignoring them", async () => {
     const { invokeBatch, getTaskStatus } = await import("tamar-model-client");
-    const { server, client } = await setup();
+    const { server, client } = await setup({ client: { requireFinishReason: false } });
     await expect(
       invokeBatch(client, { userContext, items: [{ provider: "openai", model: "m", input: "x" }] }, { fallbacks: [{ model: "n" }] }),
     ).rejects.toThrow(/options\.fallbacks: only invoke and invokeStream take fallbacks, not invokeBatch/);

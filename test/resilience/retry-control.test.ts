@@ -39,7 +39,7 @@ describe("per-call retry policy", () => {
   });
 
   it("retryableCodes per call: INTERNAL retried for this call only", async () => {
-    const { server, client } = await setup();
+    const { server, client } = await setup({ client: { requireFinishReason: false } });
     server.invoke = failingFirst(1, Status.INTERNAL);
     await expect(invoke(client, request)).rejects.toBeInstanceOf(InternalError);
     server.invoke = failingFirst(1, Status.INTERNAL);
@@ -48,7 +48,7 @@ describe("per-call retry policy", () => {
   });
 
   it("a stream honours the override too", async () => {
-    const { server, client } = await setup({ client: { maxRetries: 0 } });
+    const { server, client } = await setup({ client: { maxRetries: 0, requireFinishReason: false } });
     server.invoke = failingFirst(2, Status.UNAVAILABLE);
     const chunks: string[] = [];
     for await (const chunk of invokeStream(client, request, { retry: { maxRetries: 2, delayMs: 1 } })) chunks.push(chunk.content!);
@@ -64,7 +64,7 @@ describe("per-call retry policy", () => {
     [{ retryableCodes: [99] }, "options.retry.retryableCodes.0"],
     [{ retries: 3 }, "options.retry.retries"],
   ])("rejects %o before any I/O, naming %s", async (retry, path) => {
-    const { server, client } = await setup();
+    const { server, client } = await setup({ client: { requireFinishReason: false } });
     const error = await invoke(client, request, { retry: retry as never }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).issues.map((issue) => issue.path)).toContain(path);
@@ -101,7 +101,7 @@ describe("the server's back-off hint on an error status", () => {
 
 describe("the commit point of a stream", () => {
   it("metadata-only frames do not commit: a failure after them is retried and they are not delivered twice", async () => {
-    const { server, client } = await setup();
+    const { server, client } = await setup({ client: { requireFinishReason: false } });
     let calls = 0;
     server.invoke = async function* () {
       yield { rawResponse: JSON.stringify({ type: "response.created", response: { id: `r${++calls}` } }) };
@@ -116,7 +116,7 @@ describe("the commit point of a stream", () => {
   });
 
   it("a tool-call fragment commits like text: a failure after it is not retried", async () => {
-    const { server, client } = await setup();
+    const { server, client } = await setup({ client: { requireFinishReason: false } });
     server.invoke = async function* () {
       yield { rawResponse: JSON.stringify({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: "c1", function: { name: "f" } }] } }] }) };
       throw new ServerError(Status.UNAVAILABLE, "dropped");
