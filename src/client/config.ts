@@ -38,6 +38,7 @@ export interface ClientSettings {
   streamIdleTimeoutMs: number;
   keepaliveTimeMs: number;
   maxMessageBytes: number;
+  requireFinishReason: boolean;
 }
 
 /** Options of the settings that can also come from the environment. */
@@ -80,6 +81,14 @@ export interface SettingsOptions {
   keepaliveTimeMs?: number;
   /** Largest message sent or received, bytes. Default 128 MiB (several base64 images). */
   maxMessageBytes?: number;
+  /**
+   * A text stream (chat, responses, messages, generation) that ends with
+   * status OK but never carried a finish reason throws an
+   * IncompleteAnswerError (a StreamInterruptedError after chunks): its end
+   * was lost somewhere. Set false for a server that does not forward the
+   * providers' finish reasons. Default true.
+   */
+  requireFinishReason?: boolean;
   /** Environment to read instead of `process.env`. */
   env?: Record<string, string | undefined>;
   /** `.env` file to read (relative to the working directory), or `false` for none. Default `.env`. */
@@ -104,6 +113,7 @@ const SETTINGS_OPTION_KEYS = {
   streamIdleTimeoutMs: true,
   keepaliveTimeMs: true,
   maxMessageBytes: true,
+  requireFinishReason: true,
   env: true,
   envFile: true,
 } as const satisfies Record<keyof SettingsOptions, true>;
@@ -186,6 +196,13 @@ export function resolveSettings(options: SettingsOptions, warn: (message: string
     return value;
   }
 
+  function flag(option: "requireFinishReason", fallback: boolean): boolean {
+    const given = options[option];
+    if (given === undefined) return fallback;
+    if (typeof given !== "boolean") throw new ConfigurationError(`Invalid option ${option}: expected true or false, got ${JSON.stringify(given)}`);
+    return given;
+  }
+
   if (options.tls !== undefined) checkOptionKeys(options.tls, TLS_OPTION_KEYS, "option tls.");
   const address = options.address ?? fromEnv("MODEL_MANAGER_SERVER_ADDRESS");
   if (!address) {
@@ -250,5 +267,6 @@ export function resolveSettings(options: SettingsOptions, warn: (message: string
     streamIdleTimeoutMs: number("streamIdleTimeoutMs", chunkTimeout, 120_000, seconds),
     keepaliveTimeMs: number("keepaliveTimeMs", undefined, 300_000, { min: 10_000, max: MAX_TIMER_MS }),
     maxMessageBytes: number("maxMessageBytes", undefined, 128 * 1024 * 1024, { min: 4 * 1024 * 1024, max: 2 ** 31 - 1, integer: true }),
+    requireFinishReason: flag("requireFinishReason", true),
   };
 }

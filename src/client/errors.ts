@@ -2,6 +2,7 @@
 // the gRPC status code (when one applies), the request id of the call and
 // whether the same call may succeed if tried again.
 import { ClientError, Status } from "nice-grpc-common";
+import { boundedText } from "../internal/bounded-text.js";
 import type { ValidationIssue } from "../schemas/validate-request.js";
 import type { ModelResponse } from "./response/model-response.js";
 
@@ -71,12 +72,48 @@ export class UnavailableError extends TamarModelError {
   }
 }
 
-/** Rate limit or quota hit, or a message too large (RESOURCE_EXHAUSTED). */
+/** Rate limit or quota hit (RESOURCE_EXHAUSTED, other than a message too large). */
 export class RateLimitError extends TamarModelError {
   override name = "RateLimitError";
   override get retryable(): boolean {
     return true;
   }
+}
+
+/**
+ * A request or answer exceeded a gRPC message size limit, on either side
+ * (RESOURCE_EXHAUSTED "Received message larger than max …"). The same call
+ * fails the same way again, so it is never retried; the message names the
+ * size and the limit when the peer reported them.
+ */
+export class MessageTooLargeError extends TamarModelError {
+  override name = "MessageTooLargeError";
+  /** The message's size in bytes, when reported. */
+  readonly sizeBytes: number | undefined;
+  /** The limit it exceeded in bytes, when reported. */
+  readonly limitBytes: number | undefined;
+  constructor(message: string, details: TamarModelErrorDetails & { sizeBytes?: number; limitBytes?: number } = {}) {
+    super(message, details);
+    this.sizeBytes = details.sizeBytes;
+    this.limitBytes = details.limitBytes;
+  }
+}
+
+// grpc-js's and gRPC core's wordings of a size limit hit (sent or received, compressed or not).
+const SIZE_LIMIT = /message (?:larger than max \((\d+) vs\.? (\d+)\)|with a size larger than (\d+)|that decompresses to a size larger than (\d+))/i;
+
+/** The MessageTooLargeError of a RESOURCE_EXHAUSTED status whose details say a size limit was hit; undefined for any other. */
+export function messageTooLarge(code: Status, details: string, requestId: string | undefined, cause: unknown): MessageTooLargeError | undefined {
+  if (code !== Status.RESOURCE_EXHAUSTED) return undefined;
+  const match = SIZE_LIMIT.exec(details);
+  if (!match) return undefined;
+  const sizeBytes = match[1] === undefined ? undefined : Number(match[1]);
+  const limitBytes = Number(match[2] ?? match[3] ?? match[4]);
+  const size = sizeBytes === undefined ? "a message" : `a message of ${sizeBytes} bytes`;
+  return new MessageTooLargeError(
+    `RESOURCE_EXHAUSTED: ${size} exceeds the gRPC limit of ${limitBytes} bytes (${boundedText(details)}); raise the client's maxMessageBytes or the server's max message size, or send less`,
+    { code, requestId, cause, limitBytes, ...(sizeBytes === undefined ? {} : { sizeBytes }) },
+  );
 }
 
 /** The call's deadline, or a stream's first-chunk / idle timeout, passed. */
@@ -125,6 +162,16 @@ export class InternalError extends TamarModelError {
   override name = "InternalError";
 }
 
+/**
+ * The answer is not complete: the provider's stream or body ended without its
+ * terminal event (the server reports DATA_LOSS), or a stream ended with
+ * status OK but without a finish reason (see the client's
+ * `requireFinishReason`). The text received is not the whole answer.
+ */
+export class IncompleteAnswerError extends InternalError {
+  override name = "IncompleteAnswerError";
+}
+
 /** The call was refused as a conflict (ALREADY_EXISTS, ABORTED). */
 export class ConflictError extends TamarModelError {
   override name = "ConflictError";
@@ -150,17 +197,21 @@ export class ProviderError extends TamarModelError {
 /**
  * A stream failed after chunks had been delivered. It is not retried (that
  * would repeat text already delivered); `chunksReceived` says how far it got,
- * `cause` holds the typed error that ended it.
+ * `cause` holds the typed error that ended it (an IncompleteAnswerError when
+ * the provider's answer itself was cut short).
  */
 export class StreamInterruptedError extends TamarModelError {
   override name = "StreamInterruptedError";
   readonly chunksReceived: number;
+  /** Always true: the chunks delivered are not the whole answer. */
+  readonly incomplete: true;
   constructor(cause: TamarModelError, chunksReceived: number) {
     super(`Stream interrupted after ${chunksReceived} chunk(s): ${cause.message}`, {
       code: cause.code,
       cause,
     });
     this.chunksReceived = chunksReceived;
+    this.incomplete = true;
     // The cause's message already names the request id.
     Object.defineProperty(this, "requestId", { value: cause.requestId });
   }
@@ -188,14 +239,16 @@ const classByCode: readonly ErrorClass[] = [
   NotFoundError, // UNIMPLEMENTED
   InternalError,
   UnavailableError,
-  InternalError, // DATA_LOSS
+  IncompleteAnswerError, // DATA_LOSS
   AuthenticationError,
 ];
 
 /** The typed error for a gRPC status code. */
 export function errorFromStatus(code: Status, details: string, requestId?: string, cause?: unknown): TamarModelError {
+  const tooLarge = messageTooLarge(code, details, requestId, cause);
+  if (tooLarge) return tooLarge;
   const ErrorClass = classByCode[code] ?? InternalError;
-  return new ErrorClass(`${Status[code] ?? `status ${code}`}: ${details || "no details"}`, { code, requestId, cause });
+  return new ErrorClass(`${Status[code] ?? `status ${code}`}: ${boundedText(details) || "no details"}`, { code, requestId, cause });
 }
 
 /** Turns whatever a call threw into a {@link TamarModelError}. */

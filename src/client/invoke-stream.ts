@@ -1,8 +1,16 @@
 import type { InvokeRequest } from "../schemas/invoke-request.js";
 import { type CallOptions, startCall } from "./internal/call.js";
-import { CancelledError, ClientClosedError, ProviderError, StreamInterruptedError, type TamarModelError } from "./errors.js";
+import {
+  CancelledError,
+  ClientClosedError,
+  IncompleteAnswerError,
+  ProviderError,
+  StreamInterruptedError,
+  type TamarModelError,
+} from "./errors.js";
 import { clientState, type ModelClient } from "./model-client.js";
 import { buildInvokeRequest } from "./request/build-request.js";
+import { endsWithFinishReason } from "./response/completeness.js";
 import { type ModelResponse, toModelResponse } from "./response/model-response.js";
 import { createStreamAssembler } from "./response/stream-assembly.js";
 
@@ -22,7 +30,10 @@ const mayBeLast = (chunk: ModelResponse) => chunk.content === undefined || chunk
  * the client's first-chunk and idle timeouts, and by `timeoutMs` only when
  * given. A failure before the first chunk is retried like `invoke`; after it,
  * the stream throws a StreamInterruptedError (never repeats a chunk). An
- * in-band provider error throws a ProviderError. `break` or
+ * in-band provider error throws a ProviderError. A text stream that ends
+ * without a finish reason is incomplete: an IncompleteAnswerError (inside a
+ * StreamInterruptedError after chunks), unless the client's
+ * `requireFinishReason` is false. `break` or
  * `options.signal` cancel the call on the server.
  *
  * @example
@@ -34,6 +45,7 @@ export async function* invokeStream(
   options: CallOptions = {},
 ): AsyncGenerator<ModelResponse, void, undefined> {
   const { item } = await buildInvokeRequest(request, true);
+  const mustFinish = client.settings.requireFinishReason && endsWithFinishReason(item.invokeType);
   const telemetry = clientState(client).telemetry?.invoke(request, item, true);
   let call;
   try {
@@ -44,12 +56,14 @@ export async function* invokeStream(
   }
   const assembler = createStreamAssembler();
   let chunks = 0;
+  let finished = false;
   let held: ModelResponse | undefined;
   try {
     try {
       for await (const message of client.service.invoke(item, call.options)) {
         const chunk = toModelResponse(message, call.requestId);
         if (chunk.error !== undefined) throw new ProviderError(chunk.error, { requestId: chunk.requestId, response: chunk });
+        if (chunk.finishReason !== undefined) finished = true;
         chunks++;
         telemetry?.chunk(chunk);
         assembler.push(chunk);
@@ -65,6 +79,16 @@ export async function* invokeStream(
       telemetry?.fail(failure);
       // What arrived before the failure is still delivered.
       if (held) yield held;
+      throw failure;
+    }
+    if (mustFinish && !finished) {
+      // What arrived is still delivered, then the stream says it is not the whole answer.
+      if (held) yield held;
+      const cut = new IncompleteAnswerError("The stream ended with status OK but without a finish reason: the answer may be cut short", {
+        requestId: call.requestId,
+      });
+      const failure = chunks > 0 ? new StreamInterruptedError(cut, chunks) : cut;
+      telemetry?.fail(failure);
       throw failure;
     }
     const last = held ? assembler.complete(held) : assembler.summary(call.requestId);

@@ -36,20 +36,26 @@ export async function invoke(
   const { item, async } = await buildInvokeRequest(request, false);
   const telemetry = clientState(client).telemetry?.invoke(request, item, false);
   try {
-    const [answer, requestId] = await withCall(
+    const [answer, count, requestId] = await withCall(
       client,
       options,
       request.userContext,
       async (call) => {
         let first: ModelResponseItem | undefined;
+        let messages = 0;
         // Read to the end of the call, so that an error status sent after the
         // answer still surfaces.
-        for await (const message of client.service.invoke(item, call.options)) first ??= message;
-        return [first, call.requestId] as const;
+        for await (const message of client.service.invoke(item, call.options)) {
+          first ??= message;
+          messages++;
+        }
+        return [first, messages, call.requestId] as const;
       },
       telemetry,
     );
     if (answer === undefined) throw new InternalError("The server ended the call without an answer", { requestId });
+    // A second message would be silently dropped: the answer is not the one message it should be.
+    if (count > 1) throw new InternalError(`The server answered a non-stream invoke with ${count} messages instead of one`, { requestId });
     if (answer.error) {
       const response = toModelResponse(answer, requestId);
       throw new ProviderError(answer.error, { requestId: response.requestId, response });

@@ -115,7 +115,8 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
 
   // Outermost first. The request id is fixed before the retries so that every
   // attempt carries it; the deadline sits outside them so it bounds retries and
-  // backoff; the headers (request id, grpc-timeout, token) and the user's
+  // backoff; the typing of errors a retry cannot fix (connection settings, size
+  // limits), the headers (request id, grpc-timeout, token) and the user's
   // middlewares run per attempt.
   const chain: ClientMiddleware<any, any>[] = [
     requestIdOptionMiddleware,

@@ -34,6 +34,10 @@ Options (each also read from the environment variable shown):
   --max-message-bytes N         largest request message (default 33554432)
   --shutdown-grace-ms MS        time in-flight calls get on shutdown (default 10000)
   --provider-max-retries N      retries inside the provider SDKs (default 2)
+  --dedup-ttl-ms MS             how long a finished answer serves retries (default 300000)
+  --dedup-grace-ms MS           how long a call whose connection was lost waits for its retry (default 30000)
+  --dedup-max-answer-bytes N    largest answer kept for retries (default 8388608)
+  --dedup-max-bytes N           answers kept in memory in all (default 67108864)
   --offline-task-delay-ms MS    how long an offline video takes (default 1000)
   --task-ttl-ms MS              how long a finished task stays readable (default 86400000)
   --task-result-max-bytes N     largest task result kept (default 33554432)
@@ -70,6 +74,10 @@ const INTEGER_FLAGS = {
   "max-message-bytes": "maxReceiveMessageBytes",
   "shutdown-grace-ms": "shutdownGraceMs",
   "provider-max-retries": "providerMaxRetries",
+  "dedup-ttl-ms": "dedupTtlMs",
+  "dedup-grace-ms": "dedupGraceMs",
+  "dedup-max-answer-bytes": "dedupMaxAnswerBytes",
+  "dedup-max-bytes": "dedupMaxBytes",
   "offline-task-delay-ms": "offlineTaskDelayMs",
   "task-ttl-ms": "taskTtlMs",
   "task-result-max-bytes": "taskResultMaxBytes",

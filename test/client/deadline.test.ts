@@ -21,6 +21,7 @@ import {
 import { grpcTimeout } from "../../src/client/middleware/wire-deadline.js";
 import { ModelRequest, ModelRequestItem, ModelResponse, ModelResponseItem } from "../../src/gen/model_service/model_service.js";
 import { aborted, setup, userContext } from "../helpers/setup.js";
+import { FINISHED } from "../helpers/test-server.js";
 
 const request: InvokeRequest = { provider: "openai", model: "m", messages: [{ role: "user", content: "hi" }], userContext };
 
@@ -54,7 +55,7 @@ async function startDeadlineProbe() {
     {
       invoke: (call: grpc.ServerWritableStream<WireModelRequestItem, WireModelResponseItem>) => {
         deadlines.push(call.getDeadline());
-        call.write(ModelResponseItem.fromPartial({ content: "ok" }));
+        call.write(ModelResponseItem.fromPartial({ content: "ok", ...FINISHED }));
         call.end();
       },
       batchInvoke: (call: grpc.ServerUnaryCall<WireModelRequest, WireModelResponse>, callback: grpc.sendUnaryData<WireModelResponse>) => {

@@ -3,6 +3,7 @@ import { ServerError, Status } from "nice-grpc";
 import type { CallOptions, ClientMiddlewareCall } from "nice-grpc-common";
 import { describe, expect, it } from "vitest";
 import { invoke, invokeStream, type Logger, type InvokeRequest } from "tamar-model-client";
+import { FINISHED } from "../helpers/test-server.js";
 import { setup, userContext } from "../helpers/setup.js";
 
 const secretPrompt = "my very private prompt";
@@ -31,9 +32,9 @@ describe("logging", () => {
       ["info", "request.end"],
     ]);
     for (const event of events) {
-      expect(event.fields).toMatchObject({ requestId: "req-log", method: "Invoke", provider: "openai", model: "gpt-4o-mini" });
+      expect(event.fields).toMatchObject({ request_id: "req-log", method: "Invoke", provider: "openai", invoke_type: "chat-completions", model: "gpt-4o-mini" });
     }
-    expect(events[2]!.fields).toMatchObject({ usage: { total_tokens: 9 }, messages: 1, durationMs: expect.any(Number) });
+    expect(events[2]!.fields).toMatchObject({ usage: { total_tokens: 9 }, messages: 1, duration_ms: expect.any(Number) });
     const text = JSON.stringify(events);
     expect(text).not.toContain(secretPrompt);
     expect(text).not.toContain("answer text");
@@ -68,7 +69,7 @@ describe("user middlewares", () => {
     let calls = 0;
     server.invoke = async function* () {
       if (++calls === 1) throw new ServerError(Status.UNAVAILABLE, "blip");
-      yield { content: "ok" };
+      yield { content: "ok", ...FINISHED };
     };
     await invoke(client, request, { requestId: "req-mw" });
     expect(seen).toEqual([

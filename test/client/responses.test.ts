@@ -8,6 +8,7 @@ import {
   CancelledError,
   ConflictError,
   DeadlineExceededError,
+  IncompleteAnswerError,
   InternalError,
   invoke,
   invokeBatch,
@@ -189,7 +190,7 @@ describe("gRPC status → typed error", () => {
     [Status.UNIMPLEMENTED, NotFoundError, false],
     [Status.INTERNAL, InternalError, false],
     [Status.UNAVAILABLE, UnavailableError, true],
-    [Status.DATA_LOSS, InternalError, false],
+    [Status.DATA_LOSS, IncompleteAnswerError, false],
     [Status.UNAUTHENTICATED, AuthenticationError, false],
   ];
   it.each(table)("status %s", async (code, ErrorClass, retryable) => {

@@ -13,7 +13,7 @@ import {
   type InvokeRequest,
 } from "tamar-model-client";
 import { setup, userContext } from "../helpers/setup.js";
-import type { InvokeHandler } from "../helpers/test-server.js";
+import { FINISHED, type InvokeHandler } from "../helpers/test-server.js";
 
 const request: InvokeRequest = { provider: "openai", model: "m", messages: [{ role: "user", content: "hi" }], userContext };
 
@@ -27,7 +27,7 @@ function failingFirst(failures: number, code: Status, then: InvokeHandler): Invo
 }
 
 async function* words(...list: string[]) {
-  for (const content of list) yield { content };
+  for (const [index, content] of list.entries()) yield { content, ...(index === list.length - 1 ? FINISHED : {}) };
 }
 
 describe("retries", () => {

@@ -12,8 +12,8 @@ import { setup, userContext } from "../helpers/setup.js";
 const request: InvokeRequest = { provider: "openai", model: "m", messages: [{ role: "user", content: "hi" }], userContext };
 const wire = (raw: object, content = "", usage?: object) => ({ content, rawResponse: JSON.stringify(raw), usage: usage ? JSON.stringify(usage) : "" });
 
-async function streamOf(items: ReturnType<typeof wire>[]): Promise<ModelResponse[]> {
-  const { server, client } = await setup();
+async function streamOf(items: ReturnType<typeof wire>[], { requireFinishReason = true } = {}): Promise<ModelResponse[]> {
+  const { server, client } = await setup({ client: { requireFinishReason } });
   server.invoke = async function* () {
     yield* items;
   };
@@ -76,7 +76,7 @@ describe("stream totals", () => {
     const usage = { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 };
     const chunks = await streamOf([
       wire({ choices: [{ index: 0, delta: { content: "a" }, finish_reason: null }] }, "a"),
-      wire({ choices: [{ index: 0, delta: { content: "b" }, finish_reason: null }] }, "b", usage),
+      wire({ choices: [{ index: 0, delta: { content: "b" }, finish_reason: "stop" }] }, "b", usage),
     ]);
     expect(chunks.map((chunk) => chunk.content)).toEqual(["a", "b"]);
     expect(chunks[1]?.tokenUsage).toEqual({ inputTokens: 1, outputTokens: 1, totalTokens: 2 });
@@ -146,7 +146,8 @@ describe("stream totals", () => {
       wire({ type: "response.function_call_arguments.delta", item_id: "fc_1", output_index: 1, delta: '{"y":2}' }),
       wire({ type: "response.function_call_arguments.delta", item_id: "fc_0", output_index: 0, delta: ":1}" }),
       wire({ type: "response.function_call_arguments.done", item_id: "fc_1", output_index: 1, arguments: '{"y":2}' }),
-    ]);
+      // No response.completed: a stream whose end the client must not require.
+    ], { requireFinishReason: false });
     expect(chunks.at(-1)?.toolCalls).toEqual([
       { id: "call_a", type: "function", function: { name: "f", arguments: '{"x":1}' }, parsedArguments: { x: 1 } },
       { id: "call_b", type: "function", function: { name: "g", arguments: '{"y":2}' }, parsedArguments: { y: 2 } },

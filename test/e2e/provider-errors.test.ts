@@ -4,7 +4,15 @@
  * id, from `invoke` and from `invokeStream` — before or after chunks.
  */
 import { describe, expect, it } from "vitest";
-import { type InvokeRequest, invoke, invokeStream, type ModelResponse, ProviderError } from "tamar-model-client";
+import {
+  IncompleteAnswerError,
+  type InvokeRequest,
+  invoke,
+  invokeStream,
+  type ModelResponse,
+  ProviderError,
+  StreamInterruptedError,
+} from "tamar-model-client";
 import { sendJson, sseEvent, startFakeUpstream, startSse } from "../helpers/fake-upstream.js";
 import { anthropicError, writeAnthropicStream } from "../helpers/provider-wire/anthropic.js";
 import { googleError } from "../helpers/provider-wire/gemini.js";
@@ -128,7 +136,7 @@ describe("a provider failing mid-stream", () => {
     expectProviderError(error, /^openai request failed: the response failed: The model failed to finish\./, "mid-3");
   });
 
-  it("an Anthropic stream cut before message_stop: every chunk delivered, then a ProviderError, never a whole-looking answer", async () => {
+  it("an Anthropic stream cut before message_stop: every chunk delivered, then an incomplete-answer interruption, never a whole-looking answer", async () => {
     const upstream = await startFakeUpstream((_request, res) => writeAnthropicStream(res, ["Once", " upon"], { complete: false }));
     const { client } = await startStack({ anthropic: upstream.url });
     const request = { provider: "anthropic", model: "claude-sonnet-4", max_tokens: 100, messages: [{ role: "user", content: "A story" }], userContext } as const;
@@ -137,7 +145,11 @@ describe("a provider failing mid-stream", () => {
       for await (const chunk of invokeStream(client, request, { requestId: "mid-2" })) contents.push(chunk.content ?? "");
     });
     expect(contents.join("")).toBe("Once upon");
-    expectProviderError(error, /^anthropic request failed: .*message_stop/, "mid-2");
+    expect(error).toBeInstanceOf(StreamInterruptedError);
+    expect((error as StreamInterruptedError).incomplete).toBe(true);
+    expect((error as StreamInterruptedError).cause).toBeInstanceOf(IncompleteAnswerError);
+    expect((error as StreamInterruptedError).message).toMatch(/DATA_LOSS: the anthropic answer is incomplete: it ended without message_stop/);
+    expect((error as StreamInterruptedError).requestId).toBe("mid-2");
   });
 });
 

@@ -60,6 +60,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** The `rawResponse` of a last chunk that says the answer ended (an OpenAI chat finish chunk), as a real server forwards it. */
+export const FINISHED = { rawResponse: JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: "stop" }] }) } as const;
+
 /** Words of the default answer to a request: deterministic, so tests can predict them. */
 export function answerWords(request: ModelRequestItem): string[] {
   const model = String(request.extra?.["model"] ?? "model");
@@ -75,7 +78,7 @@ async function* defaultInvoke(request: ModelRequestItem): AsyncIterable<DeepPart
   }
   for (const [index, word] of words.entries()) {
     const last = index === words.length - 1;
-    yield { content: index === 0 ? word : ` ${word}`, ...(last ? { usage } : {}) };
+    yield { content: index === 0 ? word : ` ${word}`, ...(last ? { usage, ...FINISHED } : {}) };
   }
 }
 

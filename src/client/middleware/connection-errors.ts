@@ -1,7 +1,8 @@
 import { connect as tlsConnect } from "node:tls";
 import { type CallOptions, type ClientMiddleware, type ClientMiddlewareCall, ClientError, Status } from "nice-grpc-common";
 import type { HostPort } from "../address.js";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, messageTooLarge } from "../errors.js";
+import type { RequestIdOptions } from "./request-id.js";
 
 /** What the connection checks need to know about the client's settings. */
 export interface ConnectionFacts {
@@ -28,17 +29,21 @@ const CLOSED_BEFORE_HTTP2 = /Last error: Failed to connect/;
  * for seconds: TLS against a plaintext server (or the reverse), and a server
  * certificate that does not hold the name the client checks. Runs inside the
  * retry middlewares, once per attempt; the ConfigurationError is not a
- * ClientError, so it is never retried.
+ * ClientError, so it is never retried. Likewise a message over a size limit
+ * (RESOURCE_EXHAUSTED, otherwise a retryable rate limit) becomes a
+ * MessageTooLargeError: the same call would meet it again.
  */
 export function createConnectionErrorsMiddleware(facts: ConnectionFacts): ClientMiddleware {
   return async function* connectionErrorsMiddleware<Request, Response>(
     call: ClientMiddlewareCall<Request, Response>,
-    options: CallOptions,
+    options: CallOptions & RequestIdOptions,
   ) {
     try {
       return yield* call.next(call.request, options);
     } catch (error) {
-      if (!(error instanceof ClientError) || error.code !== Status.UNAVAILABLE) throw error;
+      if (!(error instanceof ClientError)) throw error;
+      if (error.code === Status.RESOURCE_EXHAUSTED) throw messageTooLarge(error.code, error.details, options.requestId, error) ?? error;
+      if (error.code !== Status.UNAVAILABLE) throw error;
       throw (await diagnose(error, facts, options.signal)) ?? error;
     }
   };

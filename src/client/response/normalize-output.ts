@@ -103,7 +103,10 @@ function anthropic(stopReason: unknown, content: unknown): NormalizedOutput {
 export function normalizeOutput(raw: unknown): NormalizedOutput {
   if (!isObject(raw)) return {};
   if (Array.isArray(raw["choices"])) return isObject(raw["choices"][0]) ? openAIChat(raw["choices"][0]) : {};
-  if (Array.isArray(raw["candidates"])) return isObject(raw["candidates"][0]) ? google(raw["candidates"][0]) : {};
+  if (Array.isArray(raw["candidates"]) && isObject(raw["candidates"][0])) return google(raw["candidates"][0]);
+  // Google blocked the prompt: no candidate, and that is the whole answer.
+  if (isObject(raw["promptFeedback"]) && raw["promptFeedback"]["blockReason"]) return result("content_filter", []);
+  if (Array.isArray(raw["candidates"])) return {};
   if (raw["object"] === "response") return openAIResponse(raw);
   if (typeof raw["type"] === "string") {
     if (raw["type"].startsWith("response.") && isObject(raw["response"])) return openAIResponse(raw["response"]);

@@ -3,8 +3,9 @@
  * first, then environment variable, then default. Every bad value is a
  * {@link ModelServerConfigError} naming the setting, before anything listens.
  */
+import type { AnswerStore } from "../dedup/answer-store.js";
 import { type Backend, DEFAULT_POLL_INTERVAL_MS, type ModelProvider } from "../providers/provider.js";
-import type { ServerLogger } from "../logging/logger.js";
+import type { ServerLogger, StructuredLogger } from "../logging/logger.js";
 import type { ServerTelemetryOptions } from "../telemetry/server-telemetry-options.js";
 import { readBackendSettings, type BackendSettings, type Env } from "./backend-settings.js";
 import { BOOLEAN_WORDS_HINT, parseBooleanWord } from "../../internal/boolean-words.js";
@@ -45,10 +46,36 @@ export interface ModelServerOptions {
   shutdownGraceMs?: number | undefined;
   /** Retries of a failed upstream provider request inside its SDK. Default 2. Env `TAMAR_MODEL_SERVER_PROVIDER_MAX_RETRIES`. */
   providerMaxRetries?: number | undefined;
+  /**
+   * How long a finished answer is kept, ms, so that a retry of the call (same
+   * tenant, `x-request-id` and request) gets it instead of a second provider
+   * call. 0: not kept. Default 300000. Env `TAMAR_MODEL_SERVER_DEDUP_TTL_MS`.
+   */
+  dedupTtlMs?: number | undefined;
+  /**
+   * How long a call whose connection was lost (not cancelled) keeps its
+   * provider request running for a retry to attach, ms. 0: aborted at once.
+   * Default 30000. Env `TAMAR_MODEL_SERVER_DEDUP_GRACE_MS`.
+   */
+  dedupGraceMs?: number | undefined;
+  /** Largest answer buffered for a retry and kept, bytes. Default 8 MiB. Env `TAMAR_MODEL_SERVER_DEDUP_MAX_ANSWER_BYTES`. */
+  dedupMaxAnswerBytes?: number | undefined;
+  /** Bytes of answers the in-process store keeps in all (oldest evicted first). Default 64 MiB. Env `TAMAR_MODEL_SERVER_DEDUP_MAX_BYTES`. */
+  dedupMaxBytes?: number | undefined;
+  /**
+   * Where finished answers are kept. Default: in this process (bounded by
+   * `dedupMaxBytes`, lost on restart). A store shared by the replicas (e.g.
+   * Redis) makes a late retry find its answer on any replica and after a restart.
+   */
+  answerStore?: AnswerStore | undefined;
   /** Environment to read settings and provider credentials from. Default: `process.env` over a `.env` file in the working directory. */
   env?: Env | undefined;
-  /** Receives structured log records. Default: none (silent). */
-  logger?: ServerLogger | undefined;
+  /**
+   * Receives structured log records: a function of each record, or a
+   * pino-shaped logger (pino itself, or the client's `Logger`), called as
+   * `logger.info(fields, message)`. Default: none (silent).
+   */
+  logger?: ServerLogger | StructuredLogger | undefined;
   /** Serve TLS (and mTLS with `clientCa`) instead of plaintext. */
   tls?: ServerTlsOptions | undefined;
   /** Replaces the built-in provider module of a backend (tests, custom gateways). */
@@ -108,6 +135,7 @@ export interface ServerConfig {
   readonly maxReceiveMessageBytes: number;
   readonly shutdownGraceMs: number;
   readonly providerMaxRetries: number;
+  readonly dedup: { readonly ttlMs: number; readonly graceMs: number; readonly maxAnswerBytes: number; readonly maxBytes: number };
   readonly backends: BackendSettings;
   readonly offlineTaskDelayMs: number;
   readonly tasks: TaskSettings;
@@ -129,6 +157,7 @@ export interface TaskSettings {
 }
 
 const ENV_PREFIX = "TAMAR_MODEL_SERVER_";
+const MIB = 1024 * 1024;
 
 /** Resolves and checks every setting. */
 export function resolveServerConfig(options: ModelServerOptions, env: Env): ServerConfig {
@@ -168,6 +197,12 @@ export function resolveServerConfig(options: ModelServerOptions, env: Env): Serv
     }),
     shutdownGraceMs: setting.integer("shutdownGraceMs", options.shutdownGraceMs, { min: 0, max: 3_600_000, fallback: 10_000 }),
     providerMaxRetries: setting.integer("providerMaxRetries", options.providerMaxRetries, { min: 0, max: 10, fallback: 2 }),
+    dedup: {
+      ttlMs: setting.integer("dedupTtlMs", options.dedupTtlMs, { min: 0, max: 86_400_000, fallback: 300_000 }),
+      graceMs: setting.integer("dedupGraceMs", options.dedupGraceMs, { min: 0, max: 3_600_000, fallback: 30_000 }),
+      maxAnswerBytes: setting.integer("dedupMaxAnswerBytes", options.dedupMaxAnswerBytes, { min: 0, max: 2 ** 31 - 1, fallback: 8 * MIB }),
+      maxBytes: setting.integer("dedupMaxBytes", options.dedupMaxBytes, { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: 64 * MIB }),
+    },
     backends,
     offlineTaskDelayMs: setting.integer("offlineTaskDelayMs", options.offlineTaskDelayMs, { min: 0, max: 600_000, fallback: 1_000 }),
     tasks: resolveTaskSettings(options, setting),

@@ -14,6 +14,8 @@ import { statusErrorOf } from "./status-errors.js";
 export interface CallScope {
   /** From the caller's `x-request-id`, else generated; echoed on every response. */
   readonly requestId: string;
+  /** True when the caller sent the request id: its retries carry the same one, so they can share one provider call. */
+  readonly requestIdFromCaller: boolean;
   /** Fields the handler adds to the call's log record (provider, invoke_type, model, …). */
   readonly logFields: Record<string, unknown>;
 }
@@ -34,7 +36,8 @@ export function callScope(deps: { readonly logger: ServerLogger; readonly inFlig
     let messages = 0;
     let failure: string | undefined;
     try {
-      const next = call.next(call.request, { ...context, requestId, logFields });
+      const requestIdFromCaller = context.metadata.get("x-request-id") === requestId;
+      const next = call.next(call.request, { ...context, requestId, requestIdFromCaller, logFields });
       if (!call.responseStream) return yield* next;
       for await (const message of next) {
         messages++;

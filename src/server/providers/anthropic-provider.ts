@@ -4,6 +4,7 @@
  * `message_delta`'s — on its final `message_stop` chunk.
  */
 import type { AnthropicSettings } from "../config/backend-settings.js";
+import { IncompleteAnswerError } from "./incomplete-answer.js";
 import { lazySdk } from "./load-sdk.js";
 import type { ModelProvider, ProviderCall, ProviderChunk } from "./provider.js";
 import { sdkLogger, stainlessRequestOptions, type SdkProviderDeps } from "./sdk-support.js";
@@ -52,6 +53,7 @@ async function* invokeAnthropic(client: AnthropicClient, call: ProviderCall): As
 
   if (!call.stream) {
     const message = await client.messages.create({ ...params, stream: false }, options);
+    if (!message.stop_reason) throw new IncompleteAnswerError(call.backend, "a stop_reason");
     const text = message.content.map((block) => (block.type === "text" ? block.text : "")).join("");
     yield { content: text, usage: message.usage, raw: message, finishReason: message.stop_reason };
     return;
@@ -81,7 +83,7 @@ async function* invokeAnthropic(client: AnthropicClient, call: ProviderCall): As
     }
   }
   // Without message_stop the answer may be cut short: say so rather than pass it off as whole.
-  throw new Error("the Anthropic stream ended before message_stop");
+  throw new IncompleteAnswerError(call.backend, "message_stop");
 }
 
 function withoutNulls(record: object): Record<string, unknown> {

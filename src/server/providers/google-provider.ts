@@ -7,6 +7,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { GoogleAIStudioSettings, GoogleVertexSettings } from "../config/backend-settings.js";
+import { IncompleteAnswerError } from "./incomplete-answer.js";
 import { lazySdk } from "./load-sdk.js";
 import { DEFAULT_POLL_INTERVAL_MS, type ModelProvider, type ProviderCall, type ProviderChunk, type VideoOutput } from "./provider.js";
 import type { SdkProviderDeps } from "./sdk-support.js";
@@ -64,10 +65,18 @@ async function* invokeGoogle(sdk: GenAISdk, client: GenAIClient, call: ProviderC
     case "google.generate-content": {
       const params = { ...call.params, config } as GenerateContentParams;
       if (!call.stream) {
-        yield contentChunk(await client.models.generateContent(params));
+        const response = await client.models.generateContent(params);
+        if (!finished(response)) throw new IncompleteAnswerError(call.backend, "a finishReason");
+        yield contentChunk(response);
         return;
       }
-      for await (const chunk of await client.models.generateContentStream(params)) yield contentChunk(chunk);
+      let done = false;
+      for await (const chunk of await client.models.generateContentStream(params)) {
+        done ||= finished(chunk);
+        yield contentChunk(chunk);
+      }
+      // The SDK ends quietly when the body stops early.
+      if (!done) throw new IncompleteAnswerError(call.backend, "a finishReason");
       return;
     }
     case "google.generate-images": {
@@ -82,6 +91,11 @@ async function* invokeGoogle(sdk: GenAISdk, client: GenAIClient, call: ProviderC
     default:
       throw new Error(`the ${call.backend} provider does not implement ${call.api}`);
   }
+}
+
+// A finish reason ends an answer; so does a prompt blocked before any candidate.
+function finished(response: GenerateContentResponse): boolean {
+  return Boolean(response.candidates?.some((candidate) => candidate.finishReason) || response.promptFeedback?.blockReason);
 }
 
 function contentChunk(response: GenerateContentResponse): ProviderChunk {

@@ -6,6 +6,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AzureSettings, OpenAISettings } from "../config/backend-settings.js";
+import { IncompleteAnswerError } from "./incomplete-answer.js";
 import { lazySdk } from "./load-sdk.js";
 import { type BinaryFile, DEFAULT_POLL_INTERVAL_MS, isBinaryFile, type ModelProvider, type ProviderCall, type ProviderChunk } from "./provider.js";
 import { sdkLogger, stainlessRequestOptions, type SdkProviderDeps } from "./sdk-support.js";
@@ -66,7 +67,8 @@ async function* invokeOpenAI(sdk: OpenAISdk, client: OpenAIClient, call: Provide
       if (!call.stream) {
         const completion = await client.chat.completions.create({ ...params, messages: params["messages"] as never, stream: false }, options);
         const choice = completion.choices[0];
-        yield { content: choice?.message.content ?? "", usage: completion.usage, raw: completion, finishReason: choice?.finish_reason };
+        if (!choice?.finish_reason) throw new IncompleteAnswerError(call.backend, "a finish_reason");
+        yield { content: choice.message.content ?? "", usage: completion.usage, raw: completion, finishReason: choice.finish_reason };
         return;
       }
       const stream = await client.chat.completions.create(
@@ -78,19 +80,25 @@ async function* invokeOpenAI(sdk: OpenAISdk, client: OpenAIClient, call: Provide
         },
         options,
       );
+      let finished = false;
       for await (const chunk of stream) {
         const choice = chunk.choices[0];
+        if (choice?.finish_reason) finished = true;
         yield { content: choice?.delta?.content ?? "", usage: chunk.usage, raw: chunk, finishReason: choice?.finish_reason };
       }
+      // The SDK ends quietly when the body stops before [DONE].
+      if (!finished) throw new IncompleteAnswerError(call.backend, "a finish_reason (the stream stopped before [DONE])");
       return;
     }
     case "openai.responses": {
       if (!call.stream) {
         const response = await client.responses.create({ ...params, stream: false }, options);
+        if (!response.status) throw new IncompleteAnswerError(call.backend, "a status");
         yield { content: response.output_text, usage: response.usage, raw: response, finishReason: response.status };
         return;
       }
       const stream = await client.responses.create({ ...params, stream: true }, options);
+      let finished = false;
       for await (const event of stream) {
         switch (event.type) {
           case "response.output_text.delta":
@@ -98,6 +106,7 @@ async function* invokeOpenAI(sdk: OpenAISdk, client: OpenAIClient, call: Provide
             break;
           case "response.completed":
           case "response.incomplete":
+            finished = true;
             yield { content: "", usage: event.response.usage, raw: event, finishReason: event.response.status };
             break;
           case "response.failed":
@@ -107,6 +116,7 @@ async function* invokeOpenAI(sdk: OpenAISdk, client: OpenAIClient, call: Provide
             yield { content: "", raw: event };
         }
       }
+      if (!finished) throw new IncompleteAnswerError(call.backend, "response.completed");
       return;
     }
     case "openai.images.generate": {

@@ -4,9 +4,11 @@
  * `error` text; cancellation propagates; setup errors (a gRPC status) surface
  * as the call's status when nothing has been sent yet.
  */
+import { ServerError, Status } from "nice-grpc";
 import type { ModelResponseItem } from "../../gen/model_service/model_service.js";
 import { abortErrorOf } from "../grpc/abort.js";
 import { inBandText, statusErrorOf } from "../grpc/status-errors.js";
+import { IncompleteAnswerError } from "../providers/incomplete-answer.js";
 import { describeProviderError } from "../providers/provider-error.js";
 import type { ModelProvider, ProviderCall, ProviderChunk, VideoOutput } from "../providers/provider.js";
 
@@ -15,6 +17,8 @@ export interface AnswerSummary {
   chunks?: number;
   finish_reason?: string;
   provider_error?: string;
+  /** True when the provider's answer ended without its terminal event. */
+  incomplete?: boolean;
 }
 
 /** Per-call context of an answer. */
@@ -48,6 +52,8 @@ export async function* streamAnswer(
   } catch (error) {
     scope.summary.chunks = delivered;
     if (call.signal.aborted) throw abortErrorOf(call.signal);
+    // A status even after chunks: the caller must learn the text it got is cut short, not read an in-band error as one more chunk.
+    if (error instanceof IncompleteAnswerError) throw incomplete(error, scope);
     const status = statusErrorOf(error);
     if (status && delivered === 0) throw status;
     yield errorItem(call, error, scope);
@@ -69,12 +75,20 @@ export async function answerOnce(
     if (answer.finishReason) scope.summary.finish_reason = answer.finishReason;
     scope.summary.chunks = answer.chunks > 0 ? 1 : 0;
     return responseItem(answer, scope);
-  } catch (error) {
+  } catch (caught) {
     if (call.signal.aborted) throw abortErrorOf(call.signal);
+    const error = caught instanceof IncompleteAnswerError ? incomplete(caught, scope) : caught;
     const status = statusErrorOf(error);
     if (status && options.statusErrors === "throw") throw status;
     return errorItem(call, error, scope);
   }
+}
+
+/** DATA_LOSS: the provider's answer was cut short. */
+function incomplete(error: IncompleteAnswerError, scope: AnswerScope): ServerError {
+  scope.summary.incomplete = true;
+  scope.summary.provider_error = scope.redact(error.message);
+  return new ServerError(Status.DATA_LOSS, scope.summary.provider_error);
 }
 
 /** A whole answer: the text of every chunk, the last usage, raw response and finish reason, any videos. */

@@ -11,8 +11,11 @@ import type {
   ModelServiceImplementation,
 } from "../../gen/model_service/model_service.js";
 import { checkTenant } from "../auth/check-tenant.js";
+import { dedupKey, type DedupIdentity } from "../dedup/dedup-key.js";
+import type { Attempt, SharedCalls } from "../dedup/shared-calls.js";
 import type { Authenticated } from "../auth/authenticate.js";
 import type { CallScope } from "../grpc/call-scope.js";
+import type { ConnectionWatch } from "../grpc/connection-watch.js";
 import { inBandText, invalidArgument, statusErrorOf } from "../grpc/status-errors.js";
 import type { ProviderRegistry } from "../providers/provider-registry.js";
 import type { ModelProvider, ProviderCall } from "../providers/provider.js";
@@ -21,13 +24,15 @@ import type { CallbackAllowList } from "../callbacks/callback-allow-list.js";
 import { createdTaskAnswer, newTaskId, type TaskRecord, toWireTask } from "../tasks/task-record.js";
 import type { TaskStore } from "../tasks/task-store.js";
 import type { ServerTelemetry, TraceScope } from "../telemetry/server-telemetry.js";
-import { answerOnce, failedItem, streamAnswer, type AnswerSummary } from "./answer.js";
+import { answerOnce, failedItem, streamAnswer, type AnswerScope, type AnswerSummary } from "./answer.js";
 import { runBatch } from "./run-batch.js";
 
 export interface ModelServiceDeps {
   readonly registry: ProviderRegistry;
   readonly batchConcurrency: number;
   readonly maxBatchItems: number;
+  /** One provider call per retried call. */
+  readonly sharedCalls: SharedCalls;
   /** Removes configured secrets from text sent to callers. */
   readonly redact: (text: string) => string;
   /** Wraps a provider in the call's telemetry (a span and metrics per provider request). */
@@ -43,10 +48,15 @@ export interface TaskServiceDeps {
   readonly now: () => number;
 }
 
-export type ModelServiceContext = CallScope & TraceScope & Authenticated;
+export type ModelServiceContext = CallScope & TraceScope & Authenticated & ConnectionWatch;
 type HandlerContext = ModelServiceContext & CallContext;
 
 const notFound = (taskId: string) => `no task "${taskId}" for this tenant (it may have expired)`;
+
+// A batch item's answer as a message source: setup errors in-band too.
+async function* oneAnswer(provider: ModelProvider, call: ProviderCall, scope: AnswerScope): AsyncGenerator<ModelResponseItem> {
+  yield await answerOnce(provider, call, scope, { statusErrors: "in-band" });
+}
 
 export function createModelService(deps: ModelServiceDeps): ModelServiceImplementation<ModelServiceContext> {
   // Routing + provider lookup; a ServerError (INVALID_ARGUMENT) or a ProviderSetupError when it fails.
@@ -101,21 +111,35 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
     return record;
   };
 
+  // Retries of a call carry its request id: only a caller's own id can be shared.
+  const keyOf = (context: ModelServiceContext, item: ModelRequestItem, identity: Pick<DedupIdentity, "method" | "item">) =>
+    context.requestIdFromCaller
+      ? dedupKey({ ...identity, orgId: item.orgId, userId: item.userId, requestId: context.requestId }, item)
+      : undefined;
+  const attemptOf = (context: CallContext & ModelServiceContext, logFields: Record<string, unknown>): Attempt => ({
+    signal: context.signal,
+    lostConnection: context.lostConnection,
+    requestId: context.requestId,
+    logFields,
+  });
+
   return {
     async *invoke(request, context) {
       checkTenant(context.tenant, request);
       const { provider, call, prepared } = route(request, request.stream, context, context.logFields);
+      const key = keyOf(context, request, { method: "invoke" });
+      const attempt = attemptOf(context, context.logFields);
       if (prepared.task) {
-        const { record, answer } = await submitTask(request, prepared, context.requestId);
-        context.logFields["task_id"] = record.id;
-        yield answer;
+        // A retried submission gets the task its first attempt created, not a second one.
+        yield* deps.sharedCalls.messages(key, attempt, async function* () {
+          const { record, answer } = await submitTask(request, prepared, context.requestId);
+          context.logFields["task_id"] = record.id;
+          yield answer;
+        });
         return;
       }
-      yield* streamAnswer(provider, call, {
-        requestId: context.requestId,
-        redact: deps.redact,
-        summary: context.logFields as AnswerSummary,
-      });
+      const scope = { requestId: context.requestId, redact: deps.redact, summary: context.logFields as AnswerSummary };
+      yield* deps.sharedCalls.messages(key, attempt, (signal) => streamAnswer(provider, { ...call, signal }, scope));
     },
 
     async batchInvoke(request, context) {
@@ -128,14 +152,19 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
       const items = await runBatch(
         request.items,
         { concurrency: deps.batchConcurrency, signal: context.signal },
-        async (item): Promise<ModelResponseItem> => {
+        async (item, index): Promise<ModelResponseItem> => {
           const scope = { requestId: context.requestId, customId: item.customId, redact: deps.redact, summary: {} };
-          let answer: ModelResponseItem;
+          let answer: ModelResponseItem | undefined;
           try {
             const { provider, call, prepared } = route(item, false, context, {});
-            answer = prepared.task
-              ? (await submitTask(item, prepared, context.requestId, item.customId)).answer
-              : await answerOnce(provider, call, scope, { statusErrors: "in-band" });
+            const key = keyOf(context, item, { method: "batch", item: item.customId ?? `#${index}` });
+            const source = prepared.task
+              ? async function* () {
+                  yield (await submitTask(item, prepared, context.requestId, item.customId)).answer;
+                }
+              : (signal: AbortSignal) => oneAnswer(provider, { ...call, signal }, scope);
+            for await (const message of deps.sharedCalls.messages(key, attemptOf(context, {}), source)) answer = message;
+            answer ??= failedItem("the model server produced no answer for this item", scope);
           } catch (error) {
             const status = statusErrorOf(error);
             if (!status) throw error;
