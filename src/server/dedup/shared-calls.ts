@@ -135,8 +135,11 @@ export function createSharedCalls(deps: {
     clearTimeout(run.grace);
     wakeAll(run);
     try {
-      // Kept live until stored, so that no retry falls between the two.
-      if (run.end.error === undefined && run.replayable && settings.ttlMs > 0) {
+      // Kept live until stored, so that no retry falls between the two. An
+      // in-band provider error is not kept: it was no generation to protect,
+      // and a retry (after the provider's Retry-After) must reach the provider.
+      const answered = run.buffer.every((message) => message.error === "");
+      if (run.end.error === undefined && answered && run.replayable && settings.ttlMs > 0) {
         await store.set(run.key, encodeAnswer(run.buffer), settings.ttlMs);
       }
     } catch (error) {
