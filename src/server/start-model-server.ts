@@ -93,6 +93,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
         batchConcurrency: config.batchConcurrency,
         maxBatchItems: config.maxBatchItems,
         sharedCalls,
+        allowEmptyTenant: config.allowEmptyTenant,
         redact: secretRedactor(secrets),
       }),
     );

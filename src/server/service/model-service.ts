@@ -27,6 +27,8 @@ export interface ModelServiceDeps {
   readonly registry: ProviderRegistry;
   readonly batchConcurrency: number;
   readonly maxBatchItems: number;
+  /** Accept requests with an empty org_id or user_id. */
+  readonly allowEmptyTenant: boolean;
   /** One provider call per retried call. */
   readonly sharedCalls: SharedCalls;
   /** Removes configured secrets from text sent to callers. */
@@ -75,7 +77,7 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
 
   return {
     async *invoke(request, context) {
-      checkTenant(context.tenant, request);
+      checkTenant(context.tenant, request, { allowEmpty: deps.allowEmptyTenant });
       const { provider, call } = route(request, request.stream, context.signal, context.logFields);
       const scope = { requestId: context.requestId, redact: deps.redact, summary: context.logFields as AnswerSummary };
       yield* deps.sharedCalls.messages(keyOf(context, request, { method: "invoke" }), attemptOf(context, context.logFields), (signal) =>
@@ -87,7 +89,7 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
       if (request.items.length > deps.maxBatchItems) {
         throw invalidArgument(`items: a batch holds at most ${deps.maxBatchItems} items, this one has ${request.items.length}`);
       }
-      request.items.forEach((item, index) => checkTenant(context.tenant, item, `batch item ${index}`));
+      request.items.forEach((item, index) => checkTenant(context.tenant, item, { where: `batch item ${index}`, allowEmpty: deps.allowEmptyTenant }));
       let failed = 0;
       // Every item is answered whole: a batch reply is one message, so an item's `stream` flag has no effect.
       const items = await runBatch(
