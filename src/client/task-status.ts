@@ -1,6 +1,7 @@
 import type { GetTaskStatusResponse } from "../gen/model_service/model_service.js";
 import type { UserContext } from "../schemas/user-context.js";
 import { type CallOptions, withCall } from "./internal/call.js";
+import { MAX_IDENTIFIER_CHARS } from "../internal/bounded-text.js";
 import { ValidationError } from "./errors.js";
 import type { ModelClient } from "./model-client.js";
 
@@ -41,9 +42,13 @@ function toTaskStatus(task: GetTaskStatusResponse): TaskStatus {
 }
 
 function checkIds(taskIds: unknown[]): void {
-  const issues = taskIds.flatMap((id, index) =>
-    typeof id === "string" && id !== "" ? [] : [{ path: `taskIds.${index}`, message: "must be a non-empty string" }],
-  );
+  const issues = taskIds.flatMap((id, index) => {
+    if (typeof id !== "string" || id === "") return [{ path: `taskIds.${index}`, message: "must be a non-empty string" }];
+    if (id.length > MAX_IDENTIFIER_CHARS) {
+      return [{ path: `taskIds.${index}`, message: `must be at most ${MAX_IDENTIFIER_CHARS} characters, got ${id.length}` }];
+    }
+    return [];
+  });
   if (issues.length > 0) throw new ValidationError(issues);
 }
 

@@ -4,7 +4,7 @@
 import * as v from "valibot";
 import { AnthropicMessagesEntries } from "./anthropic-messages.js";
 import { CHANNELS, PAIRS, type PairName } from "../routes/route-table.js";
-import { nonEmptyString } from "./fields.js";
+import { identifier } from "./fields.js";
 import { GoogleGenAIImageGenerationEntries } from "./google-genai-image-generation.js";
 import { GoogleGenerationEntries } from "./google-generation.js";
 import { GoogleVertexImageGenerationEntries } from "./google-vertex-image-generation.js";
@@ -26,7 +26,7 @@ export const RequestRoutingEntries = {
 /** Routing fields of a batch item; the batch's `userContext` applies. */
 export const BatchItemRoutingEntries = {
   channel,
-  customId: v.optional(nonEmptyString),
+  customId: v.optional(identifier),
   // proto `optional int32 priority`
   priority: v.optional(v.pipe(v.number(), v.integer(), v.minValue(-(2 ** 31)), v.maxValue(2 ** 31 - 1))),
 };

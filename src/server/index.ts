@@ -7,7 +7,15 @@ export type { ModelServerOptions, ServerTlsOptions } from "./config/server-confi
 export { ModelServerConfigError } from "./config/config-error.js";
 export { decodeAnswer, encodeAnswer, type AnswerStore } from "./dedup/answer-store.js";
 export { createMemoryAnswerStore, type MemoryAnswerStoreOptions } from "./dedup/memory-answer-store.js";
-export { jsonLinesLogger, silentLogger, type LogLevel, type LogRecord, type ServerLogger } from "./logging/logger.js";
+export {
+  jsonLinesLogger,
+  MAX_LOG_FIELD_CHARS,
+  MAX_LOG_LINE_CHARS,
+  silentLogger,
+  type LogLevel,
+  type LogRecord,
+  type ServerLogger,
+} from "./logging/logger.js";
 export type {
   Backend,
   BinaryFile,

@@ -1,6 +1,7 @@
 // What every call function does around its RPC: refuse a closed client, fix
 // the request id, link the caller's signal and the client's close() to the
 // call, and turn whatever the call throws into a typed error.
+import { MAX_METADATA_BYTES } from "../../internal/bounded-text.js";
 import { randomUUID } from "node:crypto";
 import { Metadata, Status } from "nice-grpc-common";
 import type { UserContext } from "../../schemas/user-context.js";
@@ -8,6 +9,26 @@ import { CancelledError, ClientClosedError, type TamarModelError, toTamarModelEr
 import { extend } from "./extend.js";
 import { callController, linkedController } from "./abort.js";
 import { clientState, type ModelCallOptions, type ModelClient } from "../model-client.js";
+
+// A header block over the server's limit fails as a bare RST_STREAM: refuse it here, naming the key.
+function checkedMetadata(metadata: Metadata): Metadata {
+  let bytes = 0;
+  let largest = { key: "", bytes: 0 };
+  for (const [key, values] of metadata) {
+    const size = values.reduce((sum: number, value) => sum + key.length + (typeof value === "string" ? Buffer.byteLength(value) : value.byteLength), 0);
+    bytes += size;
+    if (size > largest.bytes) largest = { key, bytes: size };
+  }
+  if (bytes > MAX_METADATA_BYTES) {
+    throw new ValidationError([
+      {
+        path: `options.metadata.${largest.key}`,
+        message: `the call's metadata is ${bytes} bytes (${largest.key}: ${largest.bytes}); at most ${MAX_METADATA_BYTES} are sent, as gRPC servers refuse larger header blocks`,
+      },
+    ]);
+  }
+  return metadata;
+}
 
 /** Options every call takes. */
 export interface CallOptions {
@@ -93,6 +114,7 @@ export function startCall(
   if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs > 0 && timeoutMs < 2 ** 31)) {
     throw new ValidationError([{ path: "options.timeoutMs", message: "must be a positive number of milliseconds" }]);
   }
+  const metadata = options.metadata ? checkedMetadata(Metadata(options.metadata)) : undefined;
   const requestId = options.requestId ?? randomUUID();
   if (state.closed) throw new ClientClosedError("The client is closed", { code: Status.CANCELLED, requestId });
   const { controller, unlink } = linkedController(options.signal);
@@ -105,7 +127,7 @@ export function startCall(
   });
   const deadline = stream ? timeoutMs : (timeoutMs ?? state.invokeTimeoutMs);
   if (deadline !== undefined) callOptions.deadline = deadline;
-  if (options.metadata) callOptions.metadata = Metadata(options.metadata);
+  if (metadata) callOptions.metadata = metadata;
   if (userContext) callOptions.userContext = userContext;
   return {
     requestId,

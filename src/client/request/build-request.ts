@@ -1,6 +1,7 @@
 // Validates a request against the schema of its (provider, invokeType) pair
 // and builds the wire message. Everything here runs before any network I/O.
 import { ProviderType } from "../../enums/provider-type.js";
+import { boundedText, MAX_QUOTED_CHARS, quoted } from "../../internal/bounded-text.js";
 import type { ModelRequest, ModelRequestItem } from "../../gen/model_service/model_service.js";
 import type { BatchRequest } from "../../schemas/batch-request.js";
 import { type BatchItem, type InvokeRequest, RequestPairs } from "../../schemas/invoke-request.js";
@@ -58,7 +59,7 @@ function check(request: unknown, asItem: boolean, prefix: string, walk: StructWa
   if (!providers.includes(provider)) {
     walk.issues.push({
       path: `${prefix}provider`,
-      message: `must be one of ${providers.join(", ")}; got ${JSON.stringify(provider) ?? "nothing"}`,
+      message: `must be one of ${providers.join(", ")}; got ${typeof provider === "string" ? quoted(provider) : boundedText(JSON.stringify(provider) ?? "nothing", MAX_QUOTED_CHARS)}`,
     });
     return undefined;
   }
@@ -70,7 +71,7 @@ function check(request: unknown, asItem: boolean, prefix: string, walk: StructWa
       message:
         invokeType === undefined
           ? `cannot be inferred from the parameters: set invokeType (${invokeTypesOf(provider).join(", ")}) or the main parameter (messages, input, contents, prompt)`
-          : `${JSON.stringify(invokeType)} is not supported for ${provider}; use one of ${invokeTypesOf(provider).join(", ")}`,
+          : `${quoted(String(invokeType))} is not supported for ${provider}; use one of ${invokeTypesOf(provider).join(", ")}`,
     });
     return undefined;
   }
@@ -174,7 +175,7 @@ export async function buildBatchRequest(request: BatchRequest): Promise<BuiltBat
   items.forEach((item, index) => {
     const id = (item as { customId?: unknown } | undefined)?.customId;
     if (typeof id !== "string") return;
-    if (given.has(id)) walk.issues.push({ path: `items.${index}.customId`, message: `duplicate customId ${JSON.stringify(id)}` });
+    if (given.has(id)) walk.issues.push({ path: `items.${index}.customId`, message: `duplicate customId ${quoted(id)}` });
     given.add(id);
   });
   const checked = items.map((item, index) => check(item, true, `items.${index}.`, walk));

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { ServerError, Status, type CallContext, type ServerMiddleware } from "nice-grpc";
+import { boundedText, MAX_MESSAGE_CHARS } from "../../internal/bounded-text.js";
 import { isAbortError } from "./abort.js";
 import type { ServerLogger } from "../logging/logger.js";
 import type { InFlightCalls } from "./in-flight-calls.js";
@@ -46,8 +47,10 @@ export function callScope(deps: { readonly logger: ServerLogger; readonly inFlig
     } catch (error) {
       if (error instanceof ServerError) {
         status = Status[error.code];
-        failure = error.details;
-        throw error;
+        // Whatever a handler quoted, a status stays small: a huge one holds up every call on the connection.
+        const bounded = error.details.length > MAX_MESSAGE_CHARS ? new ServerError(error.code, boundedText(error.details)) : error;
+        failure = bounded.details;
+        throw bounded;
       }
       if (isAbortError(error) || context.signal.aborted) {
         status = "CANCELLED";

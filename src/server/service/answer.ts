@@ -6,6 +6,7 @@
  */
 import { ServerError, Status } from "nice-grpc";
 import type { ModelResponseItem } from "../../gen/model_service/model_service.js";
+import { boundedText } from "../../internal/bounded-text.js";
 import { abortErrorOf } from "../grpc/abort.js";
 import { inBandText } from "../grpc/status-errors.js";
 import { IncompleteAnswerError } from "../providers/incomplete-answer.js";
@@ -115,5 +116,5 @@ function errorItem(call: ProviderCall, error: unknown, scope: AnswerScope): Mode
 
 /** A response that carries only an in-band error. */
 export function failedItem(error: string, scope: Pick<AnswerScope, "requestId" | "customId">): ModelResponseItem {
-  return { content: "", usage: "", rawResponse: "", error, customId: scope.customId, requestId: scope.requestId };
+  return { content: "", usage: "", rawResponse: "", error: boundedText(error), customId: scope.customId, requestId: scope.requestId };
 }

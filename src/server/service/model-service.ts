@@ -10,6 +10,7 @@ import type {
   ModelResponseItem,
   ModelServiceImplementation,
 } from "../../gen/model_service/model_service.js";
+import { quoted } from "../../internal/bounded-text.js";
 import { checkTenant } from "../auth/check-tenant.js";
 import { dedupKey, type DedupIdentity } from "../dedup/dedup-key.js";
 import type { Attempt, SharedCalls } from "../dedup/shared-calls.js";
@@ -19,6 +20,7 @@ import type { ConnectionWatch } from "../grpc/connection-watch.js";
 import { inBandText, invalidArgument } from "../grpc/status-errors.js";
 import type { ProviderRegistry } from "../providers/provider-registry.js";
 import type { ModelProvider, ProviderCall } from "../providers/provider.js";
+import { checkIdentifiers, checkTaskId } from "../routing/identifier-limits.js";
 import { prepareCall } from "../routing/prepare-call.js";
 import { answerOnce, failedItem, streamAnswer, type AnswerScope, type AnswerSummary } from "./answer.js";
 import { runBatch } from "./run-batch.js";
@@ -77,6 +79,7 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
 
   return {
     async *invoke(request, context) {
+      checkIdentifiers(request);
       checkTenant(context.tenant, request, { allowEmpty: deps.allowEmptyTenant });
       const { provider, call } = route(request, request.stream, context.signal, context.logFields);
       const scope = { requestId: context.requestId, redact: deps.redact, summary: context.logFields as AnswerSummary };
@@ -89,6 +92,7 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
       if (request.items.length > deps.maxBatchItems) {
         throw invalidArgument(`items: a batch holds at most ${deps.maxBatchItems} items, this one has ${request.items.length}`);
       }
+      request.items.forEach((item, index) => checkIdentifiers(item, `items.${index}.`));
       request.items.forEach((item, index) => checkTenant(context.tenant, item, { where: `batch item ${index}`, allowEmpty: deps.allowEmptyTenant }));
       let failed = 0;
       // Every item is answered whole: a batch reply is one message, so an item's `stream` flag has no effect.
@@ -119,11 +123,15 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
 
     // Honest answers: no task is ever created here, so none can be found.
     async getTaskStatus(request) {
-      if (request.taskId === "") throw invalidArgument("task_id is required");
-      throw new ServerError(Status.NOT_FOUND, `no task "${request.taskId}": ${NO_TASKS}`);
+      checkTaskId(request.taskId, "task_id");
+      throw new ServerError(Status.NOT_FOUND, `no task ${quoted(request.taskId)}: ${NO_TASKS}`);
     },
 
     async batchGetTaskStatus(request) {
+      if (request.taskIds.length > deps.maxBatchItems) {
+        throw invalidArgument(`task_ids: at most ${deps.maxBatchItems} per call, this one has ${request.taskIds.length}`);
+      }
+      request.taskIds.forEach((taskId, index) => checkTaskId(taskId, `task_ids.${index}`));
       const tasks = request.taskIds.map(
         (taskId): Partial<GetTaskStatusResponse> => ({ taskId, status: "failed", errorMessage: `task not found: ${NO_TASKS}` }),
       );
