@@ -17,7 +17,16 @@ export { invoke } from "./client/invoke.js";
 export { invokeStream } from "./client/invoke-stream.js";
 export { collectStream } from "./client/collect-stream.js";
 export { invokeBatch, type BatchResponse } from "./client/invoke-batch.js";
-export { batchGetTaskStatus, getTaskStatus, type TaskStatus, type TaskStatusOptions } from "./client/task-status.js";
+export {
+  batchGetTaskStatus,
+  getTaskStatus,
+  TASK_STATES,
+  type TaskState,
+  type TaskStatus,
+  type TaskStatusOptions,
+} from "./client/task-status.js";
+export { waitForTask, type WaitForTaskOptions } from "./client/wait-for-task.js";
+export type { CreatedTask } from "./client/response/created-task.js";
 export { TamarModelClient } from "./client/tamar-model-client.js";
 export type { ModelResponse, Usage } from "./client/response/model-response.js";
 export type { FinishReason } from "./client/response/normalize-output.js";
@@ -42,6 +51,7 @@ export {
   StreamInterruptedError,
   TamarModelError,
   type TamarModelErrorDetails,
+  TaskTimeoutError,
   UnavailableError,
   ValidationError,
   type ValidationIssue,

@@ -133,6 +133,17 @@ export class DeadlineExceededError extends TamarModelError {
   override name = "DeadlineExceededError";
 }
 
+/** `waitForTask` gave up: the task was still processing when `timeoutMs` passed. */
+export class TaskTimeoutError extends DeadlineExceededError {
+  override name = "TaskTimeoutError";
+  /** The task waited for. */
+  readonly taskId: string;
+  constructor(taskId: string, timeoutMs: number) {
+    super(`Task ${taskId} was still processing after ${timeoutMs} ms`);
+    this.taskId = taskId;
+  }
+}
+
 /** The call was cancelled: by the caller's `signal`, or by the server (CANCELLED). */
 export class CancelledError extends TamarModelError {
   override name = "CancelledError";

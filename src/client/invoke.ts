@@ -1,13 +1,17 @@
 import type { ModelResponseItem } from "../gen/model_service/model_service.js";
-import type { InvokeRequest } from "../schemas/invoke-request.js";
+import type { AsyncInvokeRequest, InvokeRequest } from "../schemas/invoke-request.js";
 import { type CallOptions, withCall } from "./internal/call.js";
 import { InternalError, ProviderError } from "./errors.js";
 import type { ModelClient } from "./model-client.js";
 import { buildInvokeRequest } from "./request/build-request.js";
+import { type CreatedTask, toCreatedTask } from "./response/created-task.js";
 import { type ModelResponse, toModelResponse } from "./response/model-response.js";
 
 /**
- * Makes one model call and returns the whole answer.
+ * Makes one model call and returns the whole answer — or, for an
+ * asynchronous request (`enableAsyncTask: true`; video generation is always
+ * one), the task the server created: follow it with `getTaskStatus` or
+ * `waitForTask`.
  *
  * The request is validated first (a ValidationError names every bad field,
  * before any network I/O). The call has a deadline (`timeoutMs`, default the
@@ -19,9 +23,17 @@ import { type ModelResponse, toModelResponse } from "./response/model-response.j
  * @example
  * const res = await invoke(client, { provider: "openai", model: "gpt-4o-mini",
  *   messages: [{ role: "user", content: "hi" }], userContext });
+ * const task = await invoke(client, { provider: "openai", model: "sora-2",
+ *   prompt: "a red kite", enableAsyncTask: true, userContext });
  */
-export async function invoke(client: ModelClient, request: InvokeRequest, options: CallOptions = {}): Promise<ModelResponse> {
-  const { item } = await buildInvokeRequest(request, false);
+export async function invoke(client: ModelClient, request: AsyncInvokeRequest, options?: CallOptions): Promise<CreatedTask>;
+export async function invoke(client: ModelClient, request: InvokeRequest, options?: CallOptions): Promise<ModelResponse>;
+export async function invoke(
+  client: ModelClient,
+  request: InvokeRequest | AsyncInvokeRequest,
+  options: CallOptions = {},
+): Promise<ModelResponse | CreatedTask> {
+  const { item, async } = await buildInvokeRequest(request, false);
   const [answer, count, requestId] = await withCall(client, options, request.userContext, async (call) => {
     let first: ModelResponseItem | undefined;
     let messages = 0;
@@ -36,7 +48,10 @@ export async function invoke(client: ModelClient, request: InvokeRequest, option
   if (answer === undefined) throw new InternalError("The server ended the call without an answer", { requestId });
   // A second message would be silently dropped: the answer is not the one message it should be.
   if (count > 1) throw new InternalError(`The server answered a non-stream invoke with ${count} messages instead of one`, { requestId });
-  const response = toModelResponse(answer, requestId);
-  if (response.error !== undefined) throw new ProviderError(response.error, { requestId: response.requestId, response });
-  return response;
+  if (answer.error) {
+    const response = toModelResponse(answer, requestId);
+    throw new ProviderError(answer.error, { requestId: response.requestId, response });
+  }
+  if (async) return toCreatedTask(answer, requestId);
+  return toModelResponse(answer, requestId);
 }

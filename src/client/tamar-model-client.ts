@@ -1,13 +1,15 @@
 import type { BatchRequest } from "../schemas/batch-request.js";
-import type { InvokeRequest } from "../schemas/invoke-request.js";
+import type { AsyncInvokeRequest, InvokeRequest } from "../schemas/invoke-request.js";
 import type { CallOptions } from "./internal/call.js";
 import { invoke } from "./invoke.js";
 import { type BatchResponse, invokeBatch } from "./invoke-batch.js";
 import { invokeStream } from "./invoke-stream.js";
 import { ConfigurationError } from "./errors.js";
 import { createModelClient, type ModelClient, type ModelClientOptions } from "./model-client.js";
+import type { CreatedTask } from "./response/created-task.js";
 import type { ModelResponse } from "./response/model-response.js";
 import { batchGetTaskStatus, getTaskStatus, type TaskStatus, type TaskStatusOptions } from "./task-status.js";
+import { waitForTask, type WaitForTaskOptions } from "./wait-for-task.js";
 
 /**
  * A class facade over the functional API, for code coming from the Python
@@ -38,8 +40,10 @@ export class TamarModelClient implements AsyncDisposable {
   }
 
   /** See {@link invoke}. */
-  invoke(request: InvokeRequest, options?: CallOptions): Promise<ModelResponse> {
-    return invoke(this.client, request, options);
+  invoke(request: AsyncInvokeRequest, options?: CallOptions): Promise<CreatedTask>;
+  invoke(request: InvokeRequest, options?: CallOptions): Promise<ModelResponse>;
+  invoke(request: InvokeRequest | AsyncInvokeRequest, options?: CallOptions): Promise<ModelResponse | CreatedTask> {
+    return invoke(this.client, request as InvokeRequest, options);
   }
 
   /** See {@link invokeStream}. */
@@ -58,8 +62,13 @@ export class TamarModelClient implements AsyncDisposable {
   }
 
   /** See {@link batchGetTaskStatus}. */
-  batchGetTaskStatus(taskIds: string[], options?: TaskStatusOptions): Promise<TaskStatus[]> {
+  batchGetTaskStatus(taskIds: readonly string[], options?: TaskStatusOptions): Promise<TaskStatus[]> {
     return batchGetTaskStatus(this.client, taskIds, options);
+  }
+
+  /** See {@link waitForTask}. */
+  waitForTask(taskId: string, options?: WaitForTaskOptions): Promise<TaskStatus> {
+    return waitForTask(this.client, taskId, options);
   }
 
   /** Closes the channel; idempotent. */

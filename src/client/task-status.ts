@@ -2,46 +2,90 @@ import type { GetTaskStatusResponse } from "../gen/model_service/model_service.j
 import type { UserContext } from "../schemas/user-context.js";
 import { type CallOptions, withCall } from "./internal/call.js";
 import { MAX_IDENTIFIER_CHARS } from "../internal/bounded-text.js";
-import { ValidationError } from "./errors.js";
+import { InternalError, ValidationError } from "./errors.js";
 import type { ModelClient } from "./model-client.js";
 
-/** State of an asynchronous task. Empty wire strings are left out. */
+/** The states of an asynchronous task, as the Model Manager reports them. */
+export const TASK_STATES = ["processing", "completed", "failed"] as const;
+
+/** `processing` until the task ends, then `completed` or `failed`. */
+export type TaskState = (typeof TASK_STATES)[number];
+
+/**
+ * State of an asynchronous task (the Python SDK's `TaskStatusResponse`).
+ * Empty wire strings are left out.
+ */
 export interface TaskStatus {
   taskId: string;
-  /** `processing`, `completed` or `failed`. */
-  status: string;
+  status: TaskState;
   provider?: string;
   channel?: string;
   invokeType?: string;
   model?: string;
-  createdAt?: string;
-  completedAt?: string;
-  /** The result, parsed from JSON (the raw text if it was not JSON). */
-  resultData?: unknown;
+  createdAt?: Date;
+  /** When the task ended; absent while it is processing. */
+  completedAt?: Date;
+  /**
+   * The result, parsed from JSON: the provider's answer for a completed task
+   * (video tasks: the video's URL or bytes, see docs/wire-protocol.md). A
+   * result that is not a JSON object is kept as `{ raw: <text> }`, as the
+   * Python SDK does.
+   */
+  resultData?: Record<string, unknown>;
+  /** Why the task failed. */
   errorMessage?: string;
 }
 
-/** Options of the task status calls: the tenant to sign the JWT for. */
+/** Options of the task status calls. */
 export interface TaskStatusOptions extends CallOptions {
+  /** The tenant that created the task: the JWT is signed for it (another tenant's task is not found). */
   userContext?: UserContext;
 }
 
-function toTaskStatus(task: GetTaskStatusResponse): TaskStatus {
+/** True for a task state the Model Manager defines. */
+export const isTaskState = (value: unknown): value is TaskState => (TASK_STATES as readonly unknown[]).includes(value);
+
+function wireDate(task: GetTaskStatusResponse, key: "createdAt" | "completedAt"): Date | undefined {
+  const text = task[key];
+  if (!text) return undefined;
+  const date = new Date(text);
+  if (Number.isNaN(date.getTime())) {
+    throw new InternalError(`The server sent ${key} ${JSON.stringify(text)} for task ${task.taskId}, which is not a timestamp`);
+  }
+  return date;
+}
+
+/** Maps a wire task to a {@link TaskStatus}; a state outside the protocol is an InternalError. */
+export function toTaskStatus(task: GetTaskStatusResponse): TaskStatus {
+  if (!isTaskState(task.status)) {
+    throw new InternalError(
+      `The server sent status ${JSON.stringify(task.status)} for task ${task.taskId}; the protocol knows ${TASK_STATES.join(", ")}`,
+    );
+  }
   const status: TaskStatus = { taskId: task.taskId, status: task.status };
-  for (const key of ["provider", "channel", "invokeType", "model", "createdAt", "completedAt", "errorMessage"] as const) {
+  for (const key of ["provider", "channel", "invokeType", "model", "errorMessage"] as const) {
     if (task[key]) status[key] = task[key];
   }
-  if (task.resultData) {
-    try {
-      status.resultData = JSON.parse(task.resultData);
-    } catch {
-      status.resultData = task.resultData;
-    }
-  }
+  const createdAt = wireDate(task, "createdAt");
+  if (createdAt) status.createdAt = createdAt;
+  const completedAt = wireDate(task, "completedAt");
+  if (completedAt) status.completedAt = completedAt;
+  if (task.resultData) status.resultData = parseResultData(task.resultData);
   return status;
 }
 
-function checkIds(taskIds: unknown[]): void {
+function parseResultData(text: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // not JSON: kept raw below
+  }
+  return { raw: text };
+}
+
+function checkIds(taskIds: unknown): void {
+  if (!Array.isArray(taskIds)) throw new ValidationError([{ path: "taskIds", message: "must be an array of task ids" }]);
   const issues = taskIds.flatMap((id, index) => {
     if (typeof id !== "string" || id === "") return [{ path: `taskIds.${index}`, message: "must be a non-empty string" }];
     if (id.length > MAX_IDENTIFIER_CHARS) {
@@ -52,9 +96,12 @@ function checkIds(taskIds: unknown[]): void {
   if (issues.length > 0) throw new ValidationError(issues);
 }
 
-/** Reads the state of one asynchronous task. */
+/**
+ * Reads the state of one asynchronous task. A task that does not exist, has
+ * expired or belongs to another tenant is a NotFoundError.
+ */
 export async function getTaskStatus(client: ModelClient, taskId: string, options: TaskStatusOptions = {}): Promise<TaskStatus> {
-  checkIds([taskId]);
+  if (typeof taskId !== "string" || taskId === "") throw new ValidationError([{ path: "taskId", message: "must be a non-empty string" }]);
   const { userContext, ...callOptions } = options;
   const task = await withCall(client, callOptions, userContext, (call) =>
     client.service.getTaskStatus({ taskId }, call.options),
@@ -62,16 +109,19 @@ export async function getTaskStatus(client: ModelClient, taskId: string, options
   return toTaskStatus(task);
 }
 
-/** Reads the states of several asynchronous tasks. */
+/**
+ * Reads the states of several asynchronous tasks, one per id in the order
+ * given. Unknown ids come back as `failed` with the server's reason.
+ */
 export async function batchGetTaskStatus(
   client: ModelClient,
-  taskIds: string[],
+  taskIds: readonly string[],
   options: TaskStatusOptions = {},
 ): Promise<TaskStatus[]> {
   checkIds(taskIds);
   const { userContext, ...callOptions } = options;
   const reply = await withCall(client, callOptions, userContext, (call) =>
-    client.service.batchGetTaskStatus({ taskIds }, call.options),
+    client.service.batchGetTaskStatus({ taskIds: [...taskIds] }, call.options),
   );
   return reply.tasks.map(toTaskStatus);
 }

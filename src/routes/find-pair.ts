@@ -1,4 +1,4 @@
-import { PAIRS, type PairName } from "./route-table.js";
+import { PAIRS, type PairName, type PairRoute } from "./route-table.js";
 
 const pairNames = Object.keys(PAIRS) as PairName[];
 
@@ -21,10 +21,18 @@ export function invokeTypesOf(provider: unknown): string[] {
  * carries (see `PairRoute.inferredFrom`): `messages` → chat-completions,
  * `input` → responses, `contents` → generation, `prompt` + `image` →
  * image-edit-generation, `prompt` → image-generation (Google:
- * image-generation-genai when a `config` comes with it), Anthropic → messages.
- * `undefined` when nothing fits.
+ * image-generation-genai when a `config` comes with it), Anthropic → messages;
+ * video: a `sora-*` model or `prompt` + `seconds` → video-generation, a
+ * `veo-*` model or `source` → video-generation-genai (`inferredFromModel`
+ * goes first). `undefined` when nothing fits.
  */
 export function inferInvokeType(provider: unknown, request: Readonly<Record<string, unknown>>): string | undefined {
+  const model = request["model"];
+  const byModel = pairNames.find((name) => {
+    const prefix: string | undefined = (PAIRS[name] as PairRoute).inferredFromModel;
+    return serves(name, provider) && prefix !== undefined && typeof model === "string" && model.startsWith(prefix);
+  });
+  if (byModel !== undefined) return PAIRS[byModel].invokeType;
   let best: PairName | undefined;
   for (const name of pairNames) {
     const keys = PAIRS[name].inferredFrom;

@@ -36,6 +36,14 @@ export interface PairRoute {
    */
   readonly inferredFrom: readonly string[];
   /**
+   * Inference, before the keys: a request whose `model` starts with this
+   * prefix takes this pair (video models are named for their family, and
+   * their other parameters are all optional).
+   */
+  readonly inferredFromModel?: string;
+  /** True when the API runs only as an asynchronous task (video generation). */
+  readonly asyncOnly?: boolean;
+  /**
    * The reference server's parameter check for this pair (src/server/params),
    * named for the provider API it prepares a call of.
    */
@@ -56,6 +64,16 @@ export const PAIRS = {
   openaiResponses: { providers: openAI, invokeType: "responses", aliases: ["generation"], inferredFrom: ["input"], params: "openai.responses" },
   openaiImageGeneration: { providers: openAI, invokeType: "image-generation", aliases: [], inferredFrom: ["prompt"], params: "openai.images.generate" },
   openaiImageEdit: { providers: openAI, invokeType: "image-edit-generation", aliases: [], inferredFrom: ["prompt", "image"], params: "openai.images.edit" },
+  openaiVideoGeneration: {
+    providers: openAI,
+    invokeType: "video-generation",
+    aliases: [],
+    inferredFrom: ["prompt", "seconds"],
+    inferredFromModel: "sora",
+    asyncOnly: true,
+    params: "openai.videos",
+    note: "always an asynchronous task",
+  },
   googleGeneration: { providers: ["google"], invokeType: "generation", aliases: [], inferredFrom: ["contents"], params: "google.generate-content" },
   googleVertexImageGeneration: {
     providers: ["google"],
@@ -67,6 +85,16 @@ export const PAIRS = {
     note: "Vertex AI Imagen, Python field names",
   },
   googleGenAIImageGeneration: { providers: ["google"], invokeType: "image-generation-genai", aliases: [], inferredFrom: ["prompt", "config"], params: "google.generate-images" },
+  googleGenAIVideoGeneration: {
+    providers: ["google"],
+    invokeType: "video-generation-genai",
+    aliases: [],
+    inferredFrom: ["source"],
+    inferredFromModel: "veo",
+    asyncOnly: true,
+    params: "google.generate-videos",
+    note: "always an asynchronous task",
+  },
   anthropicMessages: { providers: ["anthropic"], invokeType: "messages", aliases: ["generation"], inferredFrom: [], params: "anthropic.messages" },
 } as const satisfies Record<string, PairRoute>;
 

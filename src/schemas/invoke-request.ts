@@ -3,15 +3,18 @@
 // `customId` / `priority`, the batch's `userContext` applies).
 import * as v from "valibot";
 import { AnthropicMessagesEntries } from "./anthropic-messages.js";
-import { CHANNELS, PAIRS, type PairName } from "../routes/route-table.js";
+import { AsyncTaskEntries } from "./async-task.js";
+import { CHANNELS, PAIRS, type PairName, type PairRoute } from "../routes/route-table.js";
 import { identifier } from "./fields.js";
 import { GoogleGenAIImageGenerationEntries } from "./google-genai-image-generation.js";
+import { GoogleGenAIVideoGenerationEntries } from "./google-genai-video-generation.js";
 import { GoogleGenerationEntries } from "./google-generation.js";
 import { GoogleVertexImageGenerationEntries } from "./google-vertex-image-generation.js";
 import { OpenAIChatCompletionsEntries } from "./openai-chat-completions.js";
 import { OpenAIImageEditEntries } from "./openai-image-edit.js";
 import { OpenAIImageGenerationEntries } from "./openai-image-generation.js";
 import { OpenAIResponsesEntries } from "./openai-responses.js";
+import { OpenAIVideoGenerationEntries } from "./openai-video-generation.js";
 import { UserContextSchema } from "./user-context.js";
 
 const channel = v.optional(v.picklist(CHANNELS));
@@ -32,16 +35,21 @@ export const BatchItemRoutingEntries = {
 };
 
 // One pair of the route table with its parameters: the request schema of a
-// single call and of a batch item.
+// single call, of the same call as an asynchronous task, and of a batch item.
 function pair<const K extends PairName, const TEntries extends v.ObjectEntries>(name: K, entries: TEntries) {
   const { providers, invokeType, aliases }: (typeof PAIRS)[K] = PAIRS[name];
+  const asyncOnly = (PAIRS[name] as PairRoute).asyncOnly === true;
   const invokeTypes: readonly ((typeof PAIRS)[K]["invokeType"] | (typeof PAIRS)[K]["aliases"][number])[] = [invokeType, ...aliases];
   const route = { provider: v.picklist(providers), invokeType: v.optional(v.picklist(invokeTypes)) };
   return {
     providers,
     /** The invoke type inference picks, then its aliases. */
     invokeTypes,
+    /** True when the API runs only as an asynchronous task (video generation). */
+    asyncOnly: asyncOnly as (typeof PAIRS)[K] extends { readonly asyncOnly: true } ? true : false,
     request: v.strictObject({ ...route, ...RequestRoutingEntries, ...entries }),
+    /** The request as an asynchronous task: `enableAsyncTask: true`, optional `callbackUrl`. */
+    asyncRequest: v.strictObject({ ...route, ...RequestRoutingEntries, ...AsyncTaskEntries, ...entries }),
     item: v.strictObject({ ...route, ...BatchItemRoutingEntries, ...entries }),
   };
 }
@@ -56,9 +64,11 @@ export const RequestPairs = {
   openaiResponses: pair("openaiResponses", OpenAIResponsesEntries),
   openaiImageGeneration: pair("openaiImageGeneration", OpenAIImageGenerationEntries),
   openaiImageEdit: pair("openaiImageEdit", OpenAIImageEditEntries),
+  openaiVideoGeneration: pair("openaiVideoGeneration", OpenAIVideoGenerationEntries),
   googleGeneration: pair("googleGeneration", GoogleGenerationEntries),
   googleVertexImageGeneration: pair("googleVertexImageGeneration", GoogleVertexImageGenerationEntries),
   googleGenAIImageGeneration: pair("googleGenAIImageGeneration", GoogleGenAIImageGenerationEntries),
+  googleGenAIVideoGeneration: pair("googleGenAIVideoGeneration", GoogleGenAIVideoGenerationEntries),
   anthropicMessages: pair("anthropicMessages", AnthropicMessagesEntries),
 } satisfies Record<PairName, unknown>;
 
@@ -79,11 +89,25 @@ export type AcceptReadonly<T> = T extends Blob | Uint8Array | Date
 /** The name of a request pair in {@link RequestPairs}. */
 export type RequestPairName = keyof Pairs;
 
+/** The pairs that also answer directly (every pair but video generation). */
+export type DirectPairName = { [K in RequestPairName]: Pairs[K]["asyncOnly"] extends true ? never : K }[RequestPairName];
+
 /** A single model call, as `invoke` and `invokeStream` take it. */
-export type InvokeRequest = { [K in RequestPairName]: AcceptReadonly<v.InferInput<Pairs[K]["request"]>> }[RequestPairName];
+export type InvokeRequest = { [K in DirectPairName]: AcceptReadonly<v.InferInput<Pairs[K]["request"]>> }[DirectPairName];
+
+/**
+ * A single call run as an asynchronous task (`enableAsyncTask: true`): `invoke`
+ * answers with the task it created. Video generation is only this kind.
+ */
+export type AsyncInvokeRequest = {
+  [K in RequestPairName]: AcceptReadonly<v.InferInput<Pairs[K]["asyncRequest"]>>;
+}[RequestPairName];
 
 /** One item of a batch, as `invokeBatch` takes it. */
-export type BatchItem = { [K in RequestPairName]: AcceptReadonly<v.InferInput<Pairs[K]["item"]>> }[RequestPairName];
+export type BatchItem = { [K in DirectPairName]: AcceptReadonly<v.InferInput<Pairs[K]["item"]>> }[DirectPairName];
 
 /** Provider parameters of a single call for one pair, e.g. `InvokeRequestOf<"anthropicMessages">`. */
-export type InvokeRequestOf<K extends RequestPairName> = AcceptReadonly<v.InferInput<Pairs[K]["request"]>>;
+export type InvokeRequestOf<K extends DirectPairName> = AcceptReadonly<v.InferInput<Pairs[K]["request"]>>;
+
+/** An asynchronous call for one pair, e.g. `AsyncInvokeRequestOf<"openaiVideoGeneration">`. */
+export type AsyncInvokeRequestOf<K extends RequestPairName> = AcceptReadonly<v.InferInput<Pairs[K]["asyncRequest"]>>;

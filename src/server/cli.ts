@@ -38,6 +38,20 @@ Options (each also read from the environment variable shown):
   --dedup-grace-ms MS           how long a call whose connection was lost waits for its retry (default 30000)
   --dedup-max-answer-bytes N    largest answer kept for retries (default 8388608)
   --dedup-max-bytes N           answers kept in memory in all (default 67108864)
+  --offline-task-delay-ms MS    how long an offline video takes (default 1000)
+  --task-ttl-ms MS              how long a finished task stays readable (default 86400000)
+  --task-result-max-bytes N     largest task result kept (default 33554432)
+  --task-concurrency N          tasks this process runs at once (default 16)
+  --redis-url URL               share tasks with other replicas through Redis
+                                (BullMQ; needs npm install bullmq ioredis)
+  --redis-key-prefix PREFIX     prefix of the Redis keys (default tamar-model-server)
+  --task-lock-ms MS             Redis: time before a dead replica's task is taken over (default 30000)
+  --provider-poll-interval-ms MS  pause between status reads of a provider video job (default 5000)
+  --webhook-secret-file PATH    file holding the secret that signs task callbacks
+                                (Standard Webhooks; without one no callback is accepted)
+  --callback-allowed-origins LIST  comma-separated origins callbacks may go to (default none)
+  --callback-retry-window-ms MS how long a failed callback is redelivered (default 3600000)
+  --callback-retry-base-ms MS   first pause between callback attempts (default 1000)
   --tls-cert PATH --tls-key PATH  serve TLS
   --tls-client-ca PATH          require client certificates signed by this CA (mTLS)
   --log-level LEVEL             debug, info, warn, error or silent (default info)
@@ -58,6 +72,14 @@ const INTEGER_FLAGS = {
   "dedup-grace-ms": "dedupGraceMs",
   "dedup-max-answer-bytes": "dedupMaxAnswerBytes",
   "dedup-max-bytes": "dedupMaxBytes",
+  "offline-task-delay-ms": "offlineTaskDelayMs",
+  "task-ttl-ms": "taskTtlMs",
+  "task-result-max-bytes": "taskResultMaxBytes",
+  "task-concurrency": "taskConcurrency",
+  "task-lock-ms": "taskLockMs",
+  "callback-retry-window-ms": "callbackRetryWindowMs",
+  "callback-retry-base-ms": "callbackRetryBaseMs",
+  "provider-poll-interval-ms": "providerPollIntervalMs",
 } as const satisfies Record<string, keyof ModelServerOptions>;
 
 const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
@@ -148,10 +170,11 @@ function parseFlags(argv: readonly string[]) {
       "max-message-bytes": integer,
       "shutdown-grace-ms": integer,
       "provider-max-retries": integer,
-      "dedup-ttl-ms": integer,
-      "dedup-grace-ms": integer,
-      "dedup-max-answer-bytes": integer,
-      "dedup-max-bytes": integer,
+      ...Object.fromEntries(Object.keys(INTEGER_FLAGS).map((flag) => [flag, integer])),
+      "redis-url": { type: "string" },
+      "redis-key-prefix": { type: "string" },
+      "webhook-secret-file": { type: "string" },
+      "callback-allowed-origins": { type: "string" },
       "tls-cert": { type: "string" },
       "tls-key": { type: "string" },
       "tls-client-ca": { type: "string" },
@@ -166,12 +189,20 @@ function optionsOf(values: ReturnType<typeof parseFlags>["values"]): ModelServer
   if (values.host !== undefined) options.host = values.host;
   if (values.port !== undefined) options.port = integerFlag("--port", values.port);
   for (const [flag, option] of Object.entries(INTEGER_FLAGS)) {
-    const text = values[flag as keyof typeof INTEGER_FLAGS];
+    const text = (values as Record<string, string | boolean | undefined>)[flag] as string | undefined;
     if (text !== undefined) options[option] = integerFlag(`--${flag}`, text);
   }
   if (values["allow-unauthenticated"]) options.allowUnauthenticated = true;
   if (values["allow-empty-tenant"]) options.allowEmptyTenant = true;
   if (values.offline) options.offline = true;
+  if (values["redis-url"] !== undefined) options.redisUrl = values["redis-url"] as string;
+  if (values["redis-key-prefix"] !== undefined) options.redisKeyPrefix = values["redis-key-prefix"] as string;
+  if (values["webhook-secret-file"] !== undefined) {
+    options.webhookSecret = readFlagFile("--webhook-secret-file", values["webhook-secret-file"] as string).toString("utf8").trim();
+  }
+  if (values["callback-allowed-origins"] !== undefined) {
+    options.callbackAllowedOrigins = (values["callback-allowed-origins"] as string).split(",").map((entry) => entry.trim()).filter(Boolean);
+  }
   if (values["jwt-secret-file"] !== undefined) {
     options.jwtSecretKey = readFlagFile("--jwt-secret-file", values["jwt-secret-file"]).toString("utf8").trim();
   }
@@ -202,6 +233,9 @@ const FLAG_OF_SETTING: Readonly<Record<string, string>> = {
   "tls.key": "--tls-key",
   "tls.clientCa": "--tls-client-ca",
   tls: "--tls-cert/--tls-key",
+  redisUrl: "--redis-url",
+  redisKeyPrefix: "--redis-key-prefix",
+  callbackAllowedOrigins: "--callback-allowed-origins",
   ...Object.fromEntries(Object.entries(INTEGER_FLAGS).map(([flag, option]) => [option, `--${flag}`])),
 };
 

@@ -21,6 +21,8 @@ import { importPackage } from "./providers/load-sdk.js";
 import { createProviderRegistry } from "./providers/provider-registry.js";
 import type { Backend } from "./providers/provider.js";
 import { createModelService } from "./service/model-service.js";
+import { createTaskStore } from "./tasks/create-task-store.js";
+import { createTaskRunner } from "./tasks/run-task.js";
 
 /** A running Model Manager server. */
 export interface RunningModelServer extends AsyncDisposable {
@@ -59,13 +61,31 @@ export interface RunningModelServer extends AsyncDisposable {
 export async function startModelServer(options: ModelServerOptions = {}): Promise<RunningModelServer> {
   const env = options.env ?? environmentWithDotEnv();
   const config = resolveServerConfig(options, env);
-  const secrets = [...(config.jwtSecretKey ? [config.jwtSecretKey] : []), ...credentialValues(config.backends)];
+  const secrets = [
+    ...(config.jwtSecretKey ? [config.jwtSecretKey] : []),
+    ...(config.tasks.webhookSecret ? [config.tasks.webhookSecret] : []),
+    ...redisPassword(config.tasks.redisUrl),
+    ...credentialValues(config.backends),
+  ];
   const logger = redactingLogger(options.logger ?? silentLogger, secrets);
   const registry = createProviderRegistry(config, {
     importModule: options.importModule ?? importPackage,
     overrides: options.providers ?? {},
     googleAuthOptions: options.googleAuthOptions,
     logger,
+  });
+  const now = options.now ?? Date.now;
+  const redact = secretRedactor(secrets);
+  const taskStore = await createTaskStore(config.tasks, {
+    run: createTaskRunner({
+      registry,
+      redact,
+      resultMaxBytes: config.tasks.resultMaxBytes,
+      pollIntervalMs: config.tasks.providerPollIntervalMs,
+    }),
+    now,
+    logger,
+    importModule: options.importModule ?? importPackage,
   });
   const inFlight = createInFlightCalls();
   const shutdown = new AbortController();
@@ -94,7 +114,12 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
         maxBatchItems: config.maxBatchItems,
         sharedCalls,
         allowEmptyTenant: config.allowEmptyTenant,
-        redact: secretRedactor(secrets),
+        redact,
+        tasks: {
+          store: taskStore,
+          callbacks: config.tasks.webhookSecret === undefined ? undefined : config.tasks.callbackAllowList,
+          now,
+        },
       }),
     );
   server.with(terminateOnShutdown(shutdown.signal)).add(HealthDefinition, HealthServiceImpl(health));
@@ -106,6 +131,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
   try {
     port = await server.listen(`${bracketed}:${config.port}`, credentials);
   } catch (error) {
+    await taskStore.close();
     const message = (error as Error).message;
     // A port in use or reserved is the port's fault; a name that does not
     // resolve or an address this machine does not have is the host's.
@@ -149,6 +175,8 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
           await inFlight.idle();
         } finally {
           clearTimeout(force);
+          // Tasks still running are aborted: in memory they end here, in Redis another replica takes them over.
+          await taskStore.close();
         }
         logger({ level: "info", msg: "stopped" });
       })();
@@ -157,6 +185,16 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     [Symbol.asyncDispose]: () => running.close(),
   };
   return running;
+}
+
+function redisPassword(url: string | undefined): string[] {
+  if (url === undefined) return [];
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    return password ? [password] : [];
+  } catch {
+    return [];
+  }
 }
 
 function credentialsOf(tls: ServerTlsOptions | undefined): ServerCredentials {

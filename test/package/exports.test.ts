@@ -8,15 +8,17 @@ import * as middleware from "tamar-model-client/middleware";
 
 it("the root entry exports the application API and nothing else", () => {
   expect(Object.keys(root).sort()).toEqual([
-    "AnthropicMessagesSchema", "AuthenticationError", "BatchRequestSchema", "BinaryInputSchema", "CancelledError",
+    "AnthropicMessagesSchema", "AuthenticationError", "BatchRequestSchema", "BinaryInputSchema", "CallbackUrlSchema", "CancelledError",
     "Channel", "ClientClosedError", "ConfigurationError", "ConflictError", "DeadlineExceededError",
-    "GoogleContentsSchema", "GoogleGenAIImageGenerationSchema", "GoogleGenerateContentConfigSchema",
-    "GoogleGenerateImagesConfigSchema", "GoogleGenerationSchema", "GoogleVertexImageGenerationSchema", "ImageSizeSchema",
-    "InternalError", "InvalidArgumentError", "InvokeType", "NotFoundError", "OpenAIChatCompletionsSchema",
-    "OpenAIImageEditSchema", "OpenAIImageGenerationSchema", "OpenAIResponsesSchema", "PermissionDeniedError",
-    "ProviderError", "ProviderType", "RateLimitError", "RequestPairs", "Status", "StreamInterruptedError",
-    "TamarModelClient", "TamarModelError", "UnavailableError", "UserContextSchema", "ValidationError",
-    "batchGetTaskStatus", "collectStream", "createModelClient", "getTaskStatus", "invoke", "invokeBatch", "invokeStream",
+    "GoogleContentsSchema", "GoogleGenAIImageGenerationSchema", "GoogleGenAIVideoGenerationSchema",
+    "GoogleGenerateContentConfigSchema", "GoogleGenerateImagesConfigSchema", "GoogleGenerateVideosConfigSchema",
+    "GoogleGenerationSchema", "GoogleVertexImageGenerationSchema", "ImageSizeSchema",
+    "IncompleteAnswerError", "InternalError", "InvalidArgumentError", "InvokeType", "MessageTooLargeError", "NotFoundError", "OpenAIChatCompletionsSchema",
+    "OpenAIImageEditSchema", "OpenAIImageGenerationSchema", "OpenAIResponsesSchema", "OpenAIVideoGenerationSchema",
+    "PermissionDeniedError", "ProviderError", "ProviderType", "RateLimitError", "RequestPairs", "Status",
+    "StreamInterruptedError", "TASK_STATES", "TamarModelClient", "TamarModelError", "TaskTimeoutError",
+    "UnavailableError", "UserContextSchema", "ValidationError", "batchGetTaskStatus", "collectStream",
+    "createModelClient", "getTaskStatus", "invoke", "invokeBatch", "invokeStream", "waitForTask",
   ]);
 });
 

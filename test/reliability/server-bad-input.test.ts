@@ -98,7 +98,7 @@ const CASES: Array<[string, Uint8Array, grpc.status, string]> = [
   ["an empty message (no tenant either: the token's tenant is checked first)", new Uint8Array(0), grpc.status.PERMISSION_DENIED, 'org_id ""'],
   ["provider sent as a number (wrong wire type)", concat(uintField(1, 7), requestItem({ extra: chatExtra() }).subarray(stringField(1, "openai").length)), grpc.status.INVALID_ARGUMENT, "provider is required"],
   ["unknown provider", requestItem({ provider: "deepseek", extra: chatExtra() }), grpc.status.INVALID_ARGUMENT, 'provider "deepseek" is not supported'],
-  ["unknown invoke type", requestItem({ invokeType: "video-generation", extra: chatExtra() }), grpc.status.INVALID_ARGUMENT, 'invoke_type "video-generation" is not supported'],
+  ["unknown invoke type", requestItem({ invokeType: "video-edit-generation", extra: chatExtra() }), grpc.status.INVALID_ARGUMENT, 'invoke_type "video-edit-generation" is not supported'],
   ["a Value with no kind for model", requestItem({ extra: [structEntry("model", noKind), structEntry("messages", list(userMessage))] }), grpc.status.INVALID_ARGUMENT, "extra.model is required"],
   ["messages as a number", requestItem({ extra: [structEntry("model", text("m")), structEntry("messages", number(3))] }), grpc.status.INVALID_ARGUMENT, "extra.messages"],
   ["messages holding a Value with no kind", requestItem({ extra: [structEntry("model", text("m")), structEntry("messages", list(noKind, userMessage))] }), grpc.status.INVALID_ARGUMENT, "extra.messages.0"],

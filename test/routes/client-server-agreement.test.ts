@@ -5,7 +5,14 @@
  * request builder and the server's real routing, not on the table they share.
  */
 import { describe, expect, it } from "vitest";
-import { InvokeType, ProviderType, type InvokeRequestOf, type RequestPairName } from "tamar-model-client";
+import {
+  type AsyncInvokeRequestOf,
+  type DirectPairName,
+  InvokeType,
+  ProviderType,
+  type InvokeRequestOf,
+  type RequestPairName,
+} from "tamar-model-client";
 import { buildInvokeRequest } from "../../src/client/request/build-request.js";
 import { findPair } from "../../src/routes/find-pair.js";
 import { PAIRS, PROVIDERS } from "../../src/routes/route-table.js";
@@ -16,14 +23,17 @@ const PNG_BYTES = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a
 
 // The smallest valid request of each pair, without routing fields; a pair
 // added to the table without one here fails to compile.
-const SAMPLES: { [K in RequestPairName]: Omit<InvokeRequestOf<K>, "provider" | "invokeType" | "userContext"> } = {
+type Sample<K extends RequestPairName> = Omit<K extends DirectPairName ? InvokeRequestOf<K> : AsyncInvokeRequestOf<K>, "provider" | "invokeType" | "userContext">;
+const SAMPLES: { [K in RequestPairName]: Sample<K> } = {
   openaiChatCompletions: { model: "gpt-4o-mini", messages: [{ role: "user", content: "Hi" }] },
   openaiResponses: { model: "gpt-4o-mini", input: "Hi" },
   openaiImageGeneration: { prompt: "a cat" },
   openaiImageEdit: { prompt: "a hat on the cat", image: PNG_BYTES },
+  openaiVideoGeneration: { prompt: "a cat", model: "sora-2", enableAsyncTask: true },
   googleGeneration: { model: "gemini-2.0-flash", contents: "Hi" },
   googleVertexImageGeneration: { model: "imagen-3.0-generate-002", prompt: "a cat" },
   googleGenAIImageGeneration: { model: "imagen-3.0-generate-002", prompt: "a cat", config: { numberOfImages: 1 } },
+  googleGenAIVideoGeneration: { model: "veo-3.0-generate-001", prompt: "a cat", enableAsyncTask: true },
   anthropicMessages: { model: "claude-sonnet-4-5", max_tokens: 100, messages: [{ role: "user", content: "Hi" }] },
 };
 

@@ -3,25 +3,28 @@ import { describe, expect, it } from "vitest";
 import { authMetadata, clientErrorOf, collect } from "../helpers/grpc-client.js";
 import { startTestServer } from "../helpers/server.js";
 
-describe("task status RPCs (this server runs no asynchronous tasks)", () => {
-  it("GetTaskStatus → NOT_FOUND saying why; an empty id → INVALID_ARGUMENT", async () => {
+describe("task status RPCs", () => {
+  it("GetTaskStatus of an unknown id → NOT_FOUND saying why; an empty id → INVALID_ARGUMENT", async () => {
     const { client } = await startTestServer({ offline: true });
     const metadata = await authMetadata();
     const missing = await clientErrorOf(() => client.getTaskStatus({ taskId: "task-1" }, { metadata }));
     expect(missing.code).toBe(Status.NOT_FOUND);
-    expect(missing.details).toBe('no task "task-1": this server runs no asynchronous tasks');
+    expect(missing.details).toBe('no task "task-1" for this tenant (it may have expired)');
     const empty = await clientErrorOf(() => client.getTaskStatus({ taskId: "" }, { metadata }));
     expect(empty.code).toBe(Status.INVALID_ARGUMENT);
   });
 
-  it("BatchGetTaskStatus answers every id with status failed and the reason", async () => {
-    const { client } = await startTestServer({ offline: true });
-    const { tasks } = await client.batchGetTaskStatus({ taskIds: ["a", "b"] }, { metadata: await authMetadata() });
+  it("BatchGetTaskStatus answers unknown ids with status failed and the reason, and bounds the ids per call", async () => {
+    const { client } = await startTestServer({ offline: true, maxBatchItems: 3 });
+    const metadata = await authMetadata();
+    const { tasks } = await client.batchGetTaskStatus({ taskIds: ["a", "b"] }, { metadata });
     expect(tasks.map((task) => [task.taskId, task.status])).toEqual([
       ["a", "failed"],
       ["b", "failed"],
     ]);
-    expect(tasks[0]?.errorMessage).toBe("task not found: this server runs no asynchronous tasks");
+    expect(tasks[0]?.errorMessage).toBe('task not found: no task "a" for this tenant (it may have expired)');
+    const tooMany = await clientErrorOf(() => client.batchGetTaskStatus({ taskIds: ["a", "b", "c", "d"] }, { metadata }));
+    expect(tooMany.code).toBe(Status.INVALID_ARGUMENT);
   });
 });
 

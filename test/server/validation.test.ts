@@ -10,7 +10,7 @@ const base = { orgId: "org-1", userId: "user-1" };
 const INVALID: Array<[string, Record<string, unknown>, string]> = [
   ["no provider", { provider: "", invokeType: "chat-completions", extra: chat }, "provider is required"],
   ["unknown provider", { provider: "deepseek", invokeType: "chat-completions", extra: chat }, 'provider "deepseek" is not supported'],
-  ["unknown invoke type", { provider: "openai", invokeType: "video-generation", extra: chat }, 'invoke_type "video-generation" is not supported for provider "openai"'],
+  ["unknown invoke type", { provider: "openai", invokeType: "video-edit-generation", extra: chat }, 'invoke_type "video-edit-generation" is not supported for provider "openai"'],
   ["unsupported pair", { provider: "google", invokeType: "chat-completions", extra: chat }, 'invoke_type "chat-completions" is not supported for provider "google"'],
   ["unsupported channel", { provider: "openai", channel: "vertexai", invokeType: "chat-completions", extra: chat }, 'channel "vertexai" is not supported for provider "openai"'],
   ["no extra at all", { provider: "openai", invokeType: "chat-completions" }, "extra.model is required for openai chat-completions"],
@@ -27,7 +27,8 @@ const INVALID: Array<[string, Record<string, unknown>, string]> = [
   ["image not a bytes: string", { provider: "openai", invokeType: "image-edit-generation", extra: { prompt: "p", image: "https://x/fox.png" } }, "extra.image: expected \"bytes:<base64>\""],
   ["image with bad base64", { provider: "openai", invokeType: "image-edit-generation", extra: { prompt: "p", image: ["fox.png", "bytes:%%%", "image/png"] } }, "extra.image"],
   ["credential header override", { provider: "openai", invokeType: "chat-completions", extra: { ...chat, extra_headers: { Authorization: "Bearer mine" } } }, "extra.extra_headers.Authorization"],
-  ["async task asked for", { provider: "google", invokeType: "generation", extra: { model: "m", contents: "hi", enable_async_task: true } }, "extra.enable_async_task"],
+  ["async task flag not a boolean", { provider: "google", invokeType: "generation", extra: { model: "m", contents: "hi", enable_async_task: "yes" } }, "extra.enable_async_task: must be true or false"],
+  ["a video without a prompt", { provider: "openai", invokeType: "video-generation", extra: { model: "sora-2" } }, "extra.prompt is required for openai video-generation"],
 ];
 
 describe("server-side validation", () => {

@@ -4,7 +4,7 @@ import { ProviderType } from "../../enums/provider-type.js";
 import { boundedText, MAX_QUOTED_CHARS, quoted } from "../../internal/bounded-text.js";
 import type { ModelRequest, ModelRequestItem } from "../../gen/model_service/model_service.js";
 import type { BatchRequest } from "../../schemas/batch-request.js";
-import { type BatchItem, type InvokeRequest, RequestPairs } from "../../schemas/invoke-request.js";
+import { type AsyncInvokeRequest, type BatchItem, type InvokeRequest, RequestPairs } from "../../schemas/invoke-request.js";
 import { findPair as findRequestPair, inferInvokeType, invokeTypesOf } from "../../routes/find-pair.js";
 import { UserContextSchema, type UserContext } from "../../schemas/user-context.js";
 import { ValidationError, type ValidationIssue } from "../errors.js";
@@ -13,7 +13,17 @@ import { resolveBlobs, type StructWalk, toStructValue } from "./to-struct-value.
 import { validate } from "./validation-issues.js";
 
 // Fields that travel as proto fields, never inside `extra`.
-const routingKeys = new Set(["provider", "invokeType", "channel", "stream", "userContext", "customId", "priority"]);
+const routingKeys = new Set([
+  "provider",
+  "invokeType",
+  "channel",
+  "stream",
+  "userContext",
+  "customId",
+  "priority",
+  "enableAsyncTask",
+  "callbackUrl",
+]);
 
 const providers: unknown[] = Object.values(ProviderType);
 
@@ -43,6 +53,8 @@ function isUnset(value: unknown): boolean {
 interface Checked {
   provider: string;
   invokeType: string;
+  /** True for an asynchronous task (`enableAsyncTask`). */
+  async: boolean;
   extra: Record<string, unknown>;
 }
 
@@ -76,8 +88,19 @@ function check(request: unknown, asItem: boolean, prefix: string, walk: StructWa
     return undefined;
   }
   const pair = RequestPairs[pairName];
-  const schema = asItem ? pair.item : pair.request;
-  const schemaIssues = validate(schema, request, provider, String(invokeType), prefix);
+  const async = !asItem && (pair.asyncOnly || request["enableAsyncTask"] !== undefined);
+  if (pair.asyncOnly && request["enableAsyncTask"] === undefined) {
+    walk.issues.push(
+      asItem
+        ? { path: `${prefix}invokeType`, message: `${String(invokeType)} runs only as an asynchronous task, which a batch cannot hold: call invoke with enableAsyncTask: true` }
+        : { path: `${prefix}enableAsyncTask`, message: `${String(invokeType)} runs only as an asynchronous task: set enableAsyncTask: true (invoke then answers with the task)` },
+    );
+  }
+  const schema = asItem ? pair.item : async ? pair.asyncRequest : pair.request;
+  const schemaIssues = validate(schema, request, provider, String(invokeType), prefix).filter(
+    // The missing flag of an async-only pair is reported above, once, with what to do.
+    (issue) => !(pair.asyncOnly && request["enableAsyncTask"] === undefined && issue.path === `${prefix}enableAsyncTask`),
+  );
   const entries: Record<string, { type: string }> = schema.entries;
   const extra: Record<string, unknown> = {};
   const path: (string | number)[] = prefix ? prefix.slice(0, -1).split(".") : [];
@@ -92,7 +115,12 @@ function check(request: unknown, asItem: boolean, prefix: string, walk: StructWa
   // One issue per place: a value the schema already refused is not reported twice.
   const refused = new Set(schemaIssues.map((issue) => issue.path));
   walk.issues.push(...schemaIssues, ...structWalk.issues.filter((issue) => !refused.has(issue.path)));
-  return { provider: provider as string, invokeType: String(invokeType), extra };
+  if (async) {
+    // The Python SDK 0.5 spelling, which existing servers read.
+    extra["enable_async_task"] = true;
+    if (typeof request["callbackUrl"] === "string") extra["callback_url"] = request["callbackUrl"];
+  }
+  return { provider: provider as string, invokeType: String(invokeType), async, extra };
 }
 
 function newWalk(): StructWalk {
@@ -123,6 +151,8 @@ function wireItem(request: Record<string, unknown>, checked: Checked, user: User
 /** A built single call: its wire message. */
 export interface BuiltInvokeRequest {
   item: ModelRequestItem;
+  /** True when the call creates an asynchronous task (the answer is a task id). */
+  async: boolean;
 }
 
 /**
@@ -130,11 +160,19 @@ export interface BuiltInvokeRequest {
  * calling function does; a request saying otherwise is rejected rather than
  * silently served the other way.
  */
-export async function buildInvokeRequest(request: InvokeRequest, stream: boolean): Promise<BuiltInvokeRequest> {
+export async function buildInvokeRequest(
+  request: InvokeRequest | AsyncInvokeRequest,
+  stream: boolean,
+): Promise<BuiltInvokeRequest> {
   const walk = newWalk();
   const checked = check(request, false, "", walk);
   const given = isRecord(request) ? request["stream"] : undefined;
-  if (given !== undefined && given !== stream) {
+  if (checked?.async && (stream || given === true)) {
+    walk.issues.push({
+      path: stream ? "enableAsyncTask" : "stream",
+      message: "an asynchronous task answers with its task id, not a stream: call invoke, then getTaskStatus or waitForTask",
+    });
+  } else if (given !== undefined && given !== stream) {
     walk.issues.push({
       path: "stream",
       message: stream
@@ -147,7 +185,7 @@ export async function buildInvokeRequest(request: InvokeRequest, stream: boolean
   // take it as a parameter (all but Google's); existing servers may rely on it.
   if (stream && checked!.provider !== "google") checked!.extra["stream"] = true;
   const item = wireItem(request as Record<string, unknown>, checked!, request.userContext, stream);
-  return { item };
+  return { item, async: checked!.async };
 }
 
 /** A built batch: the wire message and the custom id of each item, in request order. */

@@ -17,6 +17,8 @@ const callOptionHints: Record<string, string> = {
   stream: "batch items are never streamed",
   customId: "only batch items take a customId",
   priority: "only batch items take a priority",
+  enableAsyncTask: "only single calls (invoke) run as asynchronous tasks",
+  callbackUrl: "a callback comes with an asynchronous task: set enableAsyncTask: true",
 };
 
 function unknownFieldMessage(key: string, nested: boolean, known: object, provider: unknown, invokeType: string): string {

@@ -4,11 +4,12 @@
  * {@link ModelServerConfigError} naming the setting, before anything listens.
  */
 import type { AnswerStore } from "../dedup/answer-store.js";
-import type { ModelProvider, Backend } from "../providers/provider.js";
+import { type Backend, DEFAULT_POLL_INTERVAL_MS, type ModelProvider } from "../providers/provider.js";
 import type { ServerLogger } from "../logging/logger.js";
 import { readBackendSettings, type BackendSettings, type Env } from "./backend-settings.js";
 import { BOOLEAN_WORDS_HINT, parseBooleanWord } from "../../internal/boolean-words.js";
 import { ModelServerConfigError } from "./config-error.js";
+import { type CallbackAllowList, parseCallbackAllowList } from "../callbacks/callback-allow-list.js";
 
 /** TLS for the server; with `clientCa` it also requires client certificates (mTLS). */
 export interface ServerTlsOptions {
@@ -80,6 +81,36 @@ export interface ModelServerOptions {
   googleAuthOptions?: Readonly<Record<string, unknown>> | undefined;
   /** Loads a provider SDK by package name. Default: `import()`. */
   importModule?: ((specifier: string) => Promise<unknown>) | undefined;
+  /** How long the offline provider takes to "generate" a video, ms. Default 1000. Env `TAMAR_MODEL_SERVER_OFFLINE_TASK_DELAY_MS`. */
+  offlineTaskDelayMs?: number | undefined;
+  /** How long a finished task stays readable, ms. Default 86400000 (24 h). Env `TAMAR_MODEL_SERVER_TASK_TTL_MS`. */
+  taskTtlMs?: number | undefined;
+  /** Largest task result kept (`result_data` JSON, bytes); a larger one fails the task. Default 32 MiB. Env `TAMAR_MODEL_SERVER_TASK_RESULT_MAX_BYTES`. */
+  taskResultMaxBytes?: number | undefined;
+  /** Tasks run at the same time by this process. Default 16. Env `TAMAR_MODEL_SERVER_TASK_CONCURRENCY`. */
+  taskConcurrency?: number | undefined;
+  /**
+   * Redis store: tasks as BullMQ jobs shared by every replica that uses the
+   * same URL and prefix (needs the optional packages `bullmq` and `ioredis`).
+   * Default: in memory. Env `TAMAR_MODEL_SERVER_REDIS_URL`.
+   */
+  redisUrl?: string | undefined;
+  /** Prefix of every Redis key of the store. Default `tamar-model-server`. Env `TAMAR_MODEL_SERVER_REDIS_KEY_PREFIX`. */
+  redisKeyPrefix?: string | undefined;
+  /** Redis store: how long a replica holds a running task before another may take it over, ms. Default 30000. Env `TAMAR_MODEL_SERVER_TASK_LOCK_MS`. */
+  taskLockMs?: number | undefined;
+  /** Secret that signs callbacks (Standard Webhooks; `whsec_<base64>` or any text). Without it no callback is accepted. Env `TAMAR_MODEL_SERVER_WEBHOOK_SECRET`. */
+  webhookSecret?: string | undefined;
+  /** Origins callbacks may go to (`https://hooks.example.com`, `https://*.example.com`). Default none. Env `TAMAR_MODEL_SERVER_CALLBACK_ALLOWED_ORIGINS` (comma-separated). */
+  callbackAllowedOrigins?: readonly string[] | undefined;
+  /** How long a callback is redelivered after its first attempt fails, ms. Default 3600000. Env `TAMAR_MODEL_SERVER_CALLBACK_RETRY_WINDOW_MS`. */
+  callbackRetryWindowMs?: number | undefined;
+  /** First pause between callback attempts, ms (doubling, with jitter, up to 5 min). Default 1000. Env `TAMAR_MODEL_SERVER_CALLBACK_RETRY_BASE_MS`. */
+  callbackRetryBaseMs?: number | undefined;
+  /** Pause between two status reads of a provider's video operation, ms. Default 5000. Env `TAMAR_MODEL_SERVER_PROVIDER_POLL_INTERVAL_MS`. */
+  providerPollIntervalMs?: number | undefined;
+  /** The clock of task times and expiry (epoch ms). Default `Date.now`; tests move it. */
+  now?: (() => number) | undefined;
 }
 
 /** Fully resolved settings. */
@@ -97,6 +128,23 @@ export interface ServerConfig {
   readonly providerMaxRetries: number;
   readonly dedup: { readonly ttlMs: number; readonly graceMs: number; readonly maxAnswerBytes: number; readonly maxBytes: number };
   readonly backends: BackendSettings;
+  readonly offlineTaskDelayMs: number;
+  readonly tasks: TaskSettings;
+}
+
+/** Resolved settings of tasks and callbacks. */
+export interface TaskSettings {
+  readonly ttlMs: number;
+  readonly resultMaxBytes: number;
+  readonly concurrency: number;
+  readonly redisUrl: string | undefined;
+  readonly redisKeyPrefix: string;
+  readonly lockMs: number;
+  readonly webhookSecret: string | undefined;
+  readonly callbackAllowList: CallbackAllowList;
+  readonly callbackRetryWindowMs: number;
+  readonly callbackRetryBaseMs: number;
+  readonly providerPollIntervalMs: number;
 }
 
 const ENV_PREFIX = "TAMAR_MODEL_SERVER_";
@@ -148,6 +196,45 @@ export function resolveServerConfig(options: ModelServerOptions, env: Env): Serv
       maxBytes: setting.integer("dedupMaxBytes", options.dedupMaxBytes, { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: 64 * MIB }),
     },
     backends,
+    offlineTaskDelayMs: setting.integer("offlineTaskDelayMs", options.offlineTaskDelayMs, { min: 0, max: 600_000, fallback: 1_000 }),
+    tasks: resolveTaskSettings(options, setting),
+  };
+}
+
+const DAY_MS = 86_400_000;
+
+function resolveTaskSettings(options: ModelServerOptions, setting: SettingReader): TaskSettings {
+  const origins = options.callbackAllowedOrigins ?? setting.list("callbackAllowedOrigins");
+  let callbackAllowList: CallbackAllowList;
+  try {
+    callbackAllowList = parseCallbackAllowList(origins);
+  } catch (error) {
+    throw new ModelServerConfigError("callbackAllowedOrigins", `callbackAllowedOrigins: ${(error as Error).message}`);
+  }
+  const redisUrl = setting.text("redisUrl", options.redisUrl);
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
+    throw new ModelServerConfigError("redisUrl", `redisUrl must be a redis:// or rediss:// URL, got "${redisUrl}"`);
+  }
+  const redisKeyPrefix = setting.text("redisKeyPrefix", options.redisKeyPrefix) ?? "tamar-model-server";
+  if (!/^[\w.-]+$/.test(redisKeyPrefix)) {
+    throw new ModelServerConfigError("redisKeyPrefix", `redisKeyPrefix may hold letters, digits, "_", "." and "-" only, got "${redisKeyPrefix}"`);
+  }
+  return {
+    ttlMs: setting.integer("taskTtlMs", options.taskTtlMs, { min: 1, max: 30 * DAY_MS, fallback: DAY_MS }),
+    resultMaxBytes: setting.integer("taskResultMaxBytes", options.taskResultMaxBytes, { min: 1_024, max: 2 ** 31 - 1, fallback: 32 * 1024 * 1024 }),
+    concurrency: setting.integer("taskConcurrency", options.taskConcurrency, { min: 1, max: 1_000, fallback: 16 }),
+    redisUrl,
+    redisKeyPrefix,
+    lockMs: setting.integer("taskLockMs", options.taskLockMs, { min: 100, max: 3_600_000, fallback: 30_000 }),
+    webhookSecret: setting.text("webhookSecret", options.webhookSecret),
+    callbackAllowList,
+    callbackRetryWindowMs: setting.integer("callbackRetryWindowMs", options.callbackRetryWindowMs, { min: 0, max: 7 * DAY_MS, fallback: 3_600_000 }),
+    callbackRetryBaseMs: setting.integer("callbackRetryBaseMs", options.callbackRetryBaseMs, { min: 1, max: 3_600_000, fallback: 1_000 }),
+    providerPollIntervalMs: setting.integer("providerPollIntervalMs", options.providerPollIntervalMs, {
+      min: 1,
+      max: 600_000,
+      fallback: DEFAULT_POLL_INTERVAL_MS,
+    }),
   };
 }
 
@@ -179,6 +266,17 @@ class SettingReader {
     const word = parseBooleanWord(this.env[name]);
     if (word === null) throw new ModelServerConfigError(name, `${name} must be ${BOOLEAN_WORDS_HINT}, got "${this.env[name]}"`);
     return word ?? false;
+  }
+
+  /** A text setting; empty means unset. */
+  text(option: string, value: string | undefined): string | undefined {
+    const text = (value ?? this.env[envNameOf(option)])?.trim();
+    return text === undefined || text === "" ? undefined : text;
+  }
+
+  /** A comma-separated list setting. */
+  list(option: string): string[] {
+    return (this.text(option, undefined) ?? "").split(",").map((entry) => entry.trim()).filter((entry) => entry !== "");
   }
 
   integer(option: string, value: number | undefined, rule: IntegerRule): number {

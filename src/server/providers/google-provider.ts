@@ -1,13 +1,15 @@
 /**
  * Google AI Studio (Gemini API) and Vertex AI through the official
- * `@google/genai`: generateContent / generateContentStream and generateImages.
+ * `@google/genai`: generateContent / generateContentStream, generateImages
+ * and generateVideos.
  * Stream chunks pass through as `raw`; each carries Gemini's running
  * `usageMetadata` when it has one, so the last chunk holds the total.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import type { GoogleAIStudioSettings, GoogleVertexSettings } from "../config/backend-settings.js";
 import { IncompleteAnswerError } from "./incomplete-answer.js";
 import { lazySdk } from "./load-sdk.js";
-import type { ModelProvider, ProviderCall, ProviderChunk } from "./provider.js";
+import { DEFAULT_POLL_INTERVAL_MS, type ModelProvider, type ProviderCall, type ProviderChunk, type VideoOutput } from "./provider.js";
 import type { SdkProviderDeps } from "./sdk-support.js";
 
 type GenAISdk = typeof import("@google/genai");
@@ -15,6 +17,7 @@ type GenAIClient = InstanceType<GenAISdk["GoogleGenAI"]>;
 type ClientOptions = NonNullable<ConstructorParameters<GenAISdk["GoogleGenAI"]>[0]>;
 type GenerateContentParams = Parameters<GenAIClient["models"]["generateContent"]>[0];
 type GenerateImagesParams = Parameters<GenAIClient["models"]["generateImages"]>[0];
+type GenerateVideosParams = Parameters<GenAIClient["models"]["generateVideos"]>[0];
 type GenerateContentResponse = Awaited<ReturnType<GenAIClient["models"]["generateContent"]>>;
 
 export type GoogleProviderOptions = SdkProviderDeps & (
@@ -33,7 +36,7 @@ export function createGoogleProvider(options: GoogleProviderOptions): ModelProvi
     async *invoke(call) {
       const sdk = await loadSdk();
       client ??= new sdk.GoogleGenAI(clientOptions(options));
-      yield* invokeGoogle(client, call);
+      yield* invokeGoogle(sdk, client, call);
     },
   };
 }
@@ -56,7 +59,7 @@ function clientOptions(options: GoogleProviderOptions): ClientOptions {
   };
 }
 
-async function* invokeGoogle(client: GenAIClient, call: ProviderCall): AsyncGenerator<ProviderChunk> {
+async function* invokeGoogle(sdk: GenAISdk, client: GenAIClient, call: ProviderCall): AsyncGenerator<ProviderChunk> {
   const config = { ...(call.params["config"] as object | undefined), abortSignal: call.signal };
   switch (call.api) {
     case "google.generate-content": {
@@ -82,6 +85,9 @@ async function* invokeGoogle(client: GenAIClient, call: ProviderCall): AsyncGene
       yield { content: "", usage: {}, raw: withoutTransportMetadata(response) };
       return;
     }
+    case "google.generate-videos":
+      yield await generateVideos(sdk, client, call, config);
+      return;
     default:
       throw new Error(`the ${call.backend} provider does not implement ${call.api}`);
   }
@@ -108,4 +114,38 @@ function contentChunk(response: GenerateContentResponse): ProviderChunk {
 function withoutTransportMetadata<T extends { sdkHttpResponse?: unknown }>(response: T): Omit<T, "sdkHttpResponse"> {
   const { sdkHttpResponse: _transport, ...answer } = response;
   return answer;
+}
+
+/**
+ * `generateVideos`, then `operations.getVideosOperation` until the operation
+ * is done. The operation name is checkpointed first, so a replica that takes
+ * the task over follows the same operation. Videos come back as the
+ * provider's URI (AI Studio: a Files API URI, downloaded with the API key;
+ * Vertex AI: `gs://` unless `outputGcsUri` was not set) or as bytes.
+ */
+async function generateVideos(sdk: GenAISdk, client: GenAIClient, call: ProviderCall, config: object): Promise<ProviderChunk> {
+  const saved = call.checkpoint?.saved as { googleOperation?: unknown } | undefined;
+  let operation: InstanceType<GenAISdk["GenerateVideosOperation"]>;
+  if (typeof saved?.googleOperation === "string") {
+    operation = Object.assign(new sdk.GenerateVideosOperation(), { name: saved.googleOperation });
+  } else {
+    // The SDK wants prompt / image / video inside `source` now; the Python SDK sends them at the top.
+    const { prompt, image, video, source, ...rest } = call.params;
+    const inputs = source ?? Object.fromEntries(Object.entries({ prompt, image, video }).filter(([, value]) => value !== undefined));
+    operation = await client.models.generateVideos({ ...rest, source: inputs, config } as GenerateVideosParams);
+    await call.checkpoint?.save({ googleOperation: operation.name });
+  }
+  while (!operation.done) {
+    await sleep(call.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS, undefined, { signal: call.signal });
+    operation = await client.operations.getVideosOperation({ operation, config: { abortSignal: call.signal } });
+  }
+  if (operation.error) throw new Error(`the video operation ${operation.name} failed: ${JSON.stringify(operation.error)}`);
+  const videos = (operation.response?.generatedVideos ?? []).flatMap(({ video }): VideoOutput[] => {
+    if (!video) return [];
+    const mimeType = video.mimeType ?? "video/mp4";
+    if (video.videoBytes) return [{ mimeType, bytes: Buffer.from(video.videoBytes, "base64") }];
+    return video.uri ? [{ mimeType, url: video.uri }] : [];
+  });
+  if (videos.length === 0) throw new Error(`the video operation ${operation.name} ended without a video: ${JSON.stringify(operation.response ?? {})}`);
+  return { content: "", raw: withoutTransportMetadata(operation), videos };
 }

@@ -1,14 +1,15 @@
 /**
  * OpenAI and Azure OpenAI through the official `openai` package: chat
- * completions, responses, images generate and edit. Streams pass every SDK
+ * completions, responses, images generate and edit, videos. Streams pass every SDK
  * chunk/event through as `raw`; the final one carries usage (chat streams ask
  * for it with `stream_options.include_usage` unless the caller decided).
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import type { AzureSettings, OpenAISettings } from "../config/backend-settings.js";
 import { isBinaryFile } from "../routing/binary-input.js";
 import { IncompleteAnswerError } from "./incomplete-answer.js";
 import { lazySdk } from "./load-sdk.js";
-import type { BinaryFile, ModelProvider, ProviderCall, ProviderChunk } from "./provider.js";
+import { type BinaryFile, DEFAULT_POLL_INTERVAL_MS, type ModelProvider, type ProviderCall, type ProviderChunk } from "./provider.js";
 import { sdkLogger, stainlessRequestOptions, type SdkProviderDeps } from "./sdk-support.js";
 
 type OpenAISdk = typeof import("openai");
@@ -139,7 +140,41 @@ async function* invokeOpenAI(sdk: OpenAISdk, client: OpenAIClient, call: Provide
       yield { content: "", usage: (images as { usage?: unknown }).usage, raw: images };
       return;
     }
+    case "openai.videos":
+      yield await generateVideo(sdk, client, call, options);
+      return;
     default:
       throw new Error(`the ${call.backend} provider does not implement ${call.api}`);
   }
+}
+
+/**
+ * `videos.create`, then `videos.retrieve` until the job ends, then the MP4
+ * from `videos.downloadContent`. The job id is checkpointed first, so a
+ * replica that takes the task over follows the same job.
+ */
+async function generateVideo(sdk: OpenAISdk, client: OpenAIClient, call: ProviderCall, options: RequestOptions): Promise<ProviderChunk> {
+  const saved = call.checkpoint?.saved as { openaiVideoId?: unknown } | undefined;
+  let video: Awaited<ReturnType<OpenAIClient["videos"]["retrieve"]>>;
+  if (typeof saved?.openaiVideoId === "string") {
+    video = await client.videos.retrieve(saved.openaiVideoId, options);
+  } else {
+    const reference = call.params["input_reference"];
+    const body = {
+      ...call.params,
+      ...(isBinaryFile(reference) ? { input_reference: await sdk.toFile(reference.bytes, reference.fileName, { type: reference.mimeType }) } : {}),
+    };
+    video = await client.videos.create(body as never, options);
+    await call.checkpoint?.save({ openaiVideoId: video.id });
+  }
+  while (video.status === "queued" || video.status === "in_progress") {
+    await sleep(call.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS, undefined, { signal: call.signal });
+    video = await client.videos.retrieve(video.id, options);
+  }
+  if (video.status !== "completed") {
+    throw new Error(`the video job ${video.id} ${video.status}: ${video.error?.message ?? "no reason given"}`);
+  }
+  const content = await client.videos.downloadContent(video.id, { variant: "video" }, options);
+  const bytes = new Uint8Array(await content.arrayBuffer());
+  return { content: "", raw: video, videos: [{ mimeType: content.headers.get("content-type") ?? "video/mp4", bytes }] };
 }

@@ -38,7 +38,7 @@ export interface ProviderRegistryDeps {
 export function createProviderRegistry(config: ServerConfig, deps: ProviderRegistryDeps): ProviderRegistry {
   const providers = new Map<Backend, ModelProvider>();
   if (config.offline) {
-    const offline = createOfflineProvider({ chunkDelayMs: config.offlineChunkDelayMs });
+    const offline = createOfflineProvider({ chunkDelayMs: config.offlineChunkDelayMs, videoDelayMs: config.offlineTaskDelayMs });
     for (const backend of BACKENDS) providers.set(backend, offline);
   } else {
     const sdk = { importModule: deps.importModule, maxRetries: config.providerMaxRetries, logger: deps.logger };

@@ -15,9 +15,14 @@ export type ModelApi =
   | "openai.responses"
   | "openai.images.generate"
   | "openai.images.edit"
+  | "openai.videos"
   | "google.generate-content"
   | "google.generate-images"
+  | "google.generate-videos"
   | "anthropic.messages";
+
+/** APIs that produce videos: long-running operations, always run as asynchronous tasks. */
+export const VIDEO_APIS: ReadonlySet<ModelApi> = new Set(["openai.videos", "google.generate-videos"]);
 
 /**
  * Per-request HTTP options for the upstream call, from the Python client's
@@ -46,8 +51,33 @@ export interface ProviderCall {
   readonly upstream: UpstreamOptions;
   /** True for a chunked answer; false for exactly one chunk. */
   readonly stream: boolean;
-  /** Aborted when the caller cancels or its deadline passes. */
+  /** Aborted when the caller cancels or its deadline passes (tasks: when the server shuts down). */
   readonly signal: AbortSignal;
+  /**
+   * Tasks only: where a long-running provider operation records how to find
+   * it again (its id), so a replica that takes over a task follows the same
+   * operation instead of starting (and paying for) a new one.
+   */
+  readonly checkpoint?: TaskCheckpoint | undefined;
+  /** Long-running provider operations (tasks): the pause between two status reads, ms. */
+  readonly pollIntervalMs?: number | undefined;
+}
+
+/** The default of {@link ProviderCall.pollIntervalMs}. */
+export const DEFAULT_POLL_INTERVAL_MS = 5_000;
+
+/** A task's saved provider state; see {@link ProviderCall.checkpoint}. */
+export interface TaskCheckpoint {
+  /** What an earlier run saved, if any. */
+  readonly saved: unknown;
+  save(state: unknown): Promise<void>;
+}
+
+/** A generated video: the provider's URL, or its bytes. */
+export interface VideoOutput {
+  readonly mimeType: string;
+  readonly url?: string;
+  readonly bytes?: Uint8Array;
 }
 
 /** One piece of an answer. `usage` and `raw` are serialised to JSON on the wire. */
@@ -60,6 +90,8 @@ export interface ProviderChunk {
   readonly raw?: unknown;
   /** The provider's finish reason, when this chunk reports one (for logs). */
   readonly finishReason?: string | null | undefined;
+  /** Video APIs: the generated videos. */
+  readonly videos?: readonly VideoOutput[];
 }
 
 /** A model provider: one module per upstream family, plus the offline one. */

@@ -54,6 +54,16 @@ const imagesEdit = v.looseObject({
   response_format: v.optional(v.nullable(v.picklist(["url", "b64_json"]))),
 });
 
+const videosCreate = v.looseObject({
+  prompt: v.pipe(v.string(), v.nonEmpty("must not be empty")),
+  model: v.optional(modelName),
+  seconds: v.optional(v.nullable(v.string())),
+  size: v.optional(v.nullable(v.string())),
+  input_reference: v.optional(
+    v.nullable(v.union([binaryFileSchema, v.looseObject({ file_id: v.optional(v.string()), image_url: v.optional(v.string()) })])),
+  ),
+});
+
 const anthropicMessages = v.looseObject({
   model: modelName,
   messages: turns,
@@ -103,6 +113,15 @@ const generateImages = v.object({
   config: v.optional(v.looseObject({ numberOfImages: optionalPositiveInt, httpOptions: googleHttpOptions })),
 });
 
+const generateVideos = v.object({
+  model: modelName,
+  prompt: v.optional(v.string()),
+  image: v.optional(v.looseObject({})),
+  video: v.optional(v.looseObject({})),
+  source: v.optional(v.looseObject({})),
+  config: v.optional(v.looseObject({ numberOfVideos: optionalPositiveInt, httpOptions: googleHttpOptions })),
+});
+
 // Python-client parameters that steer the HTTP call rather than the model.
 const requestOptions = v.object({
   extra_headers: v.optional(v.nullable(callerHeaders)),
@@ -118,9 +137,11 @@ export const PARAMS_PARSERS = {
   "openai.responses": sdkParams(responses),
   "openai.images.generate": sdkParams(imagesGenerate),
   "openai.images.edit": sdkParams(imagesEdit),
+  "openai.videos": sdkParams(videosCreate),
   "anthropic.messages": sdkParams(anthropicMessages),
   "google.generate-content": googleParams(generateContent, "Google generateContent", "generation settings such as temperature belong in extra.config"),
   "google.generate-images": googleParams(generateImages, "Google generateImages", "image settings belong in extra.config"),
+  "google.generate-videos": googleParams(generateVideos, "Google generateVideos", "video settings belong in extra.config"),
   "google.vertex-imagen": (extra, context) => {
     // GoogleVertexAIImagesInput: every setting at the top level, snake_case.
     const { model, prompt, config, ...settings } = extra;

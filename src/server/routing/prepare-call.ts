@@ -6,7 +6,7 @@
 import { quoted } from "../../internal/bounded-text.js";
 import { invalidArgument as invalid } from "../grpc/status-errors.js";
 import type { ModelRequestItem } from "../../gen/model_service/model_service.js";
-import type { Backend, ModelApi, UpstreamOptions } from "../providers/provider.js";
+import { type Backend, type ModelApi, type UpstreamOptions, VIDEO_APIS } from "../providers/provider.js";
 import { type ChannelOf, PAIRS, PROVIDERS, type ProviderName } from "../../routes/route-table.js";
 import { PARAMS_PARSERS } from "./api-params.js";
 
@@ -22,6 +22,8 @@ export interface PreparedCall {
   readonly model: string | undefined;
   readonly params: Record<string, unknown>;
   readonly upstream: UpstreamOptions;
+  /** Set when the request asks for an asynchronous task (`extra.enable_async_task`), or is a video one. */
+  readonly task: { readonly callbackUrl: string | undefined } | undefined;
 }
 
 // Sentinel for Google's `normal` channel: AI Studio or Vertex AI, whichever is configured.
@@ -93,10 +95,17 @@ export function prepareCall(item: ModelRequestItem, googleDefault: (api: ModelAp
       `channel ${quoted(channel)} is not supported for provider ${quoted(provider)} (supported: ${Object.keys(routes.channels).join(", ")})`,
     );
   }
-  const extra = serverLevelParams(item.extra ?? {});
+  const { params: extra, enableAsyncTask, callbackUrl } = serverLevelParams(item.extra ?? {});
   const { params, upstream } = PARAMS_PARSERS[parserName](extra, `${provider} ${invokeType}`);
   const model = params["model"];
   const api = parserName === "google.vertex-imagen" ? "google.generate-images" : parserName;
+  const isTask = enableAsyncTask || VIDEO_APIS.has(api);
+  if (callbackUrl !== undefined && !isTask) {
+    throw invalid("extra.callback_url: a callback comes with an asynchronous task: send enable_async_task: true with it");
+  }
+  if (isTask && item.stream) {
+    throw invalid(`stream: an asynchronous task${enableAsyncTask ? "" : ` (${invokeType} always is one)`} answers with its task id, not a stream`);
+  }
   return {
     provider,
     channel,
@@ -106,18 +115,27 @@ export function prepareCall(item: ModelRequestItem, googleDefault: (api: ModelAp
     model: typeof model === "string" ? model : undefined,
     params,
     upstream,
+    task: isTask ? { callbackUrl } : undefined,
   };
 }
 
 // Keys that steer the Model Manager itself, not the provider: `stream` is the
-// request's own field; asynchronous tasks are not run by this server.
-function serverLevelParams(extra: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const { stream: _stream, enable_async_task, callback_url, ...rest } = extra;
-  if (enable_async_task === true) {
-    throw invalid("extra.enable_async_task: this server runs no asynchronous tasks; send the request without it");
+// request's own field; `enable_async_task` / `callback_url` make it a task.
+function serverLevelParams(extra: Readonly<Record<string, unknown>>): {
+  params: Record<string, unknown>;
+  enableAsyncTask: boolean;
+  callbackUrl: string | undefined;
+} {
+  const { stream: _stream, enable_async_task, callback_url, ...params } = extra;
+  if (enable_async_task !== undefined && enable_async_task !== null && typeof enable_async_task !== "boolean") {
+    throw invalid("extra.enable_async_task: must be true or false");
   }
-  if (typeof callback_url === "string" && callback_url !== "") {
-    throw invalid("extra.callback_url: this server runs no asynchronous tasks and calls no callbacks");
+  if (callback_url !== undefined && callback_url !== null && typeof callback_url !== "string") {
+    throw invalid("extra.callback_url: must be a URL string");
   }
-  return rest;
+  return {
+    params,
+    enableAsyncTask: enable_async_task === true,
+    callbackUrl: typeof callback_url === "string" && callback_url !== "" ? callback_url : undefined,
+  };
 }

@@ -11,7 +11,7 @@ import { abortErrorOf } from "../grpc/abort.js";
 import { inBandText } from "../grpc/status-errors.js";
 import { IncompleteAnswerError } from "../providers/incomplete-answer.js";
 import { describeProviderError } from "../providers/provider-error.js";
-import type { ModelProvider, ProviderCall, ProviderChunk } from "../providers/provider.js";
+import type { ModelProvider, ProviderCall, ProviderChunk, VideoOutput } from "../providers/provider.js";
 
 /** What a call's answer looked like, for its log record. */
 export interface AnswerSummary {
@@ -71,17 +71,10 @@ export async function answerOnce(
   options: { readonly statusErrors: "throw" | "in-band" },
 ): Promise<ModelResponseItem> {
   try {
-    let content = "";
-    let last: ProviderChunk | undefined;
-    let usage: unknown;
-    for await (const chunk of provider.invoke(call)) {
-      content += chunk.content;
-      if (chunk.usage != null) usage = chunk.usage;
-      last = chunk;
-    }
-    if (last?.finishReason) scope.summary.finish_reason = last.finishReason;
-    scope.summary.chunks = last ? 1 : 0;
-    return responseItem({ content, usage, raw: last?.raw }, scope);
+    const answer = await collectAnswer(provider, call);
+    if (answer.finishReason) scope.summary.finish_reason = answer.finishReason;
+    scope.summary.chunks = answer.chunks > 0 ? 1 : 0;
+    return responseItem(answer, scope);
   } catch (caught) {
     if (call.signal.aborted) throw abortErrorOf(call.signal);
     const error = caught instanceof IncompleteAnswerError ? incomplete(caught, scope) : caught;
@@ -95,6 +88,28 @@ function incomplete(error: IncompleteAnswerError, scope: AnswerScope): ServerErr
   scope.summary.incomplete = true;
   scope.summary.provider_error = scope.redact(error.message);
   return new ServerError(Status.DATA_LOSS, scope.summary.provider_error);
+}
+
+/** A whole answer: the text of every chunk, the last usage, raw response and finish reason, any videos. */
+export interface CollectedAnswer extends ProviderChunk {
+  readonly chunks: number;
+}
+
+/** Reads a provider's answer to the end. Provider failures are thrown. */
+export async function collectAnswer(provider: ModelProvider, call: ProviderCall): Promise<CollectedAnswer> {
+  let content = "";
+  let last: ProviderChunk | undefined;
+  let usage: unknown;
+  let chunks = 0;
+  const videos: VideoOutput[] = [];
+  for await (const chunk of provider.invoke(call)) {
+    content += chunk.content;
+    if (chunk.usage != null) usage = chunk.usage;
+    if (chunk.videos) videos.push(...chunk.videos);
+    last = chunk;
+    chunks++;
+  }
+  return { content, usage, raw: last?.raw, finishReason: last?.finishReason, chunks, ...(videos.length > 0 ? { videos } : {}) };
 }
 
 function responseItem(chunk: ProviderChunk, scope: AnswerScope): ModelResponseItem {

@@ -21,7 +21,10 @@ import { inBandText, invalidArgument } from "../grpc/status-errors.js";
 import type { ProviderRegistry } from "../providers/provider-registry.js";
 import type { ModelProvider, ProviderCall } from "../providers/provider.js";
 import { checkIdentifiers, checkTaskId } from "../routing/identifier-limits.js";
-import { prepareCall } from "../routing/prepare-call.js";
+import { type PreparedCall, prepareCall } from "../routing/prepare-call.js";
+import type { CallbackAllowList } from "../callbacks/callback-allow-list.js";
+import { createdTaskAnswer, newTaskId, type TaskRecord, toWireTask } from "../tasks/task-record.js";
+import type { TaskStore } from "../tasks/task-store.js";
 import { answerOnce, failedItem, streamAnswer, type AnswerScope, type AnswerSummary } from "./answer.js";
 import { runBatch } from "./run-batch.js";
 
@@ -35,11 +38,20 @@ export interface ModelServiceDeps {
   readonly sharedCalls: SharedCalls;
   /** Removes configured secrets from text sent to callers. */
   readonly redact: (text: string) => string;
+  readonly tasks: TaskServiceDeps;
+}
+
+/** What the service needs for asynchronous tasks. */
+export interface TaskServiceDeps {
+  readonly store: TaskStore;
+  /** Undefined when no webhook secret is set: then no callback is accepted. */
+  readonly callbacks: CallbackAllowList | undefined;
+  readonly now: () => number;
 }
 
 export type ModelServiceContext = CallScope & Authenticated & ConnectionWatch;
 
-const NO_TASKS = "this server runs no asynchronous tasks";
+const notFound = (taskId: string) => `no task ${quoted(taskId)} for this tenant (it may have expired)`;
 
 // A batch item's answer as a message source: setup errors in-band too.
 async function* oneAnswer(provider: ModelProvider, call: ProviderCall, scope: AnswerScope): AsyncGenerator<ModelResponseItem> {
@@ -62,7 +74,40 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
       ...(item.clientType ? { client_type: item.clientType } : {}),
     });
     const call: ProviderCall = { ...prepared, stream, signal };
-    return { provider: deps.registry.providerFor(prepared.backend), call };
+    return { provider: deps.registry.providerFor(prepared.backend), call, prepared };
+  };
+
+  // Stores a task for a routed request and answers with it; the work runs in the background.
+  const submitTask = async (item: ModelRequestItem, prepared: PreparedCall, requestId: string, customId?: string) => {
+    const callbackUrl = prepared.task?.callbackUrl;
+    if (callbackUrl !== undefined) {
+      const refusal = deps.tasks.callbacks
+        ? deps.tasks.callbacks.refusal(callbackUrl)
+        : "this server sends no callbacks: it has no webhook secret (setting webhookSecret)";
+      if (refusal) throw invalidArgument(`extra.callback_url: ${refusal}`);
+    }
+    const record: TaskRecord = {
+      id: newTaskId(),
+      orgId: item.orgId,
+      userId: item.userId,
+      provider: prepared.provider,
+      channel: prepared.channel,
+      invokeType: prepared.invokeType,
+      model: prepared.model ?? "",
+      createdAt: deps.tasks.now(),
+      status: "processing",
+      callbackUrl,
+    };
+    await deps.tasks.store.submit({ record, request: { ...item, stream: false, priority: undefined, customId: undefined } });
+    return { record, answer: createdTaskAnswer(record, requestId, customId) };
+  };
+
+  // A task is readable by the tenant that created it only; to anyone else it does not exist.
+  const findTask = async (taskId: string, tenant: ModelServiceContext["tenant"]) => {
+    const record = await deps.tasks.store.get(taskId);
+    if (!record) return undefined;
+    if (tenant && (tenant.orgId !== record.orgId || tenant.userId !== record.userId)) return undefined;
+    return record;
   };
 
   // Retries of a call carry its request id: only a caller's own id can be shared.
@@ -81,11 +126,20 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
     async *invoke(request, context) {
       checkIdentifiers(request);
       checkTenant(context.tenant, request, { allowEmpty: deps.allowEmptyTenant });
-      const { provider, call } = route(request, request.stream, context.signal, context.logFields);
+      const { provider, call, prepared } = route(request, request.stream, context.signal, context.logFields);
+      const key = keyOf(context, request, { method: "invoke" });
+      const attempt = attemptOf(context, context.logFields);
+      if (prepared.task) {
+        // A retried submission gets the task its first attempt created, not a second one.
+        yield* deps.sharedCalls.messages(key, attempt, async function* () {
+          const { record, answer } = await submitTask(request, prepared, context.requestId);
+          context.logFields["task_id"] = record.id;
+          yield answer;
+        });
+        return;
+      }
       const scope = { requestId: context.requestId, redact: deps.redact, summary: context.logFields as AnswerSummary };
-      yield* deps.sharedCalls.messages(keyOf(context, request, { method: "invoke" }), attemptOf(context, context.logFields), (signal) =>
-        streamAnswer(provider, { ...call, signal }, scope),
-      );
+      yield* deps.sharedCalls.messages(key, attempt, (signal) => streamAnswer(provider, { ...call, signal }, scope));
     },
 
     async batchInvoke(request, context) {
@@ -103,11 +157,14 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
           const scope = { requestId: context.requestId, customId: item.customId, redact: deps.redact, summary: {} };
           let answer: ModelResponseItem | undefined;
           try {
-            const { provider, call } = route(item, false, context.signal, {});
+            const { provider, call, prepared } = route(item, false, context.signal, {});
             const key = keyOf(context, item, { method: "batch", item: item.customId ?? `#${index}` });
-            for await (const message of deps.sharedCalls.messages(key, attemptOf(context, {}), (signal) => oneAnswer(provider, { ...call, signal }, scope))) {
-              answer = message;
-            }
+            const source = prepared.task
+              ? async function* () {
+                  yield (await submitTask(item, prepared, context.requestId, item.customId)).answer;
+                }
+              : (signal: AbortSignal) => oneAnswer(provider, { ...call, signal }, scope);
+            for await (const message of deps.sharedCalls.messages(key, attemptOf(context, {}), source)) answer = message;
             answer ??= failedItem("the model server produced no answer for this item", scope);
           } catch (error) {
             if (!(error instanceof ServerError)) throw error;
@@ -121,20 +178,28 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
       return { requestId: context.requestId, items };
     },
 
-    // Honest answers: no task is ever created here, so none can be found.
-    async getTaskStatus(request) {
+    async getTaskStatus(request, context) {
       checkTaskId(request.taskId, "task_id");
-      throw new ServerError(Status.NOT_FOUND, `no task ${quoted(request.taskId)}: ${NO_TASKS}`);
+      const record = await findTask(request.taskId, context.tenant);
+      if (!record) throw new ServerError(Status.NOT_FOUND, notFound(request.taskId));
+      Object.assign(context.logFields, { task_id: record.id, status: record.status });
+      return toWireTask(record);
     },
 
-    async batchGetTaskStatus(request) {
+    async batchGetTaskStatus(request, context) {
       if (request.taskIds.length > deps.maxBatchItems) {
-        throw invalidArgument(`task_ids: at most ${deps.maxBatchItems} per call, this one has ${request.taskIds.length}`);
+        throw invalidArgument(`task_ids: at most ${deps.maxBatchItems} ids per call, this one has ${request.taskIds.length}`);
       }
-      request.taskIds.forEach((taskId, index) => checkTaskId(taskId, `task_ids.${index}`));
-      const tasks = request.taskIds.map(
-        (taskId): Partial<GetTaskStatusResponse> => ({ taskId, status: "failed", errorMessage: `task not found: ${NO_TASKS}` }),
+      request.taskIds.forEach((taskId, index) => {
+        if (taskId !== "") checkTaskId(taskId, `task_ids.${index}`);
+      });
+      const tasks = await Promise.all(
+        request.taskIds.map(async (taskId): Promise<Partial<GetTaskStatusResponse>> => {
+          const record = taskId === "" ? undefined : await findTask(taskId, context.tenant);
+          return record ? toWireTask(record) : { taskId, status: "failed", errorMessage: `task not found: ${notFound(taskId)}` };
+        }),
       );
+      Object.assign(context.logFields, { tasks: tasks.length });
       return { tasks };
     },
   };

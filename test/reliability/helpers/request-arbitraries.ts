@@ -28,6 +28,9 @@ export type Request = Record<string, unknown>;
 
 export const PAIR_NAMES = Object.keys(RequestPairs) as RequestPairName[];
 
+/** The pairs a single call (all) or a batch item (those that answer directly) can use. */
+export const pairNamesOf = (item: boolean) => (item ? PAIR_NAMES.filter((pair) => !RequestPairs[pair].asyncOnly) : PAIR_NAMES);
+
 const OPTIONAL_WRAPPERS = new Set(["optional", "nullish", "exact_optional"]);
 
 /** True when an object entry may be left out. */
@@ -64,6 +67,8 @@ function actionsOf(schema: AnySchema) {
 function stringArbitrary(schema: AnySchema): fc.Arbitrary<string> {
   const actions = actionsOf(schema);
   if (actions.some((action) => action.type === "regex")) return fc.constantFrom("auto", "1024x1024", "256x256", "1536x1024");
+  // The one checked string is a callback URL.
+  if (actions.some((action) => action.type === "check")) return fc.webUrl({ validSchemes: ["http", "https"] });
   const nonEmpty = actions.some((action) => action.type === "non_empty" || action.type === "min_length");
   return nonEmpty ? text.filter((value) => value.length > 0) : text;
 }
@@ -86,6 +91,8 @@ export function valueArbitrary(schema: AnySchema): fc.Arbitrary<unknown> {
       return numberArbitrary(schema);
     case "boolean":
       return fc.boolean();
+    case "literal":
+      return fc.constant((schema as unknown as { literal: unknown }).literal);
     case "picklist":
       return fc.constantFrom(...(schema.options as string[]));
     case "optional":
@@ -132,9 +139,9 @@ function objectArbitrary(entries: Record<string, AnySchema>): fc.Arbitrary<Reque
   return fc.record(model, { requiredKeys });
 }
 
-/** The schema of a request of `pair`: a single call's, or a batch item's. */
+/** The schema of a request of `pair`: a single call's (an async one for async-only pairs), or a batch item's. */
 export const schemaOf = (pair: RequestPairName, item: boolean) =>
-  (item ? RequestPairs[pair].item : RequestPairs[pair].request) as unknown as AnySchema;
+  (item ? RequestPairs[pair].item : RequestPairs[pair].asyncOnly ? RequestPairs[pair].asyncRequest : RequestPairs[pair].request) as unknown as AnySchema;
 
 /**
  * A valid request of `pair`: every required field, any subset of the
@@ -153,7 +160,7 @@ export function validRequest(pair: RequestPairName, item = false): fc.Arbitrary<
 }
 
 /** A valid request of any pair. */
-export const anyValidRequest = (item = false) => fc.constantFrom(...PAIR_NAMES).chain((pair) => validRequest(pair, item).map((request) => ({ pair, request })));
+export const anyValidRequest = (item = false) => fc.constantFrom(...pairNamesOf(item)).chain((pair) => validRequest(pair, item).map((request) => ({ pair, request })));
 
 /** Where a pair accepts free-form data: a broken value placed there must be reported under this path. */
 export function freeFormPath(pair: RequestPairName): string[] | undefined {

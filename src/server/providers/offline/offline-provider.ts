@@ -1,8 +1,11 @@
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ModelProvider, ProviderCall, ProviderChunk } from "../provider.js";
+import { type ModelProvider, type ProviderCall, type ProviderChunk, VIDEO_APIS } from "../provider.js";
+import { solidMp4 } from "./mp4.js";
 import {
   googleImagesResponse,
+  googleVideosOperation,
+  openAIVideoObject,
   openAIImagesResponse,
   textShapeOf,
   type OfflineCounts,
@@ -16,16 +19,20 @@ import { solidPng } from "./png.js";
 export interface OfflineProviderOptions {
   /** Pause before each streamed chunk, in ms; 0 streams as fast as the transport goes. */
   readonly chunkDelayMs: number;
+  /** How long a video takes, in ms (video APIs run as tasks). */
+  readonly videoDelayMs: number;
 }
 
 /**
  * A provider that needs no account and no network: deterministic text derived
  * from the input, streamed one word per chunk, with provider-shaped raw
- * responses and usage; image APIs answer with small valid PNGs.
+ * responses and usage; image APIs answer with small valid PNGs, video APIs
+ * (after `videoDelayMs`) with small valid one-second MP4s.
  */
 export function createOfflineProvider(options: OfflineProviderOptions): ModelProvider {
   return {
-    invoke: (call) => (textShapeOf(call.api) ? answerText(call, options) : answerImages(call)),
+    invoke: (call) =>
+      textShapeOf(call.api) ? answerText(call, options) : VIDEO_APIS.has(call.api) ? answerVideos(call, options) : answerImages(call),
   };
 }
 
@@ -72,6 +79,22 @@ async function* answerImages(call: ProviderCall): AsyncGenerator<ProviderChunk> 
   const counts: OfflineCounts = { promptTokens: prompt.promptTokens, completionTokens: count };
   const raw = openAIImagesResponse(identity, pngs, call.params["response_format"] === "url", counts);
   yield { content: "", usage: raw.usage, raw };
+}
+
+async function* answerVideos(call: ProviderCall, options: OfflineProviderOptions): AsyncGenerator<ProviderChunk> {
+  const prompt = readOfflinePrompt(call.api, call.params);
+  const identity = identityOf(call, prompt.lastUserText);
+  const config = call.params["config"] as Record<string, unknown> | undefined;
+  const count = call.api === "google.generate-videos" && typeof config?.["numberOfVideos"] === "number" ? config["numberOfVideos"] : 1;
+  await sleep(options.videoDelayMs, undefined, { signal: call.signal });
+  const digest = createHash("sha256").update(prompt.lastUserText).digest();
+  // A colour from the prompt, kept inside video range (16–240).
+  const videos = Array.from({ length: count }, (_, i) => ({
+    mimeType: "video/mp4",
+    bytes: solidMp4([16 + ((digest[i % 32] ?? 0) % 220), 16 + ((digest[(i + 1) % 32] ?? 0) % 225), 16 + ((digest[(i + 2) % 32] ?? 0) % 225)]),
+  }));
+  const raw = call.api === "openai.videos" ? openAIVideoObject(identity, call.params) : googleVideosOperation(identity, count);
+  yield { content: "", raw, videos };
 }
 
 function imageCount(call: ProviderCall): number {

@@ -213,3 +213,31 @@ export function googleImagesResponse(pngs: readonly Buffer[]) {
     generatedImages: pngs.map((png) => ({ image: { imageBytes: png.toString("base64"), mimeType: "image/png" } })),
   };
 }
+
+/** OpenAI's `Video` object of a finished offline video job. */
+export function openAIVideoObject(identity: OfflineIdentity, params: Readonly<Record<string, unknown>>) {
+  return {
+    id: `video_${identity.id}`,
+    object: "video",
+    status: "completed",
+    model: identity.model,
+    progress: 100,
+    prompt: typeof params["prompt"] === "string" ? params["prompt"] : null,
+    seconds: typeof params["seconds"] === "string" ? params["seconds"] : "4",
+    size: typeof params["size"] === "string" ? params["size"] : "720x1280",
+    created_at: identity.created,
+    completed_at: identity.created,
+    expires_at: null,
+    error: null,
+    remixed_from_video_id: null,
+  };
+}
+
+/** Google's finished `generateVideos` operation; the videos themselves travel as the task's `videos`. */
+export function googleVideosOperation(identity: OfflineIdentity, count: number) {
+  return {
+    name: `models/${identity.model}/operations/${identity.id}`,
+    done: true,
+    response: { generatedVideos: Array.from({ length: count }, () => ({ video: { mimeType: "video/mp4" } })) },
+  };
+}

@@ -69,7 +69,10 @@ function conversationOf(api: ModelApi, params: Readonly<Record<string, unknown>>
     case "openai.images.generate":
     case "openai.images.edit":
     case "google.generate-images":
+    case "openai.videos":
       return params["prompt"];
+    case "google.generate-videos":
+      return params["prompt"] ?? (params["source"] as { prompt?: unknown } | undefined)?.prompt ?? "";
   }
 }
 
