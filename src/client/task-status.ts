@@ -84,14 +84,17 @@ function parseResultData(text: string): Record<string, unknown> {
   return { raw: text };
 }
 
+function taskIdIssue(id: unknown): string | undefined {
+  if (typeof id !== "string" || id === "") return "must be a non-empty string";
+  if (id.length > MAX_IDENTIFIER_CHARS) return `must be at most ${MAX_IDENTIFIER_CHARS} characters, got ${id.length}`;
+  return undefined;
+}
+
 function checkIds(taskIds: unknown): void {
   if (!Array.isArray(taskIds)) throw new ValidationError([{ path: "taskIds", message: "must be an array of task ids" }]);
-  const issues = taskIds.flatMap((id, index) => {
-    if (typeof id !== "string" || id === "") return [{ path: `taskIds.${index}`, message: "must be a non-empty string" }];
-    if (id.length > MAX_IDENTIFIER_CHARS) {
-      return [{ path: `taskIds.${index}`, message: `must be at most ${MAX_IDENTIFIER_CHARS} characters, got ${id.length}` }];
-    }
-    return [];
+  const issues = taskIds.flatMap((id: unknown, index) => {
+    const issue = taskIdIssue(id);
+    return issue ? [{ path: `taskIds.${index}`, message: issue }] : [];
   });
   if (issues.length > 0) throw new ValidationError(issues);
 }
@@ -101,7 +104,8 @@ function checkIds(taskIds: unknown): void {
  * expired or belongs to another tenant is a NotFoundError.
  */
 export async function getTaskStatus(client: ModelClient, taskId: string, options: TaskStatusOptions = {}): Promise<TaskStatus> {
-  if (typeof taskId !== "string" || taskId === "") throw new ValidationError([{ path: "taskId", message: "must be a non-empty string" }]);
+  const issue = taskIdIssue(taskId);
+  if (issue) throw new ValidationError([{ path: "taskId", message: issue }]);
   const { userContext, ...callOptions } = options;
   const task = await withCall(client, callOptions, userContext, (call) =>
     client.service.getTaskStatus({ taskId }, call.options),
