@@ -70,7 +70,8 @@ function describe(checker: ts.TypeChecker, exported: ts.Symbol): string[] {
       lines.push(`type ${name} = ${checker.typeToString(checker.getDeclaredTypeOfSymbol(symbol), undefined, FLAGS | ts.TypeFormatFlags.InTypeAlias)}`);
     }
   }
-  return lines.map(fit);
+  // Paths relative to the checkout, so every clone writes the same report.
+  return lines.map((line) => fit(line.replaceAll(root, "")));
 }
 
 // The exported name (which may differ from the declared one) with the type parameters.
@@ -86,10 +87,12 @@ function member(checker: ts.TypeChecker, property: ts.Symbol, at: ts.Node): stri
   const optional = property.flags & ts.SymbolFlags.Optional ? "?" : "";
   const readonly = modifiers & ts.ModifierFlags.Readonly ? "readonly " : "";
   const type = checker.getTypeOfSymbolAtLocation(property, declaration ?? at);
+  // symbolToString: `[Symbol.asyncDispose]`, not the internal `__@asyncDispose@<id>` that changes with every program.
+  const name = checker.symbolToString(property);
   if (property.flags & ts.SymbolFlags.Method) {
-    return type.getCallSignatures().map((signature) => `${property.name}${optional}${checker.signatureToString(signature, undefined, FLAGS)}`).join("; ");
+    return type.getCallSignatures().map((signature) => `${name}${optional}${checker.signatureToString(signature, undefined, FLAGS)}`).join("; ");
   }
-  return `${readonly}${property.name}${optional}: ${checker.typeToString(type, undefined, FLAGS)}`;
+  return `${readonly}${name}${optional}: ${checker.typeToString(type, undefined, FLAGS)}`;
 }
 
 /** The report's text. */

@@ -1,12 +1,11 @@
 // Client settings: options, else environment variables, else a `.env` file in
 // the working directory (which never overrides a variable that is set).
 // Environment values are in seconds, as in the Python SDK; options in ms.
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { parseEnv } from "node:util";
 import { Status } from "nice-grpc-common";
 import { MAX_METADATA_BYTES } from "../internal/bounded-text.js";
 import { BOOLEAN_WORDS_HINT, parseBooleanWord } from "../internal/boolean-words.js";
+import { withEnvFile } from "../internal/env-file.js";
 import { ConfigurationError } from "./errors.js";
 import { checkAddress } from "./address.js";
 
@@ -145,14 +144,13 @@ const NEVER_RETRIED = new Set([Status.INVALID_ARGUMENT, Status.UNAUTHENTICATED, 
 function loadEnv(options: SettingsOptions): Record<string, string | undefined> {
   const env = options.env ?? process.env;
   if (options.envFile === false) return env;
-  let text: string;
+  const path = options.envFile ?? ".env";
   try {
-    text = readFileSync(resolve(options.envFile ?? ".env"), "utf8");
+    // Only the default .env may be missing: a file named on purpose must exist.
+    return withEnvFile(resolve(path), env, options.envFile === undefined);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT" && options.envFile === undefined) return env;
-    throw new ConfigurationError(`Cannot read the env file ${options.envFile ?? ".env"}: ${(error as Error).message}`, { cause: error });
+    throw new ConfigurationError(`Cannot read the env file ${path}: ${(error as Error).message}`, { cause: error });
   }
-  return { ...parseEnv(text), ...env };
 }
 
 interface NumberRule {

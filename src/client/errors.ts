@@ -3,6 +3,7 @@
 // whether the same call may succeed if tried again.
 import { ClientError, Status } from "nice-grpc-common";
 import { boundedText } from "../internal/bounded-text.js";
+import type { ValidationIssue } from "../schemas/validate-request.js";
 import type { ModelResponse } from "./response/model-response.js";
 
 /** What every {@link TamarModelError} can carry besides its message. */
@@ -37,13 +38,7 @@ export class TamarModelError extends Error {
   }
 }
 
-/** One problem found in a request. */
-export interface ValidationIssue {
-  /** Dot path of the offending field, e.g. `messages.0.role`; `""` for the request itself. */
-  path: string;
-  /** What is wrong with it. */
-  message: string;
-}
+export type { ValidationIssue };
 
 const MAX_LISTED_ISSUES = 20;
 const MAX_ISSUE_CHARS = 1024;

@@ -1,5 +1,6 @@
 import { CancelledError, TaskTimeoutError, ValidationError } from "./errors.js";
-import { isAbortError, sleep } from "./internal/abort.js";
+import { isAbortError } from "../internal/abort-error.js";
+import { sleep } from "./internal/abort.js";
 import { backoffDelayMs } from "./middleware/stream-retry.js";
 import type { ModelClient } from "./model-client.js";
 import { getTaskStatus, type TaskStatus, type TaskStatusOptions } from "./task-status.js";

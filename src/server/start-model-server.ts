@@ -9,7 +9,7 @@ import { credentialValues } from "./config/backend-settings.js";
 import { ModelServerConfigError } from "./config/config-error.js";
 import { environmentWithDotEnv } from "./config/dotenv.js";
 import { resolveServerConfig, type ModelServerOptions, type ServerConfig, type ServerTlsOptions } from "./config/server-config.js";
-import { authenticate } from "./grpc/auth.js";
+import { authenticate } from "./auth/authenticate.js";
 import { createMemoryAnswerStore } from "./dedup/memory-answer-store.js";
 import { createSharedCalls } from "./dedup/shared-calls.js";
 import { callScope } from "./grpc/call-scope.js";

@@ -13,7 +13,7 @@ const blocks = [...readme.matchAll(/<!-- example: (examples\/[\w-]+\.ts) -->\n``
 describe("README examples", () => {
   it("every example file is in the README, verbatim", () => {
     expect(blocks.map(([file]) => file).sort()).toEqual(
-      ["examples/batch.ts", "examples/cancellation.ts", "examples/errors.ts", "examples/invoke.ts", "examples/logging-middleware.ts", "examples/stream.ts"],
+      ["examples/batch.ts", "examples/cancellation.ts", "examples/errors.ts", "examples/invoke.ts", "examples/logging-middleware.ts", "examples/stream.ts", "examples/tasks.ts"],
     );
     for (const [file, code] of blocks) {
       expect(code, file).toBe(readFileSync(new URL(`../../${file}`, import.meta.url), "utf8"));
@@ -87,5 +87,22 @@ describe("README examples", () => {
     };
     expect(await run("logging-middleware.ts")).toMatch(/^call finished [\w-]+ [\d.]+$/);
     expect(server.calls.at(-1)!.metadata["x-team"]).toBe("search");
+  });
+
+  it("tasks.ts", async () => {
+    server.invoke = async function* (req) {
+      yield { rawResponse: JSON.stringify({ task_id: `task-${req.invokeType}`, status: "processing", callback: req.extra?.["callback_url"] }) };
+    };
+    let polls = 0;
+    server.getTaskStatus = async (req) => ({
+      taskId: req.taskId,
+      status: ++polls < 2 ? "processing" : "completed",
+      createdAt: "2026-01-02T03:04:05.000Z",
+      completedAt: polls < 2 ? "" : "2026-01-02T03:06:00.000Z",
+      resultData: polls < 2 ? "" : JSON.stringify({ videos: [{ mime_type: "video/mp4", url: "https://cdn.example/v.mp4" }] }),
+    });
+    // One pause of waitForTask's first poll interval (0.5–1 s) between the two reads.
+    expect(await run("tasks.ts")).toBe("task-video-generation processing\n2026-01-02T03:06:00.000Z video/mp4");
+    expect(polls).toBe(2);
   });
 });

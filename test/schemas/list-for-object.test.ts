@@ -6,7 +6,7 @@ import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { type InvokeRequest, ValidationError } from "tamar-model-client";
 import { buildInvokeRequest } from "tamar-model-client/middleware";
-import { listForObjectIssues } from "../../src/client/request/validation-issues.js";
+import { listForObjectIssues } from "../../src/schemas/validate-request.js";
 
 const userContext = { orgId: "org", userId: "user", clientType: "test" };
 const chat = { provider: "openai", model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], userContext } as const;

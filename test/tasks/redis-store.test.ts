@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createModelClient, getTaskStatus, invoke, NotFoundError, waitForTask } from "tamar-model-client";
 import { runCli, type CliProcess } from "../helpers/cli-process.js";
-import { keysUnder, REDIS_URL, redisPrefix } from "../helpers/redis.js";
+import { keysUnder, redisPrefix, redisUrl } from "../helpers/redis.js";
 import { startTestServer } from "../helpers/server.js";
 import { SECRET } from "../helpers/tokens.js";
 import { hasValidSignature, startWebhookReceiver } from "../helpers/webhook-receiver.js";
@@ -21,7 +21,7 @@ describe("the Redis task store", () => {
   it("any replica answers for any task; a finished task expires after the TTL on every replica", async () => {
     const prefix = redisPrefix();
     let clock = Date.now();
-    const options = { offline: true, offlineTaskDelayMs: 50, redisUrl: REDIS_URL, redisKeyPrefix: prefix, taskTtlMs: 60_000, now: () => clock } as const;
+    const options = { offline: true, offlineTaskDelayMs: 50, redisUrl: await redisUrl(), redisKeyPrefix: prefix, taskTtlMs: 60_000, now: () => clock } as const;
     const [a, b] = await Promise.all([startTestServer(options), startTestServer(options)]);
     await using clientA = clientOf(a.server.address);
     await using clientB = clientOf(b.server.address);
@@ -57,7 +57,7 @@ describe("the Redis task store", () => {
         // Long enough to kill the replica running it; short locks so a survivor takes over quickly.
         TAMAR_MODEL_SERVER_OFFLINE_TASK_DELAY_MS: "3000",
         TAMAR_MODEL_SERVER_TASK_LOCK_MS: "1000",
-        TAMAR_MODEL_SERVER_REDIS_URL: REDIS_URL,
+        TAMAR_MODEL_SERVER_REDIS_URL: await redisUrl(),
         TAMAR_MODEL_SERVER_CALLBACK_RETRY_BASE_MS: "50",
       };
       const args = ["--port", "0", "--redis-key-prefix", prefix, "--webhook-secret-file", join(dir, "webhook-secret"), "--callback-allowed-origins", receiver.origin];

@@ -1,5 +1,3 @@
-/** The error nice-grpc throws when a call's signal aborts (abort-controller-x's AbortError). */
-export const isAbortError = (error: unknown): boolean => error instanceof Error && error.name === "AbortError";
 
 function abortError(): Error {
   const error = new Error("The operation has been aborted");

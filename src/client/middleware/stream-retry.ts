@@ -1,6 +1,7 @@
 import { type CallOptions, type ClientMiddleware, type ClientMiddlewareCall, ClientError, Status } from "nice-grpc-common";
 import type { RetryOptions } from "nice-grpc-client-middleware-retry";
-import { isAbortError, sleep } from "../internal/abort.js";
+import { isAbortError } from "../../internal/abort-error.js";
+import { sleep } from "../internal/abort.js";
 import type { DeadlineOptions } from "./deadline.js";
 import { startNow } from "../internal/start-now.js";
 

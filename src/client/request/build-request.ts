@@ -1,16 +1,15 @@
-// Validates a request against the schema of its (provider, invokeType) pair
-// and builds the wire message. Everything here runs before any network I/O.
-import { ProviderType } from "../../enums/provider-type.js";
-import { boundedText, MAX_QUOTED_CHARS, quoted } from "../../internal/bounded-text.js";
+// Builds the wire message of a request that src/schemas/validate-request.ts
+// checked: routing fields become proto fields, the rest becomes `extra`.
+// Everything here runs before any network I/O.
 import type { ModelRequest, ModelRequestItem } from "../../gen/model_service/model_service.js";
+import { quoted } from "../../internal/bounded-text.js";
 import type { BatchRequest } from "../../schemas/batch-request.js";
-import { type AsyncInvokeRequest, type BatchItem, type InvokeRequest, RequestPairs } from "../../schemas/invoke-request.js";
-import { findPair as findRequestPair, inferInvokeType, invokeTypesOf } from "../../routes/find-pair.js";
+import type { AsyncInvokeRequest, BatchItem, InvokeRequest } from "../../schemas/invoke-request.js";
 import { UserContextSchema, type UserContext } from "../../schemas/user-context.js";
-import { ValidationError, type ValidationIssue } from "../errors.js";
+import { checkRequest, validate, type ValidationIssue } from "../../schemas/validate-request.js";
+import { ValidationError } from "../errors.js";
 import { extend } from "../internal/extend.js";
 import { resolveBlobs, type StructWalk, toStructValue } from "./to-struct-value.js";
-import { validate } from "./validation-issues.js";
 
 // Fields that travel as proto fields, never inside `extra`.
 const routingKeys = new Set([
@@ -25,8 +24,6 @@ const routingKeys = new Set([
   "callbackUrl",
 ]);
 
-const providers: unknown[] = Object.values(ProviderType);
-
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
@@ -35,9 +32,6 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 // values are sent exactly as given: an empty `content: ""` or `properties: {}`
 // means something to the provider. So are required ones (`model: " "`):
 // dropping them would send a different, broken request.
-const optionalWrappers = new Set(["optional", "nullish", "exact_optional"]);
-const isOptional = (schema: { type: string } | undefined) => schema !== undefined && optionalWrappers.has(schema.type);
-
 function isUnset(value: unknown): boolean {
   if (value === undefined || value === null) return true;
   if (typeof value === "string") return value.trim() === "";
@@ -63,51 +57,19 @@ interface Checked {
  * appending problems to `walk.issues` (paths prefixed with `prefix`).
  */
 function check(request: unknown, asItem: boolean, prefix: string, walk: StructWalk): Checked | undefined {
-  if (!isRecord(request)) {
-    walk.issues.push({ path: prefix.slice(0, -1), message: "a request must be an object" });
+  const schemaIssues: ValidationIssue[] = [];
+  const checked = checkRequest(request, asItem, prefix, schemaIssues);
+  if (checked === undefined) {
+    walk.issues.push(...schemaIssues);
     return undefined;
   }
-  const { provider } = request;
-  if (!providers.includes(provider)) {
-    walk.issues.push({
-      path: `${prefix}provider`,
-      message: `must be one of ${providers.join(", ")}; got ${typeof provider === "string" ? quoted(provider) : boundedText(JSON.stringify(provider) ?? "nothing", MAX_QUOTED_CHARS)}`,
-    });
-    return undefined;
-  }
-  const invokeType = request["invokeType"] ?? inferInvokeType(provider, request);
-  const pairName = findRequestPair(provider, invokeType);
-  if (pairName === undefined) {
-    walk.issues.push({
-      path: `${prefix}invokeType`,
-      message:
-        invokeType === undefined
-          ? `cannot be inferred from the parameters: set invokeType (${invokeTypesOf(provider).join(", ")}) or the main parameter (messages, input, contents, prompt)`
-          : `${quoted(String(invokeType))} is not supported for ${provider}; use one of ${invokeTypesOf(provider).join(", ")}`,
-    });
-    return undefined;
-  }
-  const pair = RequestPairs[pairName];
-  const async = !asItem && (pair.asyncOnly || request["enableAsyncTask"] !== undefined);
-  if (pair.asyncOnly && request["enableAsyncTask"] === undefined) {
-    walk.issues.push(
-      asItem
-        ? { path: `${prefix}invokeType`, message: `${String(invokeType)} runs only as an asynchronous task, which a batch cannot hold: call invoke with enableAsyncTask: true` }
-        : { path: `${prefix}enableAsyncTask`, message: `${String(invokeType)} runs only as an asynchronous task: set enableAsyncTask: true (invoke then answers with the task)` },
-    );
-  }
-  const schema = asItem ? pair.item : async ? pair.asyncRequest : pair.request;
-  const schemaIssues = validate(schema, request, provider, String(invokeType), prefix).filter(
-    // The missing flag of an async-only pair is reported above, once, with what to do.
-    (issue) => !(pair.asyncOnly && request["enableAsyncTask"] === undefined && issue.path === `${prefix}enableAsyncTask`),
-  );
-  const entries: Record<string, { type: string }> = schema.entries;
+  const fields = request as Record<string, unknown>;
   const extra: Record<string, unknown> = {};
   const path: (string | number)[] = prefix ? prefix.slice(0, -1).split(".") : [];
   const structWalk: StructWalk = { issues: [], blobs: walk.blobs };
-  for (const key in request) {
-    const value = request[key];
-    if (routingKeys.has(key) || value === undefined || (isUnset(value) && isOptional(entries[key]))) continue;
+  for (const key in fields) {
+    const value = fields[key];
+    if (routingKeys.has(key) || value === undefined || (isUnset(value) && checked.isOptional(key))) continue;
     path.push(key);
     extra[key] = toStructValue(value, path, structWalk);
     path.pop();
@@ -115,12 +77,12 @@ function check(request: unknown, asItem: boolean, prefix: string, walk: StructWa
   // One issue per place: a value the schema already refused is not reported twice.
   const refused = new Set(schemaIssues.map((issue) => issue.path));
   walk.issues.push(...schemaIssues, ...structWalk.issues.filter((issue) => !refused.has(issue.path)));
-  if (async) {
+  if (checked.async) {
     // The Python SDK 0.5 spelling, which existing servers read.
     extra["enable_async_task"] = true;
-    if (typeof request["callbackUrl"] === "string") extra["callback_url"] = request["callbackUrl"];
+    if (typeof fields["callbackUrl"] === "string") extra["callback_url"] = fields["callbackUrl"];
   }
-  return { provider: provider as string, invokeType: String(invokeType), async, extra };
+  return { provider: checked.provider, invokeType: checked.invokeType, async: checked.async, extra };
 }
 
 function newWalk(): StructWalk {

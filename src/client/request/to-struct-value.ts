@@ -3,7 +3,7 @@
 // list into an empty Value and round unsafe integers. Binary inputs become the
 // wire forms existing servers read: "bytes:<base64>" or
 // [fileName, "bytes:<base64>", mimeType].
-import type { ValidationIssue } from "../errors.js";
+import type { ValidationIssue } from "../../schemas/validate-request.js";
 
 type Path = (string | number)[];
 

@@ -2,11 +2,11 @@
  * Provider credentials and base URLs, read from the environment under each
  * official SDK's own variable names, so an existing `.env` keeps working.
  */
+import type { Env } from "../../internal/env-file.js";
 import type { Backend } from "../providers/provider.js";
 import { ModelServerConfigError } from "./config-error.js";
 
-/** Environment variables, as `process.env` holds them. */
-export type Env = Readonly<Record<string, string | undefined>>;
+export type { Env };
 
 export interface OpenAISettings {
   readonly apiKey: string;

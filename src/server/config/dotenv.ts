@@ -1,6 +1,5 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseEnv } from "node:util";
+import { withEnvFile } from "../../internal/env-file.js";
 import type { Env } from "./backend-settings.js";
 import { ModelServerConfigError } from "./config-error.js";
 
@@ -10,16 +9,9 @@ import { ModelServerConfigError } from "./config-error.js";
  */
 export function environmentWithDotEnv(directory = process.cwd(), env: Env = process.env): Env {
   const path = join(directory, ".env");
-  let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    return withEnvFile(path, env, true);
   } catch (error) {
-    if ((error as { code?: unknown }).code === "ENOENT") return env;
     throw new ModelServerConfigError(".env", `cannot read ${path}: ${(error as Error).message}`);
   }
-  return { ...parseEnv(text), ...definedOnly(env) };
-}
-
-function definedOnly(env: Env): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }

@@ -6,9 +6,10 @@
 import { randomUUID } from "node:crypto";
 import { ServerError, Status, type CallContext, type ServerMiddleware } from "nice-grpc";
 import { boundedText, MAX_MESSAGE_CHARS } from "../../internal/bounded-text.js";
-import { isAbortError } from "./abort.js";
+import { isAbortError } from "../../internal/abort-error.js";
 import type { ServerLogger } from "../logging/logger.js";
 import type { InFlightCalls } from "./in-flight-calls.js";
+import { statusErrorOf } from "./status-errors.js";
 
 /** What the call scope adds to every call context. */
 export interface CallScope {
@@ -45,10 +46,11 @@ export function callScope(deps: { readonly logger: ServerLogger; readonly inFlig
       }
       return;
     } catch (error) {
-      if (error instanceof ServerError) {
-        status = Status[error.code];
+      const statusError = statusErrorOf(error);
+      if (statusError) {
+        status = Status[statusError.code];
         // Whatever a handler quoted, a status stays small: a huge one holds up every call on the connection.
-        const bounded = error.details.length > MAX_MESSAGE_CHARS ? new ServerError(error.code, boundedText(error.details)) : error;
+        const bounded = statusError.details.length > MAX_MESSAGE_CHARS ? new ServerError(statusError.code, boundedText(statusError.details)) : statusError;
         failure = bounded.details;
         throw bounded;
       }

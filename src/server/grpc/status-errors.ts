@@ -1,5 +1,7 @@
 import { ServerError } from "nice-grpc";
 import { Status } from "nice-grpc-common";
+import { IncompleteAnswerError } from "../providers/incomplete-answer.js";
+import { ProviderSetupError } from "../providers/provider-setup-error.js";
 
 /** INVALID_ARGUMENT: the request itself is wrong; the message names the field. */
 export function invalidArgument(message: string): ServerError {
@@ -9,6 +11,19 @@ export function invalidArgument(message: string): ServerError {
 /** FAILED_PRECONDITION: the request is fine but this server is not set up for it. */
 export function failedPrecondition(message: string): ServerError {
   return new ServerError(Status.FAILED_PRECONDITION, message);
+}
+
+/**
+ * The gRPC status an error means at the service boundary: a ServerError as it
+ * is, a provider's {@link ProviderSetupError} as FAILED_PRECONDITION, an
+ * {@link IncompleteAnswerError} (the answer was cut short) as DATA_LOSS.
+ * `undefined` for anything else (a provider failure, a bug).
+ */
+export function statusErrorOf(error: unknown): ServerError | undefined {
+  if (error instanceof ServerError) return error;
+  if (error instanceof ProviderSetupError) return failedPrecondition(error.message);
+  if (error instanceof IncompleteAnswerError) return new ServerError(Status.DATA_LOSS, error.message);
+  return undefined;
 }
 
 /** The in-band text of a request-level error, for batch items: `"INVALID_ARGUMENT: …"`. */

@@ -1,5 +1,5 @@
 import type { ServerMiddleware } from "nice-grpc";
-import { isAbortError } from "./abort.js";
+import { isAbortError } from "../../internal/abort-error.js";
 
 /** What the middleware adds: the hook nice-grpc-server-health's Watch calls. */
 export interface Terminatable {

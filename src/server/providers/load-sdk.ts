@@ -2,7 +2,7 @@
  * Provider SDKs are optional peer dependencies: a client-only install has
  * none, and the server loads one only when a route needs it.
  */
-import { failedPrecondition } from "../grpc/status-errors.js";
+import { ProviderSetupError } from "./provider-setup-error.js";
 
 /** Loads a package by name; `import()` unless a test injects another. */
 export type ImportModule = (specifier: string) => Promise<unknown>;
@@ -11,14 +11,14 @@ export const importPackage: ImportModule = (specifier) => import(specifier);
 
 /**
  * Loads `packageName` once and keeps it. A missing package is a
- * FAILED_PRECONDITION that names it and the install command.
+ * ProviderSetupError that names it and the install command.
  */
 export function lazySdk<Module>(importModule: ImportModule, packageName: string, backend: string): () => Promise<Module> {
   let loading: Promise<Module> | undefined;
   return () => {
     loading ??= (importModule(packageName) as Promise<Module>).catch((error: unknown) => {
       loading = undefined;
-      throw failedPrecondition(
+      throw new ProviderSetupError(
         isModuleNotFound(error)
           ? `the ${backend} provider needs the optional package "${packageName}", which is not installed: run \`npm install ${packageName}\` next to the server`
           : `the ${backend} provider could not load "${packageName}": ${error instanceof Error ? error.message : String(error)}`,

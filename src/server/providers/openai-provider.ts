@@ -6,10 +6,9 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AzureSettings, OpenAISettings } from "../config/backend-settings.js";
-import { isBinaryFile } from "../routing/binary-input.js";
 import { IncompleteAnswerError } from "./incomplete-answer.js";
 import { lazySdk } from "./load-sdk.js";
-import { type BinaryFile, DEFAULT_POLL_INTERVAL_MS, type ModelProvider, type ProviderCall, type ProviderChunk } from "./provider.js";
+import { type BinaryFile, DEFAULT_POLL_INTERVAL_MS, isBinaryFile, type ModelProvider, type ProviderCall, type ProviderChunk } from "./provider.js";
 import { sdkLogger, stainlessRequestOptions, type SdkProviderDeps } from "./sdk-support.js";
 
 type OpenAISdk = typeof import("openai");

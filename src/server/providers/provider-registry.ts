@@ -6,9 +6,9 @@
  */
 import { BACKEND_REQUIREMENTS } from "../config/backend-settings.js";
 import type { ServerConfig } from "../config/server-config.js";
-import { failedPrecondition } from "../grpc/status-errors.js";
 import type { ServerLogger } from "../logging/logger.js";
 import { createAnthropicProvider } from "./anthropic-provider.js";
+import { ProviderSetupError } from "./provider-setup-error.js";
 import { createGoogleProvider } from "./google-provider.js";
 import type { ImportModule } from "./load-sdk.js";
 import { createOfflineProvider } from "./offline/offline-provider.js";
@@ -67,7 +67,7 @@ export function createProviderRegistry(config: ServerConfig, deps: ProviderRegis
     providerFor(backend) {
       const provider = providers.get(backend);
       if (!provider) {
-        throw failedPrecondition(`the ${backend} backend is not configured on this server: set ${BACKEND_REQUIREMENTS[backend]}`);
+        throw new ProviderSetupError(`the ${backend} backend is not configured on this server: set ${BACKEND_REQUIREMENTS[backend]}`);
       }
       return provider;
     },

@@ -99,7 +99,7 @@ export interface ModelProvider {
   /**
    * Runs one call. Non-stream calls yield exactly one chunk. Provider failures
    * are thrown (the service turns them into in-band `error` text); setup
-   * problems are thrown as `ServerError`s with a gRPC status.
+   * problems are thrown as {@link ProviderSetupError}s.
    */
   invoke(call: ProviderCall): AsyncIterable<ProviderChunk>;
 }
@@ -110,4 +110,9 @@ export interface BinaryFile {
   readonly fileName: string;
   readonly mimeType: string;
   readonly bytes: Uint8Array;
+}
+
+/** True for a decoded {@link BinaryFile}. */
+export function isBinaryFile(value: unknown): value is BinaryFile {
+  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "binary-file";
 }

@@ -8,7 +8,7 @@ import { invalidArgument as invalid } from "../grpc/status-errors.js";
 import type { ModelRequestItem } from "../../gen/model_service/model_service.js";
 import { type Backend, type ModelApi, type UpstreamOptions, VIDEO_APIS } from "../providers/provider.js";
 import { type ChannelOf, PAIRS, PROVIDERS, type ProviderName } from "../../routes/route-table.js";
-import { PARAMS_PARSERS } from "./api-params.js";
+import { PARAMS_PARSERS } from "../params/index.js";
 
 type ParserName = keyof typeof PARAMS_PARSERS;
 

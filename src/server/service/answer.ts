@@ -4,11 +4,10 @@
  * `error` text; cancellation propagates; setup errors (a gRPC status) surface
  * as the call's status when nothing has been sent yet.
  */
-import { ServerError, Status } from "nice-grpc";
 import type { ModelResponseItem } from "../../gen/model_service/model_service.js";
 import { boundedText } from "../../internal/bounded-text.js";
 import { abortErrorOf } from "../grpc/abort.js";
-import { inBandText } from "../grpc/status-errors.js";
+import { inBandText, statusErrorOf } from "../grpc/status-errors.js";
 import { IncompleteAnswerError } from "../providers/incomplete-answer.js";
 import { describeProviderError } from "../providers/provider-error.js";
 import type { ModelProvider, ProviderCall, ProviderChunk, VideoOutput } from "../providers/provider.js";
@@ -53,9 +52,10 @@ export async function* streamAnswer(
   } catch (error) {
     scope.summary.chunks = delivered;
     if (call.signal.aborted) throw abortErrorOf(call.signal);
-    // A status even after chunks: the caller must learn the text it got is cut short, not read an in-band error as one more chunk.
-    if (error instanceof IncompleteAnswerError) throw incomplete(error, scope);
-    if (error instanceof ServerError && delivered === 0) throw error;
+    const status = statusErrorOf(error);
+    if (error instanceof IncompleteAnswerError) scope.summary.incomplete = true;
+    // A cut answer is a status even after chunks: the caller must learn the text it got is not whole, not read an in-band error as one more chunk.
+    if (status && (delivered === 0 || error instanceof IncompleteAnswerError)) throw status;
     yield errorItem(call, error, scope);
   }
 }
@@ -77,17 +77,11 @@ export async function answerOnce(
     return responseItem(answer, scope);
   } catch (caught) {
     if (call.signal.aborted) throw abortErrorOf(call.signal);
-    const error = caught instanceof IncompleteAnswerError ? incomplete(caught, scope) : caught;
-    if (error instanceof ServerError && options.statusErrors === "throw") throw error;
-    return errorItem(call, error, scope);
+    if (caught instanceof IncompleteAnswerError) scope.summary.incomplete = true;
+    const status = statusErrorOf(caught);
+    if (status && options.statusErrors === "throw") throw status;
+    return errorItem(call, caught, scope);
   }
-}
-
-/** DATA_LOSS: the provider's answer was cut short. */
-function incomplete(error: IncompleteAnswerError, scope: AnswerScope): ServerError {
-  scope.summary.incomplete = true;
-  scope.summary.provider_error = scope.redact(error.message);
-  return new ServerError(Status.DATA_LOSS, scope.summary.provider_error);
 }
 
 /** A whole answer: the text of every chunk, the last usage, raw response and finish reason, any videos. */
@@ -124,7 +118,8 @@ function responseItem(chunk: ProviderChunk, scope: AnswerScope): ModelResponseIt
 }
 
 function errorItem(call: ProviderCall, error: unknown, scope: AnswerScope): ModelResponseItem {
-  const text = scope.redact(error instanceof ServerError ? inBandText(error) : describeProviderError(call.backend, error));
+  const status = statusErrorOf(error);
+  const text = scope.redact(status ? inBandText(status) : describeProviderError(call.backend, error));
   scope.summary.provider_error = text;
   return failedItem(text, scope);
 }

@@ -14,10 +14,10 @@ import { quoted } from "../../internal/bounded-text.js";
 import { checkTenant } from "../auth/check-tenant.js";
 import { dedupKey, type DedupIdentity } from "../dedup/dedup-key.js";
 import type { Attempt, SharedCalls } from "../dedup/shared-calls.js";
-import type { Authenticated } from "../grpc/auth.js";
+import type { Authenticated } from "../auth/authenticate.js";
 import type { CallScope } from "../grpc/call-scope.js";
 import type { ConnectionWatch } from "../grpc/connection-watch.js";
-import { inBandText, invalidArgument } from "../grpc/status-errors.js";
+import { inBandText, invalidArgument, statusErrorOf } from "../grpc/status-errors.js";
 import type { ProviderRegistry } from "../providers/provider-registry.js";
 import type { ModelProvider, ProviderCall } from "../providers/provider.js";
 import { checkIdentifiers, checkTaskId } from "../routing/identifier-limits.js";
@@ -59,7 +59,7 @@ async function* oneAnswer(provider: ModelProvider, call: ProviderCall, scope: An
 }
 
 export function createModelService(deps: ModelServiceDeps): ModelServiceImplementation<ModelServiceContext> {
-  // Routing + provider lookup; a ServerError (INVALID_ARGUMENT, FAILED_PRECONDITION) when it fails.
+  // Routing + provider lookup; a ServerError (INVALID_ARGUMENT) or a ProviderSetupError when it fails.
   const route = (item: ModelRequestItem, stream: boolean, signal: AbortSignal, logFields: Record<string, unknown>) => {
     const prepared = prepareCall(item, deps.registry.googleDefault);
     Object.assign(logFields, {
@@ -167,8 +167,9 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
             for await (const message of deps.sharedCalls.messages(key, attemptOf(context, {}), source)) answer = message;
             answer ??= failedItem("the model server produced no answer for this item", scope);
           } catch (error) {
-            if (!(error instanceof ServerError)) throw error;
-            answer = failedItem(inBandText(error), scope);
+            const status = statusErrorOf(error);
+            if (!status) throw error;
+            answer = failedItem(inBandText(status), scope);
           }
           if (answer.error) failed++;
           return answer;

@@ -3,8 +3,7 @@
  * run like any call, the whole answer kept as `result_data` JSON, bounded in
  * size. Provider failures become a `failed` outcome with the provider's text.
  */
-import { ServerError } from "nice-grpc";
-import { inBandText } from "../grpc/status-errors.js";
+import { inBandText, statusErrorOf } from "../grpc/status-errors.js";
 import { describeProviderError } from "../providers/provider-error.js";
 import type { ProviderRegistry } from "../providers/provider-registry.js";
 import type { VideoOutput } from "../providers/provider.js";
@@ -52,7 +51,8 @@ export function createTaskRunner(deps: TaskRunnerDeps): TaskRunner {
     } catch (error) {
       // A shutdown is not the task's failure: the caller of the runner decides (another replica may take it over).
       if (signal.aborted) throw error;
-      return failed(deps.redact(error instanceof ServerError ? inBandText(error) : describeProviderError(backend as never, error)));
+      const status = statusErrorOf(error);
+      return failed(deps.redact(status ? inBandText(status) : describeProviderError(backend as never, error)));
     }
   };
 }

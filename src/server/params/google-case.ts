@@ -4,6 +4,7 @@
  * reads camelCase only and silently ignores the rest. This converts the SDK's
  * own keys while leaving user data alone.
  */
+import { camelCaseKey } from "../../internal/camel-case.js";
 
 // Values that are user data: their keys (and everything below) stay as sent.
 const OPAQUE_KEYS = new Set([
@@ -24,11 +25,6 @@ const NAMED_MAP_KEYS = new Set(["properties", "defs", "$defs"]);
 // Base64 fields: the Python client sends bytes as "bytes:<base64>", the
 // Gemini API wants the bare base64 text.
 const BASE64_KEYS = new Set(["data", "imageBytes", "videoBytes"]);
-
-/** `max_output_tokens` → `maxOutputTokens`; keys already camelCase are unchanged. */
-export function camelCaseKey(key: string): string {
-  return key.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
-}
 
 /** Converts SDK keys to camelCase, recursively, except inside user data. */
 export function toGoogleCase(value: unknown): unknown {

@@ -1,5 +1,5 @@
 import type { ServerMiddleware } from "nice-grpc";
-import type { TokenTenant, TokenVerifier } from "../auth/token-verifier.js";
+import type { TokenTenant, TokenVerifier } from "./token-verifier.js";
 
 /** What authentication adds to a call context. */
 export interface Authenticated {

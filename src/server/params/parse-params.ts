@@ -1,12 +1,12 @@
 /**
- * Server-side checks of `extra`: the parameters each API requires and the
- * few the server itself reads (token limits, image counts, files). Anything
- * else goes to the provider as sent; the provider judges it.
+ * What every server parameter module shares: the field checks the server
+ * itself reads (model names, counts, caller headers), the Python client's
+ * request options, and the parsers that turn one API's `extra` into provider
+ * parameters or an INVALID_ARGUMENT naming the field.
  */
-import { invalidArgument as invalid } from "../grpc/status-errors.js";
 import * as v from "valibot";
-import type { ModelApi, UpstreamOptions } from "../providers/provider.js";
-import { binaryFileSchema, binaryFilesSchema } from "./binary-input.js";
+import { invalidArgument as invalid } from "../grpc/status-errors.js";
+import type { UpstreamOptions } from "../providers/provider.js";
 import { toGoogleCase } from "./google-case.js";
 
 /** Parameters ready for a provider, and the HTTP options for its upstream call. */
@@ -18,57 +18,10 @@ export interface ParsedParams {
 /** Validates one API's `extra`; throws INVALID_ARGUMENT naming the field. */
 export type ParamsParser = (extra: Readonly<Record<string, unknown>>, context: string) => ParsedParams;
 
-const modelName = v.pipe(v.string(), v.nonEmpty("must not be empty"));
-const positiveInt = v.pipe(v.number(), v.integer("must be an integer"), v.minValue(1, "must be at least 1"));
-const optionalPositiveInt = v.optional(v.nullable(positiveInt));
-const turns = v.array(v.looseObject({ role: v.string() }));
-
-const chatCompletions = v.looseObject({
-  model: modelName,
-  messages: turns,
-  max_tokens: optionalPositiveInt,
-  max_completion_tokens: optionalPositiveInt,
-  n: optionalPositiveInt,
-  stream_options: v.optional(v.nullable(v.looseObject({}))),
-});
-
-const responses = v.looseObject({
-  model: modelName,
-  input: v.union([v.string(), v.array(v.unknown())], "expected a string or a list of input items"),
-  max_output_tokens: optionalPositiveInt,
-});
-
-const imagesGenerate = v.looseObject({
-  prompt: v.string(),
-  model: v.optional(modelName),
-  n: optionalPositiveInt,
-  response_format: v.optional(v.nullable(v.picklist(["url", "b64_json"]))),
-});
-
-const imagesEdit = v.looseObject({
-  prompt: v.string(),
-  image: binaryFilesSchema,
-  mask: v.optional(binaryFileSchema),
-  model: v.optional(modelName),
-  n: optionalPositiveInt,
-  response_format: v.optional(v.nullable(v.picklist(["url", "b64_json"]))),
-});
-
-const videosCreate = v.looseObject({
-  prompt: v.pipe(v.string(), v.nonEmpty("must not be empty")),
-  model: v.optional(modelName),
-  seconds: v.optional(v.nullable(v.string())),
-  size: v.optional(v.nullable(v.string())),
-  input_reference: v.optional(
-    v.nullable(v.union([binaryFileSchema, v.looseObject({ file_id: v.optional(v.string()), image_url: v.optional(v.string()) })])),
-  ),
-});
-
-const anthropicMessages = v.looseObject({
-  model: modelName,
-  messages: turns,
-  max_tokens: positiveInt,
-});
+export const modelName = v.pipe(v.string(), v.nonEmpty("must not be empty"));
+export const positiveInt = v.pipe(v.number(), v.integer("must be an integer"), v.minValue(1, "must be at least 1"));
+export const optionalPositiveInt = v.optional(v.nullable(positiveInt));
+export const turns = v.array(v.looseObject({ role: v.string() }));
 
 // Headers that carry the server's provider credentials: a caller may not replace them.
 const CREDENTIAL_HEADERS = new Set(["authorization", "api-key", "x-api-key", "x-goog-api-key"]);
@@ -88,7 +41,7 @@ const callerHeaders = v.pipe(
 // What a caller may set of a Google call's HTTP options. The rest (baseUrl,
 // apiVersion, retryOptions, …) would steer the server's own request: a caller
 // could send it, with the server's API key, anywhere.
-const googleHttpOptions = v.optional(
+export const googleHttpOptions = v.optional(
   v.nullable(
     v.strictObject(
       {
@@ -101,27 +54,6 @@ const googleHttpOptions = v.optional(
   ),
 );
 
-const generateContent = v.object({
-  model: modelName,
-  contents: v.union([v.string(), v.array(v.unknown()), v.looseObject({})], "expected a string, a Content or a list of them"),
-  config: v.optional(v.looseObject({ maxOutputTokens: optionalPositiveInt, httpOptions: googleHttpOptions })),
-});
-
-const generateImages = v.object({
-  model: modelName,
-  prompt: v.string(),
-  config: v.optional(v.looseObject({ numberOfImages: optionalPositiveInt, httpOptions: googleHttpOptions })),
-});
-
-const generateVideos = v.object({
-  model: modelName,
-  prompt: v.optional(v.string()),
-  image: v.optional(v.looseObject({})),
-  video: v.optional(v.looseObject({})),
-  source: v.optional(v.looseObject({})),
-  config: v.optional(v.looseObject({ numberOfVideos: optionalPositiveInt, httpOptions: googleHttpOptions })),
-});
-
 // Python-client parameters that steer the HTTP call rather than the model.
 const requestOptions = v.object({
   extra_headers: v.optional(v.nullable(callerHeaders)),
@@ -131,26 +63,8 @@ const requestOptions = v.object({
 });
 const REQUEST_OPTION_KEYS = ["extra_headers", "extra_query", "extra_body", "timeout"] as const;
 
-/** Parsers by API, plus the Python client's flat Vertex AI Imagen input. */
-export const PARAMS_PARSERS = {
-  "openai.chat-completions": sdkParams(chatCompletions),
-  "openai.responses": sdkParams(responses),
-  "openai.images.generate": sdkParams(imagesGenerate),
-  "openai.images.edit": sdkParams(imagesEdit),
-  "openai.videos": sdkParams(videosCreate),
-  "anthropic.messages": sdkParams(anthropicMessages),
-  "google.generate-content": googleParams(generateContent, "Google generateContent", "generation settings such as temperature belong in extra.config"),
-  "google.generate-images": googleParams(generateImages, "Google generateImages", "image settings belong in extra.config"),
-  "google.generate-videos": googleParams(generateVideos, "Google generateVideos", "video settings belong in extra.config"),
-  "google.vertex-imagen": (extra, context) => {
-    // GoogleVertexAIImagesInput: every setting at the top level, snake_case.
-    const { model, prompt, config, ...settings } = extra;
-    const flattened = { ...(toGoogleCase(settings) as object), ...(toGoogleCase(config ?? {}) as object) };
-    return parseWith(generateImages, { model, prompt, config: flattened }, context);
-  },
-} satisfies Record<ModelApi | "google.vertex-imagen", ParamsParser>;
-
-function sdkParams(schema: v.GenericSchema<Record<string, unknown>, Record<string, unknown>>): ParamsParser {
+/** A parser for an API called through an official SDK that takes the request options. */
+export function sdkParams(schema: v.GenericSchema<Record<string, unknown>, Record<string, unknown>>): ParamsParser {
   return (extra, context) => {
     const { extra_headers, extra_query, extra_body, timeout } = parseWith(requestOptions, pick(extra, REQUEST_OPTION_KEYS), context).params;
     const rest = omit(extra, REQUEST_OPTION_KEYS);
@@ -163,7 +77,8 @@ function sdkParams(schema: v.GenericSchema<Record<string, unknown>, Record<strin
   };
 }
 
-function googleParams(
+/** A parser for a @google/genai API: keys made camelCase, unknown top-level keys refused with a hint. */
+export function googleParams(
   schema: v.ObjectSchema<v.ObjectEntries, undefined>,
   apiName: string,
   hint: string,
@@ -179,7 +94,8 @@ function googleParams(
   };
 }
 
-function parseWith<T extends Record<string, unknown>>(
+/** Parses `input` with `schema`; throws INVALID_ARGUMENT naming up to three fields. */
+export function parseWith<T extends Record<string, unknown>>(
   schema: v.GenericSchema<unknown, T>,
   input: unknown,
   context: string,

@@ -42,11 +42,6 @@ export const binaryFilesSchema = v.union(
   `expected ${EXPECTED}, or a list of those`,
 );
 
-/** True for a decoded {@link BinaryFile}. */
-export function isBinaryFile(value: unknown): value is BinaryFile {
-  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "binary-file";
-}
-
 // Upload APIs need a real content type; a bare "bytes:" string has none, so
 // read it off the magic number of the common image formats.
 function sniffImageType(bytes: Buffer): string {

@@ -1,12 +1,24 @@
-// Turns valibot issues into ValidationIssues that name the offending path, and
-// lists every unknown field (valibot's strictObject stops at the first one)
-// with where it belongs or what to use instead.
+// Schema-driven validation of a request and the wording of every issue: which
+// pair a request is (provider, invokeType, inference), the valibot issues
+// turned into ValidationIssues that name the offending path, every unknown
+// field (valibot's strictObject stops at the first one) with where it belongs
+// or what to use instead, and lists given where objects belong. The only
+// module that looks inside valibot's schema objects.
+import { boundedText, MAX_QUOTED_CHARS, quoted } from "../internal/bounded-text.js";
 import * as v from "valibot";
-import { GoogleGenerateContentConfigSchema } from "../../schemas/google-generation.js";
-import { RequestPairs } from "../../schemas/invoke-request.js";
-import type { ValidationIssue } from "../errors.js";
+import { camelCaseKey as camelCase } from "../internal/camel-case.js";
+import { findPair, inferInvokeType, invokeTypesOf } from "../routes/find-pair.js";
+import { PROVIDERS } from "../routes/route-table.js";
+import { GoogleGenerateContentConfigSchema } from "./google-generation.js";
+import { RequestPairs, type RequestPairName } from "./invoke-request.js";
 
-const camelCase = (key: string) => key.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+/** One problem found in a request. */
+export interface ValidationIssue {
+  /** Dot path of the offending field, e.g. `messages.0.role`; `""` for the request itself. */
+  path: string;
+  /** What is wrong with it. */
+  message: string;
+}
 
 const callOptionHints: Record<string, string> = {
   timeout: "set the call option timeoutMs instead",
@@ -59,7 +71,7 @@ function unwrap(schema: AnySchema): AnySchema {
 }
 
 /** Every key of `input` that a strict object of `schema` (nested ones included) does not declare. */
-export function unknownFieldIssues(
+function unknownFieldIssues(
   schema: v.GenericSchema,
   input: unknown,
   provider: unknown,
@@ -191,4 +203,75 @@ export function validate(
   }
   for (const issue of lists) if (!out.some((seen) => seen.path === issue.path)) out.push(issue);
   return out;
+}
+
+const providers: readonly unknown[] = Object.keys(PROVIDERS);
+const optionalWrappers = new Set(["optional", "nullish", "exact_optional"]);
+
+/** A request that names its pair: what `checkRequest` found. */
+export interface CheckedRequest {
+  readonly pair: RequestPairName;
+  readonly provider: string;
+  /** As given, or inferred from the parameters. */
+  readonly invokeType: string;
+  /** True for an asynchronous task (`enableAsyncTask`, or a pair that runs only as one). */
+  readonly async: boolean;
+  /** Whether a field of the pair's schema may be left out (optional, nullish). */
+  readonly isOptional: (key: string) => boolean;
+}
+
+/**
+ * Finds the pair of one request (or batch item: `asItem`) and checks it
+ * against that pair's schema, appending every problem to `issues` (paths
+ * prefixed with `prefix`). `undefined` when the request names no pair.
+ */
+export function checkRequest(request: unknown, asItem: boolean, prefix: string, issues: ValidationIssue[]): CheckedRequest | undefined {
+  if (typeof request !== "object" || request === null || Array.isArray(request)) {
+    issues.push({ path: prefix.slice(0, -1), message: "a request must be an object" });
+    return undefined;
+  }
+  const fields = request as Record<string, unknown>;
+  const { provider } = fields;
+  if (!providers.includes(provider)) {
+    issues.push({
+      path: `${prefix}provider`,
+      message: `must be one of ${providers.join(", ")}; got ${typeof provider === "string" ? quoted(provider) : boundedText(JSON.stringify(provider) ?? "nothing", MAX_QUOTED_CHARS)}`,
+    });
+    return undefined;
+  }
+  const invokeType = fields["invokeType"] ?? inferInvokeType(provider, fields);
+  const pair = findPair(provider, invokeType);
+  if (pair === undefined) {
+    issues.push({
+      path: `${prefix}invokeType`,
+      message:
+        invokeType === undefined
+          ? `cannot be inferred from the parameters: set invokeType (${invokeTypesOf(provider).join(", ")}) or the main parameter (messages, input, contents, prompt)`
+          : `${quoted(String(invokeType))} is not supported for ${provider}; use one of ${invokeTypesOf(provider).join(", ")}`,
+    });
+    return undefined;
+  }
+  const route = RequestPairs[pair];
+  const asyncFlagMissing = route.asyncOnly && fields["enableAsyncTask"] === undefined;
+  const async = !asItem && (route.asyncOnly || fields["enableAsyncTask"] !== undefined);
+  if (asyncFlagMissing) {
+    issues.push(
+      asItem
+        ? { path: `${prefix}invokeType`, message: `${String(invokeType)} runs only as an asynchronous task, which a batch cannot hold: call invoke with enableAsyncTask: true` }
+        : { path: `${prefix}enableAsyncTask`, message: `${String(invokeType)} runs only as an asynchronous task: set enableAsyncTask: true (invoke then answers with the task)` },
+    );
+  }
+  const schema = asItem ? route.item : async ? route.asyncRequest : route.request;
+  for (const issue of validate(schema, request, provider, String(invokeType), prefix)) {
+    // The missing flag of an async-only pair is reported above, once, with what to do.
+    if (!(asyncFlagMissing && issue.path === `${prefix}enableAsyncTask`)) issues.push(issue);
+  }
+  const entries: Record<string, { type: string }> = schema.entries;
+  return {
+    pair,
+    provider: provider as string,
+    invokeType: String(invokeType),
+    async,
+    isOptional: (key) => Object.hasOwn(entries, key) && optionalWrappers.has(entries[key]!.type),
+  };
 }
