@@ -247,7 +247,7 @@ export function checkRequest(request: unknown, asItem: boolean, prefix: string, 
       message:
         invokeType === undefined
           ? `cannot be inferred from the parameters: set invokeType (${invokeTypesOf(provider).join(", ")}) or the main parameter (messages, input, contents, prompt)`
-          : `${quoted(String(invokeType))} is not supported for ${provider}; use one of ${invokeTypesOf(provider).join(", ")}`,
+          : `${typeof invokeType === "string" ? quoted(invokeType) : boundedText(JSON.stringify(invokeType) ?? "nothing", MAX_QUOTED_CHARS)} is not supported for ${provider}; use one of ${invokeTypesOf(provider).join(", ")}`,
     });
     return undefined;
   }

@@ -4,9 +4,9 @@ import { quoted } from "../../internal/bounded-text.js";
 import type { TokenTenant } from "./token-verifier.js";
 
 /**
- * Every request belongs to a tenant, and a token speaks for one tenant only:
- * the request's org_id and user_id must not be empty (unless the server
- * allows it: `allowEmpty`) and must be the token's. `tenant` is undefined
+ * A token speaks for one tenant only, and every request belongs to one: the
+ * request's org_id and user_id must be the token's (checked first) and must
+ * not be empty (unless the server allows it: `allowEmpty`). `tenant` is undefined
  * when the server runs without auth.
  * @param where names the request part in the message, e.g. "batch item 3".
  */
@@ -15,6 +15,15 @@ export function checkTenant(
   request: { readonly orgId: string; readonly userId: string },
   { where = "the request", allowEmpty = false }: { readonly where?: string; readonly allowEmpty?: boolean } = {},
 ): void {
+  if (tenant !== undefined) {
+    const field = tenant.orgId !== request.orgId ? "org_id" : tenant.userId !== request.userId ? "user_id" : undefined;
+    if (field) {
+      throw new ServerError(
+        Status.PERMISSION_DENIED,
+        `the token was not issued for the ${field} of ${where} (${field} ${quoted(field === "org_id" ? request.orgId : request.userId)})`,
+      );
+    }
+  }
   if (!allowEmpty) {
     const empty = request.orgId === "" ? "org_id" : request.userId === "" ? "user_id" : undefined;
     if (empty) {
@@ -23,13 +32,5 @@ export function checkTenant(
         `${empty} of ${where} is empty: every request belongs to a tenant (a server started with allowEmptyTenant accepts empty ones)`,
       );
     }
-  }
-  if (tenant === undefined) return;
-  const field = tenant.orgId !== request.orgId ? "org_id" : tenant.userId !== request.userId ? "user_id" : undefined;
-  if (field) {
-    throw new ServerError(
-      Status.PERMISSION_DENIED,
-      `the token was not issued for the ${field} of ${where} (${field} ${quoted(field === "org_id" ? request.orgId : request.userId)})`,
-    );
   }
 }
