@@ -33,6 +33,7 @@ export type { FinishReason } from "./client/response/normalize-output.js";
 export type { TokenUsage } from "./client/response/normalize-usage.js";
 export type { ToolCall } from "./client/response/tool-call.js";
 export type { Logger } from "./client/middleware/logging.js";
+export type { MeterProviderLike, TelemetryOptions, TracerProviderLike } from "./client/telemetry-options.js";
 export {
   AuthenticationError,
   CancelledError,

@@ -3,7 +3,7 @@ import type { BatchRequest } from "../schemas/batch-request.js";
 import { type CallOptions, withCall } from "./internal/call.js";
 import { quoted } from "../internal/bounded-text.js";
 import { InternalError } from "./errors.js";
-import type { ModelClient } from "./model-client.js";
+import { clientState, type ModelClient } from "./model-client.js";
 import { buildBatchRequest } from "./request/build-request.js";
 import { type ModelResponse, toModelResponse } from "./response/model-response.js";
 
@@ -58,9 +58,20 @@ function matchByCustomId(reply: WireBatchResponse, customIds: string[], requestI
  */
 export async function invokeBatch(client: ModelClient, request: BatchRequest, options: CallOptions = {}): Promise<BatchResponse> {
   const { message, customIds } = await buildBatchRequest(request);
-  const [reply, requestId] = await withCall(client, options, request.userContext, async (call) => [
-    await client.service.batchInvoke(message, call.options),
-    call.requestId,
-  ] as const);
-  return matchByCustomId(reply, customIds, requestId);
+  const telemetry = clientState(client).telemetry?.batch(request, message.items);
+  try {
+    const [reply, requestId] = await withCall(
+      client,
+      options,
+      request.userContext,
+      async (call) => [await client.service.batchInvoke(message, call.options), call.requestId] as const,
+      telemetry,
+    );
+    const answer = matchByCustomId(reply, customIds, requestId);
+    telemetry?.end(answer.responses);
+    return answer;
+  } catch (error) {
+    telemetry?.fail(error);
+    throw error;
+  }
 }

@@ -8,7 +8,7 @@ import {
   StreamInterruptedError,
   type TamarModelError,
 } from "./errors.js";
-import type { ModelClient } from "./model-client.js";
+import { clientState, type ModelClient } from "./model-client.js";
 import { buildInvokeRequest } from "./request/build-request.js";
 import { endsWithFinishReason } from "./response/completeness.js";
 import { type ModelResponse, toModelResponse } from "./response/model-response.js";
@@ -45,7 +45,14 @@ export async function* invokeStream(
   options: CallOptions = {},
 ): AsyncGenerator<ModelResponse, void, undefined> {
   const { item } = await buildInvokeRequest(request, true);
-  const call = startCall(client, options, true, request.userContext);
+  const telemetry = clientState(client).telemetry?.invoke(request, item, true);
+  let call;
+  try {
+    call = startCall(client, options, true, request.userContext, telemetry);
+  } catch (error) {
+    telemetry?.fail(error);
+    throw error;
+  }
   const mustFinish = client.settings.requireFinishReason && endsWithFinishReason(item.invokeType);
   const assembler = createStreamAssembler();
   let chunks = 0;
@@ -58,6 +65,7 @@ export async function* invokeStream(
         if (chunk.error !== undefined) throw new ProviderError(chunk.error, { requestId: chunk.requestId, response: chunk });
         if (chunk.finishReason !== undefined) finished = true;
         chunks++;
+        telemetry?.chunk(chunk);
         assembler.push(chunk);
         if (held) yield held;
         held = undefined;
@@ -68,6 +76,7 @@ export async function* invokeStream(
       let failure: TamarModelError = error instanceof ProviderError ? error : call.fail(error);
       const ownDoing = failure instanceof CancelledError || failure instanceof ClientClosedError;
       if (chunks > 0 && !ownDoing && !(failure instanceof ProviderError)) failure = new StreamInterruptedError(failure, chunks);
+      telemetry?.fail(failure);
       // What arrived before the failure is still delivered.
       if (held) yield held;
       throw failure;
@@ -78,17 +87,19 @@ export async function* invokeStream(
       const cut = new IncompleteAnswerError("The stream ended with status OK but without a finish reason: the answer may be cut short", {
         requestId: call.requestId,
       });
-      throw chunks > 0 ? new StreamInterruptedError(cut, chunks) : cut;
+      const failure = chunks > 0 ? new StreamInterruptedError(cut, chunks) : cut;
+      telemetry?.fail(failure);
+      throw failure;
     }
     const last = held ? assembler.complete(held) : assembler.summary(call.requestId);
-    if (last) yield last;
+    if (last) {
+      telemetry?.chunk(last);
+      yield last;
+    }
+    telemetry?.end();
   } finally {
+    // A consumer that stops reading (`break`) ends the stream here, without an error.
+    telemetry?.end();
     call.end();
-  }
-  if (mustFinish && !finished) {
-    const cut = new IncompleteAnswerError("The stream ended with status OK but without a finish reason: the answer may be cut short", {
-      requestId: call.requestId,
-    });
-    throw chunks > 0 ? new StreamInterruptedError(cut, chunks) : cut;
   }
 }

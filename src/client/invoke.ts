@@ -2,7 +2,7 @@ import type { ModelResponseItem } from "../gen/model_service/model_service.js";
 import type { AsyncInvokeRequest, InvokeRequest } from "../schemas/invoke-request.js";
 import { type CallOptions, withCall } from "./internal/call.js";
 import { InternalError, ProviderError } from "./errors.js";
-import type { ModelClient } from "./model-client.js";
+import { clientState, type ModelClient } from "./model-client.js";
 import { buildInvokeRequest } from "./request/build-request.js";
 import { type CreatedTask, toCreatedTask } from "./response/created-task.js";
 import { type ModelResponse, toModelResponse } from "./response/model-response.js";
@@ -34,24 +34,42 @@ export async function invoke(
   options: CallOptions = {},
 ): Promise<ModelResponse | CreatedTask> {
   const { item, async } = await buildInvokeRequest(request, false);
-  const [answer, count, requestId] = await withCall(client, options, request.userContext, async (call) => {
-    let first: ModelResponseItem | undefined;
-    let messages = 0;
-    // Read to the end of the call, so that an error status sent after the
-    // answer still surfaces.
-    for await (const message of client.service.invoke(item, call.options)) {
-      first ??= message;
-      messages++;
+  const telemetry = clientState(client).telemetry?.invoke(request, item, false);
+  try {
+    const [answer, count, requestId] = await withCall(
+      client,
+      options,
+      request.userContext,
+      async (call) => {
+        let first: ModelResponseItem | undefined;
+        let messages = 0;
+        // Read to the end of the call, so that an error status sent after the
+        // answer still surfaces.
+        for await (const message of client.service.invoke(item, call.options)) {
+          first ??= message;
+          messages++;
+        }
+        return [first, messages, call.requestId] as const;
+      },
+      telemetry,
+    );
+    if (answer === undefined) throw new InternalError("The server ended the call without an answer", { requestId });
+    // A second message would be silently dropped: the answer is not the one message it should be.
+    if (count > 1) throw new InternalError(`The server answered a non-stream invoke with ${count} messages instead of one`, { requestId });
+    if (answer.error) {
+      const response = toModelResponse(answer, requestId);
+      throw new ProviderError(answer.error, { requestId: response.requestId, response });
     }
-    return [first, messages, call.requestId] as const;
-  });
-  if (answer === undefined) throw new InternalError("The server ended the call without an answer", { requestId });
-  // A second message would be silently dropped: the answer is not the one message it should be.
-  if (count > 1) throw new InternalError(`The server answered a non-stream invoke with ${count} messages instead of one`, { requestId });
-  if (answer.error) {
+    if (async) {
+      // The span covers the task's creation; the task runs on the server.
+      telemetry?.end();
+      return toCreatedTask(answer, requestId);
+    }
     const response = toModelResponse(answer, requestId);
-    throw new ProviderError(answer.error, { requestId: response.requestId, response });
+    telemetry?.end(response);
+    return response;
+  } catch (error) {
+    telemetry?.fail(error);
+    throw error;
   }
-  if (async) return toCreatedTask(answer, requestId);
-  return toModelResponse(answer, requestId);
 }

@@ -4,6 +4,8 @@ import { ModelServiceDefinition } from "../gen/model_service/model_service.js";
 import { serverOf } from "./address.js";
 import { createGrpcChannel, hostOf } from "./internal/grpc-channel.js";
 import { checkOptionKeys, type ClientSettings, resolveSettings, type SettingsOptions, settingsOptionKeys } from "./config.js";
+import type { ClientTelemetry } from "./internal/telemetry/call-telemetry.js";
+import { createClientTelemetry } from "./internal/telemetry/client-telemetry.js";
 import { ClientClosedError } from "./errors.js";
 import { type DeadlineOptions, deadlineMiddleware } from "./middleware/deadline.js";
 import { createAttemptMetadataMiddleware } from "./middleware/attempt-metadata.js";
@@ -14,6 +16,7 @@ import { type RequestIdOptions, requestIdOptionMiddleware } from "./middleware/r
 import { streamRetryMiddleware } from "./middleware/stream-retry.js";
 import { type StreamTimeoutOptions, streamTimeoutsMiddleware } from "./middleware/stream-timeouts.js";
 import { unaryRetryMiddleware } from "./middleware/unary-retry.js";
+import type { TelemetryOptions } from "./telemetry-options.js";
 
 /** Options of {@link createModelClient}. Unset settings come from the environment, then from `.env`. */
 export interface ModelClientOptions extends SettingsOptions {
@@ -27,6 +30,8 @@ export interface ModelClientOptions extends SettingsOptions {
   middlewares?: ClientMiddleware<any, any>[];
   /** Extra grpc-js channel options; they win over the client's defaults. */
   channelOptions?: ChannelOptions;
+  /** OpenTelemetry traces and metrics (on whenever an SDK is registered); see {@link TelemetryOptions}. */
+  telemetry?: TelemetryOptions;
 }
 
 /** Call options understood by the client's middleware chain. */
@@ -60,6 +65,7 @@ const CLIENT_OPTION_KEYS: Readonly<Record<keyof ModelClientOptions, true>> = {
   logger: true,
   middlewares: true,
   channelOptions: true,
+  telemetry: true,
 };
 
 function connectionFacts(settings: ClientSettings): ConnectionFacts {
@@ -78,6 +84,8 @@ export interface ClientState {
   readonly unaryOptions: ModelCallOptions;
   readonly streamOptions: ModelCallOptions;
   readonly invokeTimeoutMs: number;
+  /** Undefined when `@opentelemetry/api` is absent or telemetry is disabled. */
+  readonly telemetry: ClientTelemetry | undefined;
   closed: boolean;
 }
 
@@ -147,6 +155,7 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
       idleTimeoutMs: settings.streamIdleTimeoutMs,
     },
     invokeTimeoutMs: settings.invokeTimeoutMs,
+    telemetry: createClientTelemetry(settings.address, options.telemetry),
     closed: false,
   };
   const { jwtSecretKey, jwtToken, tls, ...publicSettings } = settings;

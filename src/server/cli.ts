@@ -11,6 +11,7 @@ import { environmentWithDotEnv } from "./config/dotenv.js";
 import { envNameOf, type ModelServerOptions } from "./config/server-config.js";
 import { jsonLinesLogger, type LogLevel, type ServerLogger } from "./logging/logger.js";
 import { startModelServer } from "./start-model-server.js";
+import { startTelemetryExport, type TelemetryExport } from "./telemetry/export.js";
 
 const NAME = "tamar-model-server";
 const DEFAULT_PORT = 50051;
@@ -55,11 +56,17 @@ Options (each also read from the environment variable shown):
   --tls-cert PATH --tls-key PATH  serve TLS
   --tls-client-ca PATH          require client certificates signed by this CA (mTLS)
   --log-level LEVEL             debug, info, warn, error or silent (default info)
+  --metrics-port PORT           serve Prometheus metrics on PORT at /metrics
+                                (needs @opentelemetry/exporter-prometheus and
+                                @opentelemetry/sdk-metrics)
+  --metrics-host HOST           interface of the metrics endpoint (default 127.0.0.1)
   --help                        show this help
 
 Environment: TAMAR_MODEL_SERVER_<OPTION> (e.g. TAMAR_MODEL_SERVER_OFFLINE=true),
 provider credentials under each SDK's own names (see the README), and a .env
-file in the working directory (never overriding variables already set).`;
+file in the working directory (never overriding variables already set).
+OpenTelemetry export follows the standard OTEL_* variables (OTEL_TRACES_EXPORTER,
+OTEL_EXPORTER_OTLP_ENDPOINT, ...; needs @opentelemetry/sdk-node).`;
 
 const INTEGER_FLAGS = {
   "offline-chunk-delay-ms": "offlineChunkDelayMs",
@@ -100,16 +107,28 @@ async function runCli(argv: readonly string[]): Promise<number> {
   let server: Awaited<ReturnType<typeof startModelServer>>;
   let logger: ServerLogger;
   let options: ModelServerOptions;
+  let telemetry: TelemetryExport | undefined;
   try {
     const env = environmentWithDotEnv();
     logger = loggerOf(parsed.values["log-level"] ?? env[envNameOf("logLevel")]);
     options = optionsOf(parsed.values);
-    server = await startModelServer({ ...options, env, logger });
+    const metricsPort = parsed.values["metrics-port"] ?? env[envNameOf("metricsPort")];
+    telemetry = await startTelemetryExport({
+      env,
+      metricsPort: metricsPort === undefined || metricsPort.trim() === "" ? undefined : integerFlag("--metrics-port", metricsPort),
+      metricsHost: parsed.values["metrics-host"] ?? env[envNameOf("metricsHost")],
+    });
+    if (telemetry.started.length > 0) {
+      logger({ level: "info", msg: "telemetry export", exporters: telemetry.started.join(","), ...(telemetry.metricsUrl ? { metrics: telemetry.metricsUrl } : {}) });
+    }
+    server = await startModelServer({ ...options, env, logger, telemetry: { meterProvider: telemetry.meterProvider } });
   } catch (error) {
+    await telemetry?.shutdown();
     if (!(error instanceof ModelServerConfigError)) throw error;
     process.stderr.write(`${NAME}: config error (${flagOf(error.setting)}): ${error.message}\n`);
     return 2;
   }
+  const exporters = telemetry;
   return new Promise((resolve) => {
     let signals = 0;
     const stop = (signal: NodeJS.Signals) => {
@@ -121,7 +140,7 @@ async function runCli(argv: readonly string[]): Promise<number> {
       }
       logger({ level: "info", msg: "signal received", signal });
       server.close().then(
-        () => resolve(0),
+        () => exporters.shutdown().then(() => resolve(0)),
         (error: unknown) => {
           logger({ level: "error", msg: "shutdown failed", error: String(error) });
           resolve(1);
@@ -179,6 +198,8 @@ function parseFlags(argv: readonly string[]) {
       "tls-key": { type: "string" },
       "tls-client-ca": { type: "string" },
       "log-level": { type: "string" },
+      "metrics-port": integer,
+      "metrics-host": { type: "string" },
       help: { type: "boolean" },
     },
   });
@@ -233,6 +254,7 @@ const FLAG_OF_SETTING: Readonly<Record<string, string>> = {
   "tls.key": "--tls-key",
   "tls.clientCa": "--tls-client-ca",
   tls: "--tls-cert/--tls-key",
+  metricsPort: "--metrics-port",
   redisUrl: "--redis-url",
   redisKeyPrefix: "--redis-key-prefix",
   callbackAllowedOrigins: "--callback-allowed-origins",

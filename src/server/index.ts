@@ -5,6 +5,7 @@
 export { startModelServer, type RunningModelServer } from "./start-model-server.js";
 export type { ModelServerOptions, ServerTlsOptions } from "./config/server-config.js";
 export { ModelServerConfigError } from "./config/config-error.js";
+export type { ServerTelemetryOptions } from "./telemetry/server-telemetry-options.js";
 export { decodeAnswer, encodeAnswer, type AnswerStore } from "./dedup/answer-store.js";
 export { createMemoryAnswerStore, type MemoryAnswerStoreOptions } from "./dedup/memory-answer-store.js";
 export {

@@ -21,6 +21,7 @@ import { importPackage } from "./providers/load-sdk.js";
 import { createProviderRegistry } from "./providers/provider-registry.js";
 import type { Backend } from "./providers/provider.js";
 import { createModelService } from "./service/model-service.js";
+import { createServerTelemetry } from "./telemetry/server-telemetry.js";
 import { createTaskStore } from "./tasks/create-task-store.js";
 import { createTaskRunner } from "./tasks/run-task.js";
 
@@ -76,6 +77,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
   });
   const now = options.now ?? Date.now;
   const redact = secretRedactor(secrets);
+  const telemetry = createServerTelemetry(options.telemetry ?? {}, redact);
   const taskStore = await createTaskStore(config.tasks, {
     run: createTaskRunner({
       registry,
@@ -105,6 +107,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
   server
     .with(callScope({ logger, inFlight }))
     .with(connections.middleware)
+    .with(telemetry.middleware)
     .with(authenticate(config.jwtSecretKey === undefined ? undefined : createTokenVerifier(config.jwtSecretKey)))
     .add(
       ModelServiceDefinition,
@@ -115,6 +118,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
         sharedCalls,
         allowEmptyTenant: config.allowEmptyTenant,
         redact,
+        traced: telemetry.traced,
         tasks: {
           store: taskStore,
           callbacks: config.tasks.webhookSecret === undefined ? undefined : config.tasks.callbackAllowList,

@@ -13,7 +13,16 @@ const blocks = [...readme.matchAll(/<!-- example: (examples\/[\w-]+\.ts) -->\n``
 describe("README examples", () => {
   it("every example file is in the README, verbatim", () => {
     expect(blocks.map(([file]) => file).sort()).toEqual(
-      ["examples/batch.ts", "examples/cancellation.ts", "examples/errors.ts", "examples/invoke.ts", "examples/logging-middleware.ts", "examples/stream.ts", "examples/tasks.ts"],
+      [
+        "examples/batch.ts",
+        "examples/cancellation.ts",
+        "examples/errors.ts",
+        "examples/invoke.ts",
+        "examples/logging-middleware.ts",
+        "examples/stream.ts",
+        "examples/tasks.ts",
+        "examples/telemetry.ts",
+      ],
     );
     for (const [file, code] of blocks) {
       expect(code, file).toBe(readFileSync(new URL(`../../${file}`, import.meta.url), "utf8"));
@@ -104,5 +113,16 @@ describe("README examples", () => {
     // One pause of waitForTask's first poll interval (0.5–1 s) between the two reads.
     expect(await run("tasks.ts")).toBe("task-video-generation processing\n2026-01-02T03:06:00.000Z video/mp4");
     expect(polls).toBe(2);
+  });
+
+  // Last: it registers the OpenTelemetry SDK globally for the rest of this file.
+  it("telemetry.ts", async () => {
+    server.invoke = async function* () {
+      yield { content: "ok", usage: JSON.stringify({ prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 }) };
+    };
+    expect(await run("telemetry.ts")).toBe(
+      "chat gpt-4o-mini openai 1\ngen_ai.client.operation.duration gen_ai.client.token.usage",
+    );
+    expect(server.calls.at(-1)!.metadata["traceparent"]).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
   });
 });

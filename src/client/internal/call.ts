@@ -9,6 +9,7 @@ import { CancelledError, ClientClosedError, type TamarModelError, toTamarModelEr
 import { extend } from "./extend.js";
 import { callController, linkedController } from "./abort.js";
 import { clientState, type ModelCallOptions, type ModelClient } from "../model-client.js";
+import type { CallTelemetry } from "./telemetry/call-telemetry.js";
 
 // A header block over the server's limit fails as a bare RST_STREAM: refuse it here, naming the key.
 function checkedMetadata(metadata: Metadata): Metadata {
@@ -90,8 +91,9 @@ export async function withCall<T>(
   options: CallOptions,
   userContext: Pick<UserContext, "orgId" | "userId"> | undefined,
   run: (call: ActiveCall) => Promise<T>,
+  telemetry?: CallTelemetry,
 ): Promise<T> {
-  const call = startCall(client, options, false, userContext);
+  const call = startCall(client, options, false, userContext, telemetry);
   try {
     return await run(call);
   } catch (error) {
@@ -107,6 +109,7 @@ export function startCall(
   options: CallOptions,
   stream: boolean,
   userContext?: Pick<UserContext, "orgId" | "userId">,
+  telemetry?: CallTelemetry,
 ): ActiveCall {
   const state = clientState(client);
   checkCallOptions(options);
@@ -129,6 +132,7 @@ export function startCall(
   if (deadline !== undefined) callOptions.deadline = deadline;
   if (metadata) callOptions.metadata = metadata;
   if (userContext) callOptions.userContext = userContext;
+  telemetry?.attach(callOptions, requestId);
   return {
     requestId,
     options: callOptions,

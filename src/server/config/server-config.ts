@@ -6,6 +6,7 @@
 import type { AnswerStore } from "../dedup/answer-store.js";
 import { type Backend, DEFAULT_POLL_INTERVAL_MS, type ModelProvider } from "../providers/provider.js";
 import type { ServerLogger } from "../logging/logger.js";
+import type { ServerTelemetryOptions } from "../telemetry/server-telemetry-options.js";
 import { readBackendSettings, type BackendSettings, type Env } from "./backend-settings.js";
 import { BOOLEAN_WORDS_HINT, parseBooleanWord } from "../../internal/boolean-words.js";
 import { ModelServerConfigError } from "./config-error.js";
@@ -111,6 +112,13 @@ export interface ModelServerOptions {
   providerPollIntervalMs?: number | undefined;
   /** The clock of task times and expiry (epoch ms). Default `Date.now`; tests move it. */
   now?: (() => number) | undefined;
+  /**
+   * OpenTelemetry: SERVER spans continuing the callers' traces, a CLIENT span
+   * per provider request, the GenAI server metrics. Recorded whenever
+   * `@opentelemetry/api` is installed and an SDK is registered (globally, or
+   * the providers given here).
+   */
+  telemetry?: ServerTelemetryOptions | undefined;
 }
 
 /** Fully resolved settings. */

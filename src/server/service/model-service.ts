@@ -25,6 +25,7 @@ import { type PreparedCall, prepareCall } from "../routing/prepare-call.js";
 import type { CallbackAllowList } from "../callbacks/callback-allow-list.js";
 import { createdTaskAnswer, newTaskId, type TaskRecord, toWireTask } from "../tasks/task-record.js";
 import type { TaskStore } from "../tasks/task-store.js";
+import type { ServerTelemetry, TraceScope } from "../telemetry/server-telemetry.js";
 import { answerOnce, failedItem, streamAnswer, type AnswerScope, type AnswerSummary } from "./answer.js";
 import { runBatch } from "./run-batch.js";
 
@@ -38,6 +39,8 @@ export interface ModelServiceDeps {
   readonly sharedCalls: SharedCalls;
   /** Removes configured secrets from text sent to callers. */
   readonly redact: (text: string) => string;
+  /** Wraps a provider in the call's telemetry (a span and metrics per provider request). */
+  readonly traced: ServerTelemetry["traced"];
   readonly tasks: TaskServiceDeps;
 }
 
@@ -49,7 +52,8 @@ export interface TaskServiceDeps {
   readonly now: () => number;
 }
 
-export type ModelServiceContext = CallScope & Authenticated & ConnectionWatch;
+export type ModelServiceContext = CallScope & TraceScope & Authenticated & ConnectionWatch;
+type HandlerContext = ModelServiceContext & CallContext;
 
 const notFound = (taskId: string) => `no task ${quoted(taskId)} for this tenant (it may have expired)`;
 
@@ -60,7 +64,7 @@ async function* oneAnswer(provider: ModelProvider, call: ProviderCall, scope: An
 
 export function createModelService(deps: ModelServiceDeps): ModelServiceImplementation<ModelServiceContext> {
   // Routing + provider lookup; a ServerError (INVALID_ARGUMENT) or a ProviderSetupError when it fails.
-  const route = (item: ModelRequestItem, stream: boolean, signal: AbortSignal, logFields: Record<string, unknown>) => {
+  const route = (item: ModelRequestItem, stream: boolean, context: HandlerContext, logFields: Record<string, unknown>) => {
     const prepared = prepareCall(item, deps.registry.googleDefault);
     Object.assign(logFields, {
       provider: prepared.provider,
@@ -73,8 +77,9 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
       user_id: item.userId,
       ...(item.clientType ? { client_type: item.clientType } : {}),
     });
-    const call: ProviderCall = { ...prepared, stream, signal };
-    return { provider: deps.registry.providerFor(prepared.backend), call, prepared };
+    const call: ProviderCall = { ...prepared, stream, signal: context.signal };
+    const provider: ModelProvider = deps.traced(deps.registry.providerFor(prepared.backend), context.traceContext);
+    return { provider, call, prepared };
   };
 
   // Stores a task for a routed request and answers with it; the work runs in the background.
@@ -126,7 +131,7 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
     async *invoke(request, context) {
       checkIdentifiers(request);
       checkTenant(context.tenant, request, { allowEmpty: deps.allowEmptyTenant });
-      const { provider, call, prepared } = route(request, request.stream, context.signal, context.logFields);
+      const { provider, call, prepared } = route(request, request.stream, context, context.logFields);
       const key = keyOf(context, request, { method: "invoke" });
       const attempt = attemptOf(context, context.logFields);
       if (prepared.task) {
@@ -157,7 +162,7 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
           const scope = { requestId: context.requestId, customId: item.customId, redact: deps.redact, summary: {} };
           let answer: ModelResponseItem | undefined;
           try {
-            const { provider, call, prepared } = route(item, false, context.signal, {});
+            const { provider, call, prepared } = route(item, false, context, {});
             const key = keyOf(context, item, { method: "batch", item: item.customId ?? `#${index}` });
             const source = prepared.task
               ? async function* () {

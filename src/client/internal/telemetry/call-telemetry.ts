@@ -1,0 +1,56 @@
+// The telemetry a call carries, as the call functions and middlewares see it:
+// no OpenTelemetry type appears here, so the client's public declarations
+// never need @opentelemetry/api.
+import type { ClientError, Metadata } from "nice-grpc-common";
+import type { ModelRequestItem } from "../../../gen/model_service/model_service.js";
+import type { BatchRequest } from "../../../schemas/batch-request.js";
+import type { AsyncInvokeRequest, InvokeRequest } from "../../../schemas/invoke-request.js";
+import type { ModelResponse } from "../../response/model-response.js";
+
+/** A retry of the same request, or a fallback to another route, after an attempt failed. */
+export interface AttemptEvent {
+  readonly kind: "retry" | "fallback";
+  /** Number of the attempt that failed, from 1. */
+  readonly attempt: number;
+  readonly error: unknown;
+  /** Backoff before the next attempt. */
+  readonly delayMs?: number;
+  /** Fallbacks: where the next attempt goes. */
+  readonly provider?: string;
+  readonly model?: string;
+}
+
+/** Call options a call's telemetry writes into. */
+export interface TelemetryCallOptions {
+  metadata?: Metadata;
+  onRetryableError?: ((error: ClientError, attempt: number, delayMs: number) => void) | undefined;
+  [callTelemetryKey]?: CallTelemetry;
+}
+
+/** The telemetry of one call (one Invoke or BatchInvoke RPC). */
+export interface CallTelemetry {
+  /** Puts the trace context into the call's metadata and hooks its retries. */
+  attach(options: TelemetryCallOptions, requestId: string): void;
+  /** Records a retry or fallback attempt. */
+  attempt(event: AttemptEvent): void;
+  /** A stream chunk arrived. */
+  chunk(response: ModelResponse): void;
+  /** The call succeeded: its answer (`invoke`), or its answers (`invokeBatch`); streams pass nothing. */
+  end(answer?: ModelResponse | readonly ModelResponse[]): void;
+  /** The call failed. */
+  fail(error: unknown): void;
+}
+
+/** Where a middleware finds its call's telemetry (e.g. to record a fallback). */
+export const callTelemetryKey = Symbol("callTelemetry");
+
+/** The telemetry of the call whose options these are, if it has any. */
+export function callTelemetryOf(options: object): CallTelemetry | undefined {
+  return (options as TelemetryCallOptions)[callTelemetryKey];
+}
+
+/** A client's telemetry; `undefined` from each start when nothing records. */
+export interface ClientTelemetry {
+  invoke(request: InvokeRequest | AsyncInvokeRequest, item: ModelRequestItem, stream: boolean): CallTelemetry | undefined;
+  batch(request: BatchRequest, items: readonly ModelRequestItem[]): CallTelemetry | undefined;
+}

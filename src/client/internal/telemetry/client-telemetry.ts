@@ -1,0 +1,379 @@
+// A client's OpenTelemetry: one CLIENT span per GenAI operation on the GenAI
+// semantic conventions, retry and fallback attempts as events on it, the
+// conventions' client metrics, and the W3C trace context (through the
+// registered propagator) in the call's gRPC metadata, so that the server's
+// spans continue the trace.
+import type { Attributes, Counter, Histogram, Span, TextMapSetter } from "@opentelemetry/api";
+import { ClientError, Metadata, Status } from "nice-grpc-common";
+import type { ModelRequestItem } from "../../../gen/model_service/model_service.js";
+import { addRequestParameters, clientProviderName, operationName } from "../../../telemetry/gen-ai-request.js";
+import { responseIdentity } from "../../../telemetry/gen-ai-response.js";
+import { instrumentationScope, type OtelApi, otelApi, type TelemetrySource, telemetrySource } from "../../../telemetry/otel-api.js";
+import {
+  ATTR,
+  BUCKETS,
+  cacheWriteAttribute,
+  CLIENT_INFERENCE_TOKENS,
+  CLIENT_TOKEN_USAGE,
+  clientMetricNames,
+  latestGenAiConventions,
+} from "../../../telemetry/semconv.js";
+import { serverOf } from "../../address.js";
+import type { ModelResponse } from "../../response/model-response.js";
+import type { TokenUsage } from "../../response/normalize-usage.js";
+import { type AttemptEvent, type CallTelemetry, callTelemetryKey, type ClientTelemetry, type TelemetryCallOptions } from "./call-telemetry.js";
+import type { TelemetryOptions } from "../../telemetry-options.js";
+import { inputMessages, outputMessages, systemInstructions } from "./message-content.js";
+
+interface Instruments {
+  readonly duration: Histogram;
+  readonly timeToFirstChunk: Histogram;
+  readonly tokenUsage?: Histogram;
+  readonly usageInput?: Counter;
+  readonly usageOutput?: Counter;
+  readonly operationInput?: Histogram;
+  readonly operationOutput?: Histogram;
+}
+
+interface Settings {
+  readonly otel: typeof OtelApi;
+  readonly source: TelemetrySource<Instruments>;
+  readonly latest: boolean;
+  readonly recordContent: boolean;
+  readonly endpoint: { address: string; port?: number };
+}
+
+const metadataSetter: TextMapSetter<Metadata> = { set: (carrier, key, value) => carrier.set(key, value) };
+
+/**
+ * The telemetry of a client connected to `address`; undefined when
+ * `@opentelemetry/api` is not installed or telemetry is disabled.
+ */
+export function createClientTelemetry(address: string, options: TelemetryOptions = {}): ClientTelemetry | undefined {
+  if (options.enabled === false) return undefined;
+  const otel = otelApi();
+  if (!otel) return undefined;
+  const latest = latestGenAiConventions();
+  const scope = instrumentationScope();
+  const settings: Settings = {
+    otel,
+    latest,
+    recordContent: options.recordContent ?? process.env["OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"]?.toLowerCase() === "true",
+    endpoint: endpointOf(address),
+    source: telemetrySource(otel, {
+      scope: scope.name,
+      version: scope.version,
+      tracerProvider: options.tracerProvider,
+      meterProvider: options.meterProvider,
+      createInstruments: (meter) => createInstruments(meter, latest),
+    }),
+  };
+  return {
+    invoke(request, item, stream) {
+      const tracer = settings.source.tracer();
+      const instruments = settings.source.instruments();
+      if (!tracer && !instruments) return undefined;
+      const operation = new Operation(settings, tracer, instruments, request as Record<string, unknown>, item, stream, undefined);
+      return new InvokeTelemetry(settings, operation);
+    },
+    batch(request, items) {
+      const tracer = settings.source.tracer();
+      const instruments = settings.source.instruments();
+      if (!tracer && !instruments) return undefined;
+      return new BatchTelemetry(settings, tracer, instruments, request.items as unknown as readonly Record<string, unknown>[], items);
+    },
+  };
+}
+
+/** `server.address` / `server.port`: the host and port the address names, else the address itself (a `unix:` path …). */
+function endpointOf(address: string): { address: string; port?: number } {
+  const server = serverOf(address);
+  return server ? { address: server.host, port: server.port } : { address: address.replace(/^unix:(\/\/)?/, "") };
+}
+
+function createInstruments(meter: OtelApi.Meter, latest: boolean): Instruments {
+  const names = clientMetricNames(latest);
+  const seconds = (name: string, description: string) =>
+    meter.createHistogram(name, { unit: "s", description, advice: { explicitBucketBoundaries: [...BUCKETS.duration] } });
+  const tokens = (name: string, description: string) =>
+    meter.createHistogram(name, { unit: "{token}", description, advice: { explicitBucketBoundaries: [...BUCKETS.tokens] } });
+  const common = {
+    duration: seconds(names.duration, "GenAI operation duration."),
+    timeToFirstChunk: seconds(names.timeToFirstChunk, "Time to receive the first chunk of a streamed answer."),
+  };
+  if (!latest) return { ...common, tokenUsage: tokens(CLIENT_TOKEN_USAGE, "Number of input and output tokens used.") };
+  return {
+    ...common,
+    usageInput: meter.createCounter(CLIENT_INFERENCE_TOKENS.usageInput, { unit: "{token}", description: "Input tokens used." }),
+    usageOutput: meter.createCounter(CLIENT_INFERENCE_TOKENS.usageOutput, { unit: "{token}", description: "Output tokens used." }),
+    operationInput: tokens(CLIENT_INFERENCE_TOKENS.operationInput, "Input tokens used per inference operation."),
+    operationOutput: tokens(CLIENT_INFERENCE_TOKENS.operationOutput, "Output tokens used per inference operation."),
+  };
+}
+
+/** Low-cardinality `error.type`: the error's class name (`UnavailableError`, `ProviderError` …). */
+export function errorTypeOf(error: unknown): string {
+  if (error instanceof ClientError) return Status[error.code] ?? "_OTHER";
+  return error instanceof Error && error.name !== "Error" && error.name !== "" ? error.name : "_OTHER";
+}
+
+/** One GenAI operation: a span (when tracing) and its metrics (when metering). */
+class Operation {
+  readonly span: Span | undefined;
+  private readonly started = performance.now();
+  private readonly metricAttributes: Attributes;
+  private readonly recordContent: boolean;
+  private firstChunkAt: number | undefined;
+  private id: string | undefined;
+  private model: string | undefined;
+  private usage: TokenUsage | undefined;
+  private finishReason: string | undefined;
+  private text = "";
+  private ended = false;
+  private readonly settings: Settings;
+  private readonly instruments: Instruments | undefined;
+  private readonly stream: boolean;
+
+  constructor(
+    settings: Settings,
+    tracer: OtelApi.Tracer | undefined,
+    instruments: Instruments | undefined,
+    request: Record<string, unknown>,
+    item: ModelRequestItem,
+    stream: boolean,
+    parent: OtelApi.Context | undefined,
+  ) {
+    this.settings = settings;
+    this.instruments = instruments;
+    this.stream = stream;
+    const operation = operationName(item.provider, item.invokeType);
+    const model = typeof request["model"] === "string" ? request["model"] : undefined;
+    const { endpoint } = settings;
+    const metricAttributes: Attributes = {
+      [ATTR.operationName]: operation,
+      [ATTR.providerName]: clientProviderName(item.provider, item.channel, item.invokeType),
+      [ATTR.serverAddress]: endpoint.address,
+    };
+    if (model !== undefined) metricAttributes[ATTR.requestModel] = model;
+    if (endpoint.port !== undefined) metricAttributes[ATTR.serverPort] = endpoint.port;
+    this.metricAttributes = metricAttributes;
+    this.recordContent = settings.recordContent && tracer !== undefined;
+    if (!tracer) return;
+    const attributes: Attributes = {
+      ...metricAttributes,
+      [ATTR.requestStream]: stream,
+      [ATTR.invokeType]: item.invokeType,
+      [ATTR.channel]: item.channel,
+    };
+    if (item.customId !== undefined) attributes[ATTR.customId] = item.customId;
+    addRequestParameters(attributes, request);
+    if (this.recordContent) {
+      const input = inputMessages(request);
+      if (input !== undefined) attributes[ATTR.inputMessages] = input;
+      const system = systemInstructions(request);
+      if (system !== undefined) attributes[ATTR.systemInstructions] = system;
+    }
+    const name = model === undefined ? operation : `${operation} ${model}`;
+    this.span = tracer.startSpan(name, { kind: settings.otel.SpanKind.CLIENT, attributes }, parent);
+  }
+
+  observe(response: ModelResponse): void {
+    if (this.firstChunkAt === undefined) this.firstChunkAt = performance.now();
+    if (this.id === undefined || this.model === undefined) {
+      const identity = responseIdentity(response.rawResponse);
+      this.id ??= identity.id;
+      this.model ??= identity.model;
+    }
+    if (response.tokenUsage !== undefined) this.usage = response.tokenUsage;
+    if (response.finishReason !== undefined) this.finishReason = response.finishReason;
+    if (this.recordContent && response.content !== undefined) this.text += response.content;
+  }
+
+  end(error: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    const seconds = (performance.now() - this.started) / 1000;
+    const attributes: Attributes = { ...this.metricAttributes };
+    if (this.model !== undefined) attributes[ATTR.responseModel] = this.model;
+    if (error !== undefined) attributes[ATTR.errorType] = errorTypeOf(error);
+    const ttfc = this.stream && this.firstChunkAt !== undefined ? (this.firstChunkAt - this.started) / 1000 : undefined;
+    this.record(seconds, ttfc, attributes);
+    const span = this.span;
+    if (!span) return;
+    const { latest } = this.settings;
+    const result: Attributes = {};
+    if (this.model !== undefined) result[ATTR.responseModel] = this.model;
+    if (this.id !== undefined) result[ATTR.responseId] = this.id;
+    if (this.finishReason !== undefined) result[ATTR.responseFinishReasons] = [this.finishReason];
+    if (ttfc !== undefined) result[ATTR.responseTimeToFirstChunk] = ttfc;
+    const usage = this.usage;
+    if (usage) {
+      result[ATTR.usageInputTokens] = usage.inputTokens;
+      result[ATTR.usageOutputTokens] = usage.outputTokens;
+      if (usage.cachedInputTokens !== undefined) result[ATTR.usageCacheReadInputTokens] = usage.cachedInputTokens;
+      if (usage.cacheWriteInputTokens !== undefined) result[cacheWriteAttribute(latest)] = usage.cacheWriteInputTokens;
+      if (usage.reasoningTokens !== undefined) result[ATTR.usageReasoningOutputTokens] = usage.reasoningTokens;
+    }
+    if (this.recordContent && error === undefined) result[ATTR.outputMessages] = outputMessages(this.text, this.finishReason);
+    span.setAttributes(result);
+    if (error !== undefined) {
+      span.setAttribute(ATTR.errorType, errorTypeOf(error));
+      span.setStatus({ code: this.settings.otel.SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      if (error instanceof Error) span.recordException(error);
+    }
+    span.end();
+  }
+
+  private record(seconds: number, ttfc: number | undefined, attributes: Attributes): void {
+    const instruments = this.instruments;
+    if (!instruments) return;
+    instruments.duration.record(seconds, attributes);
+    if (ttfc !== undefined) instruments.timeToFirstChunk.record(ttfc, attributes);
+    const usage = this.usage;
+    if (instruments.tokenUsage) {
+      // v1.41: only counts the provider reported.
+      if (usage) {
+        instruments.tokenUsage.record(usage.inputTokens, { ...attributes, [ATTR.tokenType]: "input" });
+        instruments.tokenUsage.record(usage.outputTokens, { ...attributes, [ATTR.tokenType]: "output" });
+      }
+      return;
+    }
+    // Latest: every operation counts, 0 when no usage came back; the provider gives no modality breakdown.
+    const counted = { ...attributes, [ATTR.tokenModality]: "unknown" };
+    instruments.usageInput?.add(usage?.inputTokens ?? 0, counted);
+    instruments.usageOutput?.add(usage?.outputTokens ?? 0, counted);
+    instruments.operationInput?.record(usage?.inputTokens ?? 0, attributes);
+    instruments.operationOutput?.record(usage?.outputTokens ?? 0, attributes);
+  }
+}
+
+function attemptAttributes(event: AttemptEvent): Attributes {
+  const attributes: Attributes = { [ATTR.attempt]: event.attempt, [ATTR.errorType]: errorTypeOf(event.error) };
+  if (event.error instanceof ClientError) attributes[ATTR.rpcGrpcStatusCode] = event.error.code;
+  if (event.error instanceof Error) attributes["exception.message"] = event.error.message;
+  if (event.delayMs !== undefined) attributes[ATTR.retryDelayMs] = event.delayMs;
+  if (event.provider !== undefined) attributes[ATTR.providerName] = event.provider;
+  if (event.model !== undefined) attributes[ATTR.requestModel] = event.model;
+  return attributes;
+}
+
+/** What both kinds of call do with the RPC's span: context into metadata, attempts as events. */
+abstract class RpcTelemetry implements CallTelemetry {
+  private attempts = 1;
+  protected readonly settings: Settings;
+  private readonly rpcSpan: Span | undefined;
+
+  constructor(settings: Settings, rpcSpan: Span | undefined) {
+    this.settings = settings;
+    this.rpcSpan = rpcSpan;
+  }
+
+  attach(options: TelemetryCallOptions, requestId: string): void {
+    options[callTelemetryKey] = this;
+    const previous = options.onRetryableError;
+    options.onRetryableError = (error, attempt, delayMs) => {
+      previous?.(error, attempt, delayMs);
+      this.attempt({ kind: "retry", attempt: attempt + 1, error, delayMs });
+    };
+    const span = this.rpcSpan;
+    if (!span) return;
+    span.setAttribute(ATTR.requestId, requestId);
+    const { otel } = this.settings;
+    const metadata = options.metadata ?? Metadata();
+    otel.propagation.inject(otel.trace.setSpan(otel.context.active(), span), metadata, metadataSetter);
+    options.metadata = metadata;
+  }
+
+  attempt(event: AttemptEvent): void {
+    this.attempts++;
+    this.rpcSpan?.addEvent(event.kind === "retry" ? "tamar.retry" : "tamar.fallback", attemptAttributes(event));
+  }
+
+  protected finishRpc(): void {
+    this.rpcSpan?.setAttribute(ATTR.attempts, this.attempts);
+  }
+
+  abstract chunk(response: ModelResponse): void;
+  abstract end(answer?: ModelResponse | readonly ModelResponse[]): void;
+  abstract fail(error: unknown): void;
+}
+
+/** `invoke` / `invokeStream`: the operation's span is the RPC's. */
+class InvokeTelemetry extends RpcTelemetry {
+  private readonly operation: Operation;
+
+  constructor(settings: Settings, operation: Operation) {
+    super(settings, operation.span);
+    this.operation = operation;
+  }
+
+  chunk(response: ModelResponse): void {
+    this.operation.observe(response);
+  }
+
+  end(answer?: ModelResponse | readonly ModelResponse[]): void {
+    if (answer !== undefined && !Array.isArray(answer)) this.operation.observe(answer as ModelResponse);
+    this.finishRpc();
+    this.operation.end(undefined);
+  }
+
+  fail(error: unknown): void {
+    const response = (error as { response?: ModelResponse } | null)?.response;
+    if (response !== undefined) this.operation.observe(response);
+    this.finishRpc();
+    this.operation.end(error);
+  }
+}
+
+/** `invokeBatch`: a span for the RPC, one child operation per item. */
+class BatchTelemetry extends RpcTelemetry {
+  private readonly span: Span | undefined;
+  private readonly operations: Operation[];
+
+  constructor(
+    settings: Settings,
+    tracer: OtelApi.Tracer | undefined,
+    instruments: Instruments | undefined,
+    requests: readonly Record<string, unknown>[],
+    items: readonly ModelRequestItem[],
+  ) {
+    const { otel, endpoint } = settings;
+    const attributes: Attributes = { [ATTR.batchSize]: items.length, [ATTR.serverAddress]: endpoint.address };
+    if (endpoint.port !== undefined) attributes[ATTR.serverPort] = endpoint.port;
+    const span = tracer?.startSpan("invoke_batch", { kind: otel.SpanKind.CLIENT, attributes });
+    super(settings, span);
+    this.span = span;
+    const parent = span ? otel.trace.setSpan(otel.context.active(), span) : undefined;
+    this.operations = items.map((item, index) => new Operation(settings, tracer, instruments, requests[index]!, item, false, parent));
+  }
+
+  chunk(): void {}
+
+  end(answer?: ModelResponse | readonly ModelResponse[]): void {
+    const answers = Array.isArray(answer) ? (answer as readonly ModelResponse[]) : [];
+    this.operations.forEach((operation, index) => {
+      const response = answers[index];
+      if (response === undefined) return operation.end(new Error("no answer for this item"));
+      operation.observe(response);
+      operation.end(response.error === undefined ? undefined : new BatchItemError(response.error));
+    });
+    this.finishRpc();
+    this.span?.end();
+  }
+
+  fail(error: unknown): void {
+    for (const operation of this.operations) operation.end(error);
+    this.finishRpc();
+    const span = this.span;
+    if (!span) return;
+    span.setAttribute(ATTR.errorType, errorTypeOf(error));
+    span.setStatus({ code: this.settings.otel.SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    if (error instanceof Error) span.recordException(error);
+    span.end();
+  }
+}
+
+/** A batch item the provider failed: its in-band error, for the item's span. */
+class BatchItemError extends Error {
+  override name = "ProviderError";
+}
