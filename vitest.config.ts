@@ -15,6 +15,20 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts"],
+    // Tests connect over TLS to 127.0.0.1 without a certificate name on
+    // purpose (that failure is what they check); grpc-js then sets the TLS
+    // ServerName to the IP, which Node.js deprecates (DEP0123) on every run.
+    execArgv: ["--disable-warning=DEP0123"],
+    // @google/genai announces the deprecation of generateImages on each call
+    // of it; the reference server serves that API on purpose (Imagen).
+    onConsoleLog: (log) => !log.includes("The generateImages method is deprecated"),
+    // `*.test-d.ts` files hold type expectations; `npm test` type-checks them
+    // (a @ts-expect-error that no longer errors fails the run).
+    typecheck: {
+      enabled: true,
+      include: ["test/**/*.test-d.ts"],
+      tsconfig: "./tsconfig.json",
+    },
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

@@ -5,7 +5,7 @@ import { createModelClient, invoke, type Logger } from "tamar-model-client";
 // and usage, never prompt text or credentials.
 const logger: Logger = {
   debug: () => {},
-  info: (fields, message) => console.log(message, fields["requestId"], fields["durationMs"]),
+  info: (fields, message) => console.log(message, fields["request_id"], fields["duration_ms"]),
   warn: (fields, message) => console.warn(message, fields),
   error: (fields, message) => console.error(message, fields),
 };

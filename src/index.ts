@@ -58,5 +58,5 @@ export {
   type ValidationIssue,
 } from "./client/errors.js";
 export { Status } from "nice-grpc-common";
-export { Channel, InvokeType, ProviderType } from "./enums/index.js";
+export { Channel, InvokeType, ProviderChannels, ProviderType } from "./enums/index.js";
 export * from "./schemas/index.js";

@@ -1,4 +1,4 @@
-import { CHANNELS, type ChannelName } from "../routes/route-table.js";
+import { CHANNELS, type ChannelName, PROVIDERS, type ProviderName } from "../routes/route-table.js";
 import { wireEnum } from "../routes/wire-enum.js";
 
 /**
@@ -10,3 +10,8 @@ export const Channel = wireEnum(CHANNELS);
 
 /** A channel wire value, e.g. `"normal"` or `"vertexai"`. */
 export type Channel = ChannelName;
+
+/** The channels each provider has, from the route table (`normal` first: the provider's default). */
+export const ProviderChannels = Object.fromEntries(
+  Object.entries(PROVIDERS).map(([provider, { channels }]) => [provider, channels]),
+) as { readonly [P in ProviderName]: (typeof PROVIDERS)[P]["channels"] };

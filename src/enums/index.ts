@@ -1,3 +1,3 @@
-export { Channel } from "./channel.js";
+export { Channel, ProviderChannels } from "./channel.js";
 export { InvokeType } from "./invoke-type.js";
 export { ProviderType } from "./provider-type.js";

@@ -17,7 +17,8 @@ export const CHANNELS = ["normal", "openai", "anthropic", "vertexai", "ai-studio
 /** Providers and the channels each one is reachable through (`normal` first). */
 export const PROVIDERS = {
   openai: { channels: ["normal", "openai"] },
-  azure: { channels: ["normal"] },
+  // `openai`: the original SDK's Azure example sends it (the OpenAI API family).
+  azure: { channels: ["normal", "openai"] },
   google: { channels: ["normal", "ai-studio", "vertexai"] },
   anthropic: { channels: ["normal", "anthropic"] },
 } as const satisfies Record<string, { readonly channels: readonly (typeof CHANNELS)[number][] }>;

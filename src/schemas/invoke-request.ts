@@ -4,7 +4,7 @@
 import * as v from "valibot";
 import { AnthropicMessagesEntries } from "./anthropic-messages.js";
 import { AsyncTaskEntries } from "./async-task.js";
-import { CHANNELS, PAIRS, type PairName, type PairRoute } from "../routes/route-table.js";
+import { PAIRS, type PairName, type PairRoute, PROVIDERS } from "../routes/route-table.js";
 import { identifier } from "./fields.js";
 import { GoogleGenAIImageGenerationEntries } from "./google-genai-image-generation.js";
 import { GoogleGenAIVideoGenerationEntries } from "./google-genai-video-generation.js";
@@ -17,18 +17,20 @@ import { OpenAIResponsesEntries } from "./openai-responses.js";
 import { OpenAIVideoGenerationEntries } from "./openai-video-generation.js";
 import { UserContextSchema } from "./user-context.js";
 
-const channel = v.optional(v.picklist(CHANNELS));
+/** The channels of the given providers: a request naming another fails validation and type-checking. */
+function channelOf<const TProvider extends keyof typeof PROVIDERS>(providers: readonly TProvider[]) {
+  const channels = [...new Set(providers.flatMap((provider) => PROVIDERS[provider].channels))];
+  return v.optional(v.picklist(channels as (typeof PROVIDERS)[TProvider]["channels"][number][]));
+}
 
 /** Routing fields of a single call; they travel as proto fields, not in `extra`. */
 export const RequestRoutingEntries = {
-  channel,
   stream: v.optional(v.boolean()),
   userContext: UserContextSchema,
 };
 
 /** Routing fields of a batch item; the batch's `userContext` applies. */
 export const BatchItemRoutingEntries = {
-  channel,
   customId: v.optional(identifier),
   // proto `optional int32 priority`
   priority: v.optional(v.pipe(v.number(), v.integer(), v.minValue(-(2 ** 31)), v.maxValue(2 ** 31 - 1))),
@@ -40,7 +42,7 @@ function pair<const K extends PairName, const TEntries extends v.ObjectEntries>(
   const { providers, invokeType, aliases }: (typeof PAIRS)[K] = PAIRS[name];
   const asyncOnly = (PAIRS[name] as PairRoute).asyncOnly === true;
   const invokeTypes: readonly ((typeof PAIRS)[K]["invokeType"] | (typeof PAIRS)[K]["aliases"][number])[] = [invokeType, ...aliases];
-  const route = { provider: v.picklist(providers), invokeType: v.optional(v.picklist(invokeTypes)) };
+  const route = { provider: v.picklist(providers), channel: channelOf<(typeof PAIRS)[K]["providers"][number]>(providers), invokeType: v.optional(v.picklist(invokeTypes)) };
   return {
     providers,
     /** The invoke type inference picks, then its aliases. */

@@ -33,15 +33,22 @@ const callOptionHints: Record<string, string> = {
   callbackUrl: "a callback comes with an asynchronous task: set enableAsyncTask: true",
 };
 
-function unknownFieldMessage(key: string, nested: boolean, known: object, provider: unknown, invokeType: string): string {
+// Fields of a single call that a batch item takes from its batch.
+const batchItemHints: Record<string, string> = {
+  userContext: "userContext belongs on the batch ({ userContext, items }), not on its items",
+  user_context: "userContext belongs on the batch ({ userContext, items }), not on its items",
+};
+
+function unknownFieldMessage(key: string, nested: boolean, known: object, provider: unknown, invokeType: string, asItem: boolean): string {
   if (nested || provider === undefined) {
     const camel = camelCase(key);
     return camel !== key && Object.hasOwn(known, camel) ? `unknown field (did you mean ${camel}?)` : "unknown field";
   }
-  const hint = Object.hasOwn(callOptionHints, key) ? callOptionHints[key] : undefined;
+  const hints = asItem ? { ...callOptionHints, ...batchItemHints } : callOptionHints;
+  const hint = Object.hasOwn(hints, key) ? hints[key] : undefined;
   if (hint) return `unknown field: ${hint}`;
   const owners = Object.values(RequestPairs)
-    .filter((pair) => (pair.providers as readonly unknown[]).includes(provider) && Object.hasOwn(pair.request.entries, key))
+    .filter((pair) => (pair.providers as readonly unknown[]).includes(provider) && Object.hasOwn((asItem ? pair.item : pair.request).entries, key))
     .map((pair) => pair.invokeTypes[0]);
   if (owners.length > 0) return `not a parameter of ${provider} ${invokeType}; it belongs to invokeType ${owners.join(" / ")}`;
   if (provider === "google" && Object.hasOwn(GoogleGenerateContentConfigSchema.entries, key)) {
@@ -78,6 +85,7 @@ function unknownFieldIssues(
   invokeType: string,
   prefix: string,
   depth = 0,
+  asItem = false,
 ): ValidationIssue[] {
   const strict = unwrap(schema as AnySchema);
   if (strict.type !== "strict_object" || typeof input !== "object" || input === null || Array.isArray(input)) return [];
@@ -88,9 +96,9 @@ function unknownFieldIssues(
     if (value === undefined) return [];
     // Own keys only: `constructor`, `toString` or `__proto__` are unknown fields too.
     if (!Object.hasOwn(entries, key)) {
-      return [{ path: prefix + key, message: unknownFieldMessage(key, depth > 0, entries, provider, invokeType) }];
+      return [{ path: prefix + key, message: unknownFieldMessage(key, depth > 0, entries, provider, invokeType, asItem) }];
     }
-    return unknownFieldIssues(entries[key]!, value, provider, invokeType, `${prefix}${key}.`, depth + 1);
+    return unknownFieldIssues(entries[key]!, value, provider, invokeType, `${prefix}${key}.`, depth + 1, asItem);
   });
 }
 
@@ -188,12 +196,13 @@ export function validate(
   provider: unknown,
   invokeType: string,
   prefix: string,
+  asItem = false,
 ): ValidationIssue[] {
   if (input === undefined) return [{ path: prefix.slice(0, -1), message: "required field is missing" }];
   const result = v.safeParse(schema, input);
   const lists = listForObjectIssues(schema, input, prefix);
   if (result.success) return lists;
-  const out = unknownFieldIssues(schema, input, provider, invokeType, prefix);
+  const out = unknownFieldIssues(schema, input, provider, invokeType, prefix, 0, asItem);
   for (const issue of result.issues.flatMap(flatten)) {
     if (issue.type === "strict_object" && issue.expected === "never") continue; // reported above
     const path = prefix + (v.getDotPath(issue) ?? "");
@@ -262,7 +271,7 @@ export function checkRequest(request: unknown, asItem: boolean, prefix: string, 
     );
   }
   const schema = asItem ? route.item : async ? route.asyncRequest : route.request;
-  for (const issue of validate(schema, request, provider, String(invokeType), prefix)) {
+  for (const issue of validate(schema, request, provider, String(invokeType), prefix, asItem)) {
     // The missing flag of an async-only pair is reported above, once, with what to do.
     if (!(asyncFlagMissing && issue.path === `${prefix}enableAsyncTask`)) issues.push(issue);
   }

@@ -2,7 +2,7 @@ import { createPrivateKey, X509Certificate } from "node:crypto";
 import { createSecureContext } from "node:tls";
 import { ServerCredentials } from "@grpc/grpc-js";
 import { createServer } from "nice-grpc";
-import { HealthDefinition, HealthServiceImpl, HealthState } from "nice-grpc-server-health";
+import { HealthDefinition } from "../gen/grpc/health/v1/health.js";
 import { ModelServiceDefinition } from "../gen/model_service/model_service.js";
 import { createTokenVerifier } from "./auth/token-verifier.js";
 import { credentialValues } from "./config/backend-settings.js";
@@ -12,11 +12,12 @@ import { resolveServerConfig, type ModelServerOptions, type ServerConfig, type S
 import { authenticate } from "./auth/authenticate.js";
 import { createMemoryAnswerStore } from "./dedup/memory-answer-store.js";
 import { createSharedCalls } from "./dedup/shared-calls.js";
+import { createHealthBoard } from "./grpc/health-service.js";
 import { callScope } from "./grpc/call-scope.js";
 import { watchConnections } from "./grpc/connection-watch.js";
 import { createInFlightCalls } from "./grpc/in-flight-calls.js";
 import { terminateOnShutdown } from "./grpc/terminate-on-shutdown.js";
-import { redactingLogger, secretRedactor, silentLogger, type ServerLogger } from "./logging/logger.js";
+import { redactingLogger, secretRedactor, toServerLogger, type ServerLogger } from "./logging/logger.js";
 import { importPackage } from "./providers/load-sdk.js";
 import { createProviderRegistry } from "./providers/provider-registry.js";
 import type { Backend } from "./providers/provider.js";
@@ -68,7 +69,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     ...redisPassword(config.tasks.redisUrl),
     ...credentialValues(config.backends),
   ];
-  const logger = redactingLogger(options.logger ?? silentLogger, secrets);
+  const logger = redactingLogger(toServerLogger(options.logger), secrets);
   const registry = createProviderRegistry(config, {
     importModule: options.importModule ?? importPackage,
     overrides: options.providers ?? {},
@@ -91,7 +92,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
   });
   const inFlight = createInFlightCalls();
   const shutdown = new AbortController();
-  const health = HealthState();
+  const health = createHealthBoard(["", ModelServiceDefinition.fullName]);
   const sharedCalls = createSharedCalls({
     store: options.answerStore ?? createMemoryAnswerStore({ maxBytes: config.dedup.maxBytes }),
     settings: config.dedup,
@@ -126,8 +127,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
         },
       }),
     );
-  server.with(terminateOnShutdown(shutdown.signal)).add(HealthDefinition, HealthServiceImpl(health));
-  health.setStatus("healthy", ModelServiceDefinition.fullName);
+  server.with(terminateOnShutdown(shutdown.signal)).add(HealthDefinition, health.service);
 
   const bracketed = config.host.includes(":") ? `[${config.host}]` : config.host;
   const credentials = credentialsOf(options.tls);
@@ -158,8 +158,8 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     close({ graceMs = config.shutdownGraceMs } = {}) {
       closing ??= (async () => {
         logger({ level: "info", msg: "shutting down", in_flight: inFlight.size, grace_ms: graceMs });
-        health.setStatus("unhealthy");
-        health.setStatus("unhealthy", ModelServiceDefinition.fullName);
+        health.set("", false);
+        health.set(ModelServiceDefinition.fullName, false);
         shutdown.abort();
         // A call losing its connection now is the shutdown, not a network fault: no retry will come here.
         sharedCalls.shutdown();

@@ -32,9 +32,9 @@ describe("logging", () => {
       ["info", "request.end"],
     ]);
     for (const event of events) {
-      expect(event.fields).toMatchObject({ requestId: "req-log", method: "Invoke", provider: "openai", model: "gpt-4o-mini" });
+      expect(event.fields).toMatchObject({ request_id: "req-log", method: "Invoke", provider: "openai", invoke_type: "chat-completions", model: "gpt-4o-mini" });
     }
-    expect(events[2]!.fields).toMatchObject({ usage: { total_tokens: 9 }, messages: 1, durationMs: expect.any(Number) });
+    expect(events[2]!.fields).toMatchObject({ usage: { total_tokens: 9 }, messages: 1, duration_ms: expect.any(Number) });
     const text = JSON.stringify(events);
     expect(text).not.toContain(secretPrompt);
     expect(text).not.toContain("answer text");

@@ -48,7 +48,7 @@ describe("README examples", () => {
     const log = vi.spyOn(console, "log").mockImplementation(() => {});
     const before = server.calls.length;
     try {
-      await import(`../../examples/${file}`);
+      await import(/* @vite-ignore */ `../../examples/${file}`);
       expect(server.calls.length).toBeGreaterThan(before);
       expect(server.calls.slice(before).every((call) => call.jwt?.["org_id"] === "org-1")).toBe(true);
       return log.mock.calls.map((args) => args.map((arg) => (typeof arg === "object" ? JSON.stringify(arg) : String(arg))).join(" ")).join("\n");

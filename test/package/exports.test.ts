@@ -15,7 +15,7 @@ it("the root entry exports the application API and nothing else", () => {
     "GoogleGenerationSchema", "GoogleVertexImageGenerationSchema", "ImageSizeSchema",
     "IncompleteAnswerError", "InternalError", "InvalidArgumentError", "InvokeType", "MessageTooLargeError", "NotFoundError", "OpenAIChatCompletionsSchema",
     "OpenAIImageEditSchema", "OpenAIImageGenerationSchema", "OpenAIResponsesSchema", "OpenAIVideoGenerationSchema",
-    "PermissionDeniedError", "ProviderError", "ProviderType", "RateLimitError", "RequestPairs", "Status",
+    "PermissionDeniedError", "ProviderChannels", "ProviderError", "ProviderType", "RateLimitError", "RequestPairs", "Status",
     "StreamInterruptedError", "TASK_STATES", "TamarModelClient", "TamarModelError", "TaskTimeoutError",
     "UnavailableError", "UserContextSchema", "ValidationError", "batchGetTaskStatus", "collectStream",
     "createModelClient", "getTaskStatus", "invoke", "invokeBatch", "invokeStream", "waitForTask",

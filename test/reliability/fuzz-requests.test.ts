@@ -222,7 +222,7 @@ describe("fuzzed requests", () => {
     const answerWhole = accepting.server.invoke;
     accepting.server.invoke = (request, context) =>
       request.extra?.["enable_async_task"] === true ? (async function* () { yield { rawResponse: '{"task_id":"fuzz-task"}' }; })() : answerWhole(request, context);
-    console.log(`[reliability] fuzz: seed=${SEED} runs=${TOTAL_RUNS} (reproduce: FUZZ_SEED=${SEED} FUZZ_RUNS=${TOTAL_RUNS} npx vitest run test/reliability/fuzz-requests.test.ts)`);
+    report("fuzz seed", { seed: SEED, runs: TOTAL_RUNS, reproduce: `FUZZ_SEED=${SEED} FUZZ_RUNS=${TOTAL_RUNS} npx vitest run test/reliability/fuzz-requests.test.ts` });
   });
   afterAll(async () => {
     for (const peer of [accepting, refusing]) {

@@ -97,6 +97,25 @@ describe("ValidationError before any I/O", () => {
     ]);
   });
 
+  it("a batch item with a misplaced field gets a hint about the batch, not about another invoke type", async () => {
+    const { server, client } = await setup();
+    const batch = {
+      userContext,
+      items: [
+        { provider: "openai", model: "m", messages: chat.messages, userContext },
+        { provider: "anthropic", model: "c", max_tokens: 5, messages: chat.messages, user_context: userContext },
+        { provider: "google", model: "g", contents: "x", stream: true },
+      ],
+    } as unknown as BatchRequest;
+    const error = await invokeBatch(client, batch).catch((caught: unknown) => caught);
+    expect((error as ValidationError).issues).toEqual([
+      { path: "items.0.userContext", message: "unknown field: userContext belongs on the batch ({ userContext, items }), not on its items" },
+      { path: "items.1.user_context", message: "unknown field: userContext belongs on the batch ({ userContext, items }), not on its items" },
+      { path: "items.2.stream", message: "unknown field: batch items are never streamed" },
+    ]);
+    expect(server.calls).toHaveLength(0);
+  });
+
   it("a batch without a user context or with unknown envelope fields is refused", async () => {
     const { server, client } = await setup();
     const batch = { items: [], user_context: userContext } as unknown as BatchRequest;

@@ -96,7 +96,7 @@ describe("JWT authentication", () => {
   it("the health service needs no token", async () => {
     const { server } = await startTestServer();
     const { createChannel, createClient } = await import("nice-grpc");
-    const { HealthDefinition } = await import("nice-grpc-server-health");
+    const { HealthDefinition } = await import("../../src/gen/grpc/health/v1/health.js");
     const channel = createChannel(server.address);
     const health = createClient(HealthDefinition, channel);
     expect((await health.check({ service: "" })).status).toBe(1); // SERVING

@@ -5,19 +5,12 @@
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { runCli } from "../helpers/cli-process.js";
+import { assignments } from "../helpers/shell-line.js";
 
 const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
 const start = readme.indexOf("### Run it");
 const section = readme.slice(start, readme.indexOf("\n### ", start + 1));
 const [serverBlock, clientBlock] = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map(([, code]) => code!.trim().split("\n"));
-
-/** `A=1 B=2 rest` → the assignments and the rest. */
-function assignments(text: string): { vars: Record<string, string>; rest: string } {
-  const vars: Record<string, string> = {};
-  let rest = text.trim();
-  for (let match; (match = /^([A-Z_]+)=(\S+)\s*/.exec(rest)); rest = rest.slice(match[0].length)) vars[match[1]!] = match[2]!;
-  return { vars, rest };
-}
 
 const README_PORT = "50051";
 
@@ -33,7 +26,7 @@ describe("README: Run it", () => {
   it("the README's server command, its start-up line's client settings and the README's export line run every Usage example", async () => {
     const [command, printed] = serverBlock!;
     const { vars: serverEnv, rest } = assignments(command!);
-    const [npx, bin, ...args] = rest.split(/\s+/);
+    const [npx, bin, ...args] = rest;
     expect([npx, bin]).toEqual(["npx", "tamar-model-server"]);
     expect(args.join(" ")).toContain(`--port ${README_PORT}`);
     const cli = runCli(args.map((arg) => (arg === README_PORT ? "0" : arg)), { env: serverEnv });
@@ -62,7 +55,7 @@ describe("README: Run it", () => {
     try {
       for (const file of EXAMPLES) {
         log.mockClear();
-        await import(`../../examples/${file}`);
+        await import(/* @vite-ignore */ `../../examples/${file}`);
         expect(log, file).toHaveBeenCalled();
       }
     } finally {

@@ -1,6 +1,6 @@
 import { connect } from "node:net";
 import { createChannel, createClient, Status } from "nice-grpc";
-import { HealthDefinition } from "nice-grpc-server-health";
+import { HealthDefinition } from "../../src/gen/grpc/health/v1/health.js";
 import { describe, expect, it } from "vitest";
 import type { LogRecord, ModelProvider } from "tamar-model-client/server";
 import { deferred } from "../helpers/deferred.js";

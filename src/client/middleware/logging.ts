@@ -20,7 +20,7 @@ function describe(method: string, request: unknown): Record<string, unknown> {
   const item = request as { provider?: string; invokeType?: string; stream?: boolean; extra?: { model?: unknown }; items?: unknown[] };
   if (item.items) return { method, items: item.items.length };
   if (item.provider === undefined) return { method };
-  return { method, provider: item.provider, invokeType: item.invokeType, model: item.extra?.model, stream: item.stream };
+  return { method, provider: item.provider, invoke_type: item.invokeType, model: item.extra?.model, stream: item.stream };
 }
 
 function usageOf(message: unknown): unknown {
@@ -47,11 +47,12 @@ export function createLoggingMiddleware(logger: Logger): ClientMiddleware<RetryO
     options: CallOptions & RetryOptions & RequestIdOptions,
   ) {
     const method = call.method.path.slice(call.method.path.lastIndexOf("/") + 1);
-    const fields = { requestId: options.requestId, ...describe(method, call.request) };
+    // The server's field names (snake_case, as the wire's): one query finds a call on both sides.
+    const fields = { request_id: options.requestId, ...describe(method, call.request) };
     const started = performance.now();
     const durationMs = () => Math.round((performance.now() - started) * 10) / 10;
     const onRetryableError = (error: ClientError, attempt: number, delayMs: number) => {
-      logger.warn(extend(fields, { event: "request.retry", attempt: attempt + 1, delayMs, code: Status[error.code] }), "retrying call");
+      logger.warn(extend(fields, { event: "request.retry", attempt: attempt + 1, delay_ms: delayMs, code: Status[error.code] }), "retrying call");
       options.onRetryableError?.(error, attempt, delayMs);
     };
     logger.debug(extend(fields, { event: "request.start" }), "call started");
@@ -76,14 +77,14 @@ export function createLoggingMiddleware(logger: Logger): ClientMiddleware<RetryO
       failed = true;
       const code = error instanceof ClientError ? Status[error.code] : (error as Error | undefined)?.name;
       logger.error(
-        extend(fields, { event: "request.error", durationMs: durationMs(), messages, code, error: (error as Error | undefined)?.message }),
+        extend(fields, { event: "request.error", duration_ms: durationMs(), messages, code, error: (error as Error | undefined)?.message }),
         "call failed",
       );
       throw error;
     } finally {
       // Reached on success, and when the consumer stops reading a stream early.
       if (!failed) {
-        logger.info(extend(fields, { event: "request.end", durationMs: durationMs(), messages, usage, completed }), "call finished");
+        logger.info(extend(fields, { event: "request.end", duration_ms: durationMs(), messages, usage, completed }), "call finished");
       }
     }
   };

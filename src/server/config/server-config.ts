@@ -5,7 +5,7 @@
  */
 import type { AnswerStore } from "../dedup/answer-store.js";
 import { type Backend, DEFAULT_POLL_INTERVAL_MS, type ModelProvider } from "../providers/provider.js";
-import type { ServerLogger } from "../logging/logger.js";
+import type { ServerLogger, StructuredLogger } from "../logging/logger.js";
 import type { ServerTelemetryOptions } from "../telemetry/server-telemetry-options.js";
 import { readBackendSettings, type BackendSettings, type Env } from "./backend-settings.js";
 import { BOOLEAN_WORDS_HINT, parseBooleanWord } from "../../internal/boolean-words.js";
@@ -72,8 +72,12 @@ export interface ModelServerOptions {
   answerStore?: AnswerStore | undefined;
   /** Environment to read settings and provider credentials from. Default: `process.env` over a `.env` file in the working directory. */
   env?: Env | undefined;
-  /** Receives structured log records. Default: none (silent). */
-  logger?: ServerLogger | undefined;
+  /**
+   * Receives structured log records: a function of each record, or a
+   * pino-shaped logger (pino itself, or the client's `Logger`), called as
+   * `logger.info(fields, message)`. Default: none (silent).
+   */
+  logger?: ServerLogger | StructuredLogger | undefined;
   /** Serve TLS (and mTLS with `clientCa`) instead of plaintext. */
   tls?: ServerTlsOptions | undefined;
   /** Replaces the built-in provider module of a backend (tests, custom gateways). */

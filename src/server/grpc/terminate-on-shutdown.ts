@@ -1,7 +1,7 @@
 import type { ServerMiddleware } from "nice-grpc";
 import { isAbortError } from "../../internal/abort-error.js";
 
-/** What the middleware adds: the hook nice-grpc-server-health's Watch calls. */
+/** What the middleware adds: the hook the health service's Watch calls. */
 export interface Terminatable {
   /** Opts the call in: shutdown ends it cleanly (status OK) instead of waiting for it. */
   abortOnTerminate(): void;

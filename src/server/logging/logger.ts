@@ -5,6 +5,8 @@
  */
 import { boundedText } from "../../internal/bounded-text.js";
 
+import type { Logger } from "../../client/middleware/logging.js";
+
 /** Severity of a log record. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -17,6 +19,21 @@ export interface LogRecord {
 
 /** Receives the server's log records. */
 export type ServerLogger = (record: LogRecord) => void;
+
+/** A pino-shaped logger (pino itself): the client's `Logger`, each method taking fields, then a message. */
+export type StructuredLogger = Logger;
+
+/** The server's logger for either shape: a record function, or a pino-shaped logger. */
+export function toServerLogger(logger: ServerLogger | StructuredLogger | undefined): ServerLogger {
+  if (logger === undefined) return silentLogger;
+  if (typeof logger === "function") return logger;
+  if (LOG_METHODS.some((level) => typeof (logger as unknown as Record<string, unknown>)[level] !== "function")) {
+    throw new TypeError(`logger must be a function or have ${LOG_METHODS.join(", ")} methods (pino's shape)`);
+  }
+  return ({ level, msg, ...fields }) => logger[level].call(logger, fields, msg);
+}
+
+const LOG_METHODS = ["debug", "info", "warn", "error"] as const satisfies readonly LogLevel[];
 
 const LEVELS: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warn: 30, error: 40 };
 

@@ -1,7 +1,7 @@
 // Server checks of OpenAI / Azure image edit parameters: binary inputs decoded.
 import * as v from "valibot";
 import { binaryFileSchema, binaryFilesSchema } from "./binary-input.js";
-import { modelName, optionalPositiveInt, sdkParams } from "./parse-params.js";
+import { modelName, optionalPositiveInt, refusingFileReferences, sdkParams } from "./parse-params.js";
 
 const imagesEdit = v.looseObject({
   prompt: v.string(),
@@ -13,4 +13,4 @@ const imagesEdit = v.looseObject({
 });
 
 /** `openai.images.edit` */
-export const openAIImagesEditParams = sdkParams(imagesEdit);
+export const openAIImagesEditParams = refusingFileReferences(["image", "mask"], sdkParams(imagesEdit));

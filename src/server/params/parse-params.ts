@@ -5,7 +5,7 @@
  * parameters or an INVALID_ARGUMENT naming the field.
  */
 import * as v from "valibot";
-import { invalidArgument as invalid } from "../grpc/status-errors.js";
+import { failedPrecondition, invalidArgument as invalid } from "../grpc/status-errors.js";
 import type { UpstreamOptions } from "../providers/provider.js";
 import { toGoogleCase } from "./google-case.js";
 
@@ -74,6 +74,28 @@ export function sdkParams(schema: v.GenericSchema<Record<string, unknown>, Recor
     if (extra_query) upstream.query = Object.fromEntries(Object.entries(extra_query).map(([k, value]) => [k, String(value)]));
     if (timeout != null) upstream.timeoutMs = Math.ceil(timeout * 1000);
     return { params, upstream };
+  };
+}
+
+/**
+ * Refuses `{ file_id }` in `fields`. It names a file in the Tamar file store of
+ * a full Model Manager; this server has none, so it cannot fetch the bytes. A
+ * precondition of the deployment, not a malformed request: FAILED_PRECONDITION
+ * saying what to send.
+ */
+export function refusingFileReferences(fields: readonly string[], parse: ParamsParser): ParamsParser {
+  return (extra, context) => {
+    for (const field of fields) {
+      const value = extra[field];
+      const files = Array.isArray(value) ? value : [value];
+      const index = files.findIndex((file) => typeof file === "object" && file !== null && !Array.isArray(file) && "file_id" in file);
+      if (index === -1) continue;
+      const path = Array.isArray(value) ? `extra.${field}.${index}` : `extra.${field}`;
+      throw failedPrecondition(
+        `${path}: { file_id } references a file store, and this server has none (${context} needs the file itself): send the bytes instead — a Buffer, Blob or [name, bytes, mime type] in the TypeScript client, "bytes:<base64>" on the wire`,
+      );
+    }
+    return parse(extra, context);
   };
 }
 

@@ -33,7 +33,7 @@ const GOOGLE_DEFAULT = "google-default";
 // channel added there without its backend here fails to compile.
 const BACKENDS: { readonly [P in ProviderName]: { readonly [C in ChannelOf<P>]: Backend | typeof GOOGLE_DEFAULT } } = {
   openai: { normal: "openai", openai: "openai" },
-  azure: { normal: "azure" },
+  azure: { normal: "azure", openai: "azure" },
   google: { normal: GOOGLE_DEFAULT, "ai-studio": "google-ai-studio", vertexai: "google-vertex" },
   anthropic: { normal: "anthropic", anthropic: "anthropic" },
 };

@@ -1,9 +1,24 @@
-/** Prints one figure line of the reliability suite, e.g. `[reliability] restarts: ok=1990 …`. */
+import { appendFileSync, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Where the figures go: `npm test` stays quiet; `RELIABILITY_FIGURES=1` prints them as well. */
+export const FIGURES_FILE = fileURLToPath(new URL("../../../test-results/reliability-figures.txt", import.meta.url));
+
+/**
+ * Records one figure line of the reliability suite, e.g. `[reliability]
+ * restarts: ok=1990 …`: appended to test-results/reliability-figures.txt
+ * (the README's Reliability table comes from there), and printed when
+ * RELIABILITY_FIGURES=1.
+ */
 export function report(topic: string, figures: Record<string, string | number | boolean>): void {
   const text = Object.entries(figures)
     .map(([name, value]) => `${name}=${value}`)
     .join(" ");
-  console.log(`[reliability] ${topic}: ${text}`);
+  const line = `[reliability] ${topic}: ${text}`;
+  mkdirSync(dirname(FIGURES_FILE), { recursive: true });
+  appendFileSync(FIGURES_FILE, `${new Date().toISOString()} ${line}\n`);
+  if (process.env["RELIABILITY_FIGURES"] === "1") console.log(line);
 }
 
 /** Collects every chunk of a stream, and the error it ended with (if any). */
