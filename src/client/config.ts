@@ -3,6 +3,7 @@
 // Environment values are in seconds, as in the Python SDK; options in ms.
 import { resolve } from "node:path";
 import { Status } from "nice-grpc-common";
+import { MAX_METADATA_BYTES } from "../internal/bounded-text.js";
 import { BOOLEAN_WORDS_HINT, parseBooleanWord } from "../internal/boolean-words.js";
 import { withEnvFile } from "../internal/env-file.js";
 import { ConfigurationError } from "./errors.js";
@@ -276,6 +277,12 @@ export function resolveSettings(options: SettingsOptions, warn: (message: string
     jwtToken = undefined;
   }
   if (jwtSecretKey !== undefined && jwtSecretKey.length === 0) throw new ConfigurationError("Option jwtSecretKey is empty");
+  if (jwtToken !== undefined && Buffer.byteLength(jwtToken) > MAX_METADATA_BYTES) {
+    const where = options.jwtToken !== undefined ? "option jwtToken" : "MODEL_MANAGER_SERVER_JWT_TOKEN";
+    throw new ConfigurationError(
+      `Invalid ${where}: the token is ${Buffer.byteLength(jwtToken)} bytes; at most ${MAX_METADATA_BYTES} are sent, as gRPC servers refuse larger headers`,
+    );
+  }
 
   const retryableCodes = options.retryableCodes ?? [Status.UNAVAILABLE, Status.RESOURCE_EXHAUSTED];
   const refused = retryableCodes.filter((code) => NEVER_RETRIED.has(code));

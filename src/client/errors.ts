@@ -41,6 +41,9 @@ export class TamarModelError extends Error {
 
 export type { ValidationIssue };
 
+const MAX_LISTED_ISSUES = 20;
+const MAX_ISSUE_CHARS = 1024;
+
 /**
  * The request is invalid. Raised before any network I/O; `issues` names
  * every offending field.
@@ -49,7 +52,11 @@ export class ValidationError extends TamarModelError {
   override name = "ValidationError";
   readonly issues: readonly ValidationIssue[];
   constructor(issues: readonly ValidationIssue[], details: TamarModelErrorDetails = {}) {
-    const list = issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message));
+    // The message stays readable whatever the input: each issue and the list are bounded (`issues` has them all).
+    const list = issues
+      .slice(0, MAX_LISTED_ISSUES)
+      .map((issue) => boundedText(issue.path ? `${issue.path}: ${issue.message}` : issue.message, MAX_ISSUE_CHARS));
+    if (issues.length > MAX_LISTED_ISSUES) list.push(`… and ${issues.length - MAX_LISTED_ISSUES} more (see issues)`);
     super(`Invalid request: ${list.join("; ")}`, { code: Status.INVALID_ARGUMENT, ...details });
     this.issues = issues;
   }
@@ -191,7 +198,7 @@ export class ProviderError extends TamarModelError {
   /** What kind of failure it is, read from the text (decides whether a fallback is tried). */
   readonly kind: ProviderErrorKind;
   constructor(providerMessage: string, details: TamarModelErrorDetails & { response?: ModelResponse } = {}) {
-    super(`Provider error: ${providerMessage}`, details);
+    super(`Provider error: ${boundedText(providerMessage)}`, details);
     this.providerMessage = providerMessage;
     this.response = details.response;
     this.kind = providerErrorKind(providerMessage);

@@ -1,11 +1,14 @@
 import type { ModelResponse as WireBatchResponse } from "../gen/model_service/model_service.js";
 import type { BatchRequest } from "../schemas/batch-request.js";
 import { type CallOptions, withCall } from "./internal/call.js";
+import { quoted } from "../internal/bounded-text.js";
 import { InternalError } from "./errors.js";
 import { refuseFallbacks } from "./fallback.js";
 import { clientState, type ModelClient } from "./model-client.js";
 import { buildBatchRequest } from "./request/build-request.js";
 import { type ModelResponse, toModelResponse } from "./response/model-response.js";
+
+const MAX_LISTED_IDS = 10;
 
 /** The answer to a batch. */
 export interface BatchResponse {
@@ -23,11 +26,13 @@ function matchByCustomId(reply: WireBatchResponse, customIds: string[], requestI
   const stray: string[] = [];
   for (const item of reply.items) {
     const id = item.customId ?? "";
-    if (!wanted.has(id) || answers.has(id)) stray.push(JSON.stringify(id));
+    if (!wanted.has(id) || answers.has(id)) stray.push(quoted(id));
     else answers.set(id, toModelResponse(item, reply.requestId || requestId));
   }
   if (stray.length > 0) {
-    throw new InternalError(`The server answered custom ids that are unknown or repeated: ${stray.join(", ")}`, {
+    // Server data: the list is bounded however many ids the reply holds.
+    const listed = stray.slice(0, MAX_LISTED_IDS).join(", ") + (stray.length > MAX_LISTED_IDS ? ` and ${stray.length - MAX_LISTED_IDS} more` : "");
+    throw new InternalError(`The server answered ${stray.length} custom id(s) that are unknown or repeated: ${listed}`, {
       requestId,
     });
   }

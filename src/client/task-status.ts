@@ -1,6 +1,7 @@
 import type { GetTaskStatusResponse } from "../gen/model_service/model_service.js";
 import type { UserContext } from "../schemas/user-context.js";
 import { type CallOptions, withCall } from "./internal/call.js";
+import { MAX_IDENTIFIER_CHARS } from "../internal/bounded-text.js";
 import { InternalError, ValidationError } from "./errors.js";
 import { refuseFallbacks } from "./fallback.js";
 import type { ModelClient } from "./model-client.js";
@@ -84,11 +85,18 @@ function parseResultData(text: string): Record<string, unknown> {
   return { raw: text };
 }
 
+function taskIdIssue(id: unknown): string | undefined {
+  if (typeof id !== "string" || id === "") return "must be a non-empty string";
+  if (id.length > MAX_IDENTIFIER_CHARS) return `must be at most ${MAX_IDENTIFIER_CHARS} characters, got ${id.length}`;
+  return undefined;
+}
+
 function checkIds(taskIds: unknown): void {
   if (!Array.isArray(taskIds)) throw new ValidationError([{ path: "taskIds", message: "must be an array of task ids" }]);
-  const issues = taskIds.flatMap((id, index) =>
-    typeof id === "string" && id !== "" ? [] : [{ path: `taskIds.${index}`, message: "must be a non-empty string" }],
-  );
+  const issues = taskIds.flatMap((id: unknown, index) => {
+    const issue = taskIdIssue(id);
+    return issue ? [{ path: `taskIds.${index}`, message: issue }] : [];
+  });
   if (issues.length > 0) throw new ValidationError(issues);
 }
 
@@ -97,7 +105,8 @@ function checkIds(taskIds: unknown): void {
  * expired or belongs to another tenant is a NotFoundError.
  */
 export async function getTaskStatus(client: ModelClient, taskId: string, options: TaskStatusOptions = {}): Promise<TaskStatus> {
-  if (typeof taskId !== "string" || taskId === "") throw new ValidationError([{ path: "taskId", message: "must be a non-empty string" }]);
+  const issue = taskIdIssue(taskId);
+  if (issue) throw new ValidationError([{ path: "taskId", message: issue }]);
   refuseFallbacks(options, "getTaskStatus");
   const { userContext, ...callOptions } = options;
   const task = await withCall(client, callOptions, userContext, (call) =>

@@ -5,6 +5,21 @@
  * as the whole value.
  */
 
+/**
+ * Longest identifier (model, provider, channel, invoke type, org / user id,
+ * client type, custom id, task id), characters: checked by the client's
+ * schemas and by the server before any work.
+ */
+export const MAX_IDENTIFIER_CHARS = 256;
+
+/**
+ * Most bytes of a call's own metadata (the `metadata` call option) and, apart,
+ * of a fixed JWT: gRPC servers refuse header blocks over about 8 KiB (gRPC
+ * core's default `max_metadata_size`) with a bare stream reset, so the client
+ * says so first.
+ */
+export const MAX_METADATA_BYTES = 4096;
+
 /** Longest value quoted in an error message, characters. */
 export const MAX_QUOTED_CHARS = 256;
 

@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { ContentPartSchema } from "./openai-chat-completions.js";
 import {
+  identifier,
   nonEmptyString,
   openObject,
   optionalInteger,
@@ -24,7 +25,7 @@ const AnthropicMessageSchema = openObject({
  * but existing Model Manager servers (and many models) still take them.
  */
 export const AnthropicMessagesEntries = {
-  model: nonEmptyString,
+  model: identifier,
   max_tokens: v.pipe(v.number(), v.integer(), v.minValue(1)),
   messages: v.pipe(v.array(AnthropicMessageSchema), v.minLength(1, "needs at least one message")),
   cache_control: optionalObject,

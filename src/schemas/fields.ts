@@ -2,6 +2,7 @@
 // generic on purpose: top-level provider fields are checked strictly, nested
 // provider structures only where a mistake is common (roles, content shapes).
 import * as v from "valibot";
+import { MAX_IDENTIFIER_CHARS } from "../internal/bounded-text.js";
 
 const isPlainObject = (input: unknown): input is object =>
   typeof input === "object" && input !== null && !Array.isArray(input);
@@ -26,8 +27,15 @@ export function openObject<const TEntries extends v.ObjectEntries>(entries: TEnt
   return v.looseObject(entries) as unknown as v.GenericSchema<Open, Open>;
 }
 
-/** A string that must not be empty (model names, prompts, ids). */
+/** A string that must not be empty (prompts, content). */
 export const nonEmptyString = v.pipe(v.string(), v.nonEmpty("must not be empty"));
+
+/** A name or id (model, org / user id, client type, custom id): not empty, at most 256 characters. */
+export const identifier = v.pipe(
+  v.string(),
+  v.nonEmpty("must not be empty"),
+  v.maxLength(MAX_IDENTIFIER_CHARS, (issue) => `must be at most ${MAX_IDENTIFIER_CHARS} characters, got ${issue.input.length}`),
+);
 
 // Optional provider fields accept `null` as the provider SDKs do; a top-level
 // `null` means "not set" and is not sent (see the request builder).

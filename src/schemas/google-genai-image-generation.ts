@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { GoogleHttpOptionsSchema } from "./google-generation.js";
 import {
+  identifier,
   nonEmptyString,
   optionalBoolean,
   optionalInteger,
@@ -33,7 +34,7 @@ export const GoogleGenerateImagesConfigSchema = v.strictObject({
 
 /** Parameters of `generateImages` (@google/genai `GenerateImagesParameters`). */
 export const GoogleGenAIImageGenerationEntries = {
-  model: nonEmptyString,
+  model: identifier,
   prompt: nonEmptyString,
   config: v.nullish(GoogleGenerateImagesConfigSchema),
 };

@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import {
   anObject,
+  identifier,
   nonEmptyString,
   openObject,
   optionalBoolean,
@@ -85,7 +86,7 @@ export const GoogleGenerateContentConfigSchema = v.strictObject({
 
 /** Parameters of `generateContent` (@google/genai `GenerateContentParameters`). */
 export const GoogleGenerationEntries = {
-  model: nonEmptyString,
+  model: identifier,
   contents: GoogleContentsSchema,
   config: v.nullish(GoogleGenerateContentConfigSchema),
 };

@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import {
+  identifier,
   nonEmptyString,
   optionalBoolean,
   optionalInteger,
@@ -14,7 +15,7 @@ import {
  * Model Manager servers read.
  */
 export const GoogleVertexImageGenerationEntries = {
-  model: nonEmptyString,
+  model: identifier,
   prompt: nonEmptyString,
   negative_prompt: optionalString,
   number_of_images: optionalInteger,

@@ -5,7 +5,7 @@ import * as v from "valibot";
 import { AnthropicMessagesEntries } from "./anthropic-messages.js";
 import { AsyncTaskEntries } from "./async-task.js";
 import { PAIRS, type PairName, type PairRoute, PROVIDERS } from "../routes/route-table.js";
-import { nonEmptyString } from "./fields.js";
+import { identifier } from "./fields.js";
 import { GoogleGenAIImageGenerationEntries } from "./google-genai-image-generation.js";
 import { GoogleGenAIVideoGenerationEntries } from "./google-genai-video-generation.js";
 import { GoogleGenerationEntries } from "./google-generation.js";
@@ -31,7 +31,7 @@ export const RequestRoutingEntries = {
 
 /** Routing fields of a batch item; the batch's `userContext` applies. */
 export const BatchItemRoutingEntries = {
-  customId: v.optional(nonEmptyString),
+  customId: v.optional(identifier),
   // proto `optional int32 priority`
   priority: v.optional(v.pipe(v.number(), v.integer(), v.minValue(-(2 ** 31)), v.maxValue(2 ** 31 - 1))),
 };

@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import {
   anObject,
+  identifier,
   nonEmptyString,
   openObject,
   optionalBoolean,
@@ -28,7 +29,7 @@ const ChatMessageSchema = openObject({
  * `ChatCompletionCreateParams`, spelled as that SDK spells them).
  */
 export const OpenAIChatCompletionsEntries = {
-  model: nonEmptyString,
+  model: identifier,
   messages: v.pipe(v.array(ChatMessageSchema), v.minLength(1, "needs at least one message")),
   audio: optionalObject,
   frequency_penalty: optionalNumber,

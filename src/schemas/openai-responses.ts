@@ -2,6 +2,7 @@ import * as v from "valibot";
 import { ContentPartSchema } from "./openai-chat-completions.js";
 import {
   anObject,
+  identifier,
   nonEmptyString,
   openObject,
   optionalBoolean,
@@ -28,7 +29,7 @@ const ResponseInputItemSchema = openObject({
  * Parameters of the Responses API (openai-node `ResponseCreateParams`).
  */
 export const OpenAIResponsesEntries = {
-  model: nonEmptyString,
+  model: identifier,
   input: v.union([nonEmptyString, v.pipe(v.array(ResponseInputItemSchema), v.minLength(1, "needs at least one item"))]),
   background: optionalBoolean,
   context_management: optionalObjectList,

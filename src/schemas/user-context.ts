@@ -1,14 +1,14 @@
 import * as v from "valibot";
-import { nonEmptyString } from "./fields.js";
+import { identifier } from "./fields.js";
 
 /**
  * Who is calling: the tenant (`orgId`), the user and the kind of calling
  * application. Sent on every request and signed into the JWT.
  */
 export const UserContextSchema = v.strictObject({
-  orgId: nonEmptyString,
-  userId: nonEmptyString,
-  clientType: nonEmptyString,
+  orgId: identifier,
+  userId: identifier,
+  clientType: identifier,
 });
 
 /** The caller identity of a request. */

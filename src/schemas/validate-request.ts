@@ -4,6 +4,7 @@
 // field (valibot's strictObject stops at the first one) with where it belongs
 // or what to use instead, and lists given where objects belong. The only
 // module that looks inside valibot's schema objects.
+import { boundedText, MAX_QUOTED_CHARS, quoted } from "../internal/bounded-text.js";
 import * as v from "valibot";
 import { camelCaseKey as camelCase } from "../internal/camel-case.js";
 import { findPair, inferInvokeType, invokeTypesOf } from "../routes/find-pair.js";
@@ -243,7 +244,7 @@ export function checkRequest(request: unknown, asItem: boolean, prefix: string, 
   if (!providers.includes(provider)) {
     issues.push({
       path: `${prefix}provider`,
-      message: `must be one of ${providers.join(", ")}; got ${JSON.stringify(provider) ?? "nothing"}`,
+      message: `must be one of ${providers.join(", ")}; got ${typeof provider === "string" ? quoted(provider) : boundedText(JSON.stringify(provider) ?? "nothing", MAX_QUOTED_CHARS)}`,
     });
     return undefined;
   }
@@ -255,7 +256,7 @@ export function checkRequest(request: unknown, asItem: boolean, prefix: string, 
       message:
         invokeType === undefined
           ? `cannot be inferred from the parameters: set invokeType (${invokeTypesOf(provider).join(", ")}) or the main parameter (messages, input, contents, prompt)`
-          : `${JSON.stringify(invokeType)} is not supported for ${provider}; use one of ${invokeTypesOf(provider).join(", ")}`,
+          : `${typeof invokeType === "string" ? quoted(invokeType) : boundedText(JSON.stringify(invokeType) ?? "nothing", MAX_QUOTED_CHARS)} is not supported for ${provider}; use one of ${invokeTypesOf(provider).join(", ")}`,
     });
     return undefined;
   }

@@ -27,6 +27,7 @@ Options (each also read from the environment variable shown):
   --jwt-secret-file PATH        file holding the shared JWT secret
                                 (default: MODEL_MANAGER_SERVER_JWT_SECRET_KEY)
   --allow-unauthenticated       accept calls without a JWT (development only)
+  --allow-empty-tenant          accept requests with an empty org_id or user_id
   --offline                     answer every call offline, credentials or not
   --offline-chunk-delay-ms MS   pause before each offline stream chunk (default 5)
   --batch-concurrency N         batch items run at once (default 8)
@@ -187,6 +188,7 @@ function parseFlags(argv: readonly string[]) {
       port: integer,
       "jwt-secret-file": { type: "string" },
       "allow-unauthenticated": { type: "boolean" },
+      "allow-empty-tenant": { type: "boolean" },
       offline: { type: "boolean" },
       "offline-chunk-delay-ms": integer,
       "batch-concurrency": integer,
@@ -221,6 +223,7 @@ function optionsOf(values: ReturnType<typeof parseFlags>["values"]): ModelServer
     if (text !== undefined) options[option] = integerFlag(`--${flag}`, text);
   }
   if (values["allow-unauthenticated"]) options.allowUnauthenticated = true;
+  if (values["allow-empty-tenant"]) options.allowEmptyTenant = true;
   if (values.offline) options.offline = true;
   if (values["redis-url"] !== undefined) options.redisUrl = values["redis-url"] as string;
   if (values["redis-key-prefix"] !== undefined) options.redisKeyPrefix = values["redis-key-prefix"] as string;

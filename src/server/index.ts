@@ -5,10 +5,18 @@
 export { startModelServer, type RunningModelServer } from "./start-model-server.js";
 export type { ModelServerOptions, ServerTlsOptions } from "./config/server-config.js";
 export { ModelServerConfigError } from "./config/config-error.js";
+export type { ServerTelemetryOptions } from "./telemetry/server-telemetry-options.js";
 export { decodeAnswer, encodeAnswer, type AnswerStore } from "./dedup/answer-store.js";
 export { createMemoryAnswerStore, type MemoryAnswerStoreOptions } from "./dedup/memory-answer-store.js";
-export type { ServerTelemetryOptions } from "./telemetry/server-telemetry-options.js";
-export { jsonLinesLogger, silentLogger, type LogLevel, type LogRecord, type ServerLogger } from "./logging/logger.js";
+export {
+  jsonLinesLogger,
+  MAX_LOG_FIELD_CHARS,
+  MAX_LOG_LINE_CHARS,
+  silentLogger,
+  type LogLevel,
+  type LogRecord,
+  type ServerLogger,
+} from "./logging/logger.js";
 export type {
   Backend,
   BinaryFile,

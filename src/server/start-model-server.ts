@@ -122,6 +122,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
         batchConcurrency: config.batchConcurrency,
         maxBatchItems: config.maxBatchItems,
         sharedCalls,
+        allowEmptyTenant: config.allowEmptyTenant,
         redact,
         traced: telemetry.traced,
         tasks: {

@@ -184,6 +184,23 @@ describe("a finished answer is kept for a late retry, for its tenant and request
   });
 });
 
+describe("the size bound", () => {
+  it("an answer over dedupMaxAnswerBytes is not shared: the retry makes a call of its own and still gets the whole answer", async () => {
+    const { upstream, release } = await heldUpstream();
+    const stack = await stackBehind(upstream.url, { dedupMaxAnswerBytes: 1 });
+    await invoke(stack.client, chatRequest("warm up"));
+    await received(upstream, 1);
+    const cut = stack.proxy.cutAfterServerBytes(0, "reset");
+    release(); // the retry's own call must not wait for a gate nobody opens
+    const { chunks, error } = await drain(invokeStream(stack.client, chatRequest(`too large to share ${HOLD}`), { requestId: "eo-large" }));
+    await cut;
+    expect(error).toBeUndefined();
+    expect(contents(chunks)).toEqual(["", "Hi", " there", "", ""]);
+    expect(upstream.requests).toHaveLength(3); // the warm-up, the first attempt and the retry's own call
+    expect(stack.log.records.some((record) => record.msg === "answer too large to replay to a retry")).toBe(true);
+  });
+});
+
 describe("cancel versus transport loss", () => {
   it("an explicit cancel closes the provider request at once, whatever the grace period", async () => {
     const { upstream } = await heldUpstream();

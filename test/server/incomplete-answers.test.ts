@@ -7,7 +7,7 @@
 import { Status } from "nice-grpc";
 import { describe, expect, it } from "vitest";
 import type { ModelResponseItem } from "../../src/gen/model_service/model_service.js";
-import { authMetadata } from "../helpers/grpc-client.js";
+import { authMetadata, collect } from "../helpers/grpc-client.js";
 import { sendJson, sseEvent, startFakeUpstream, startSse, type UpstreamHandler } from "../helpers/fake-upstream.js";
 import { anthropicMessage, writeAnthropicStream } from "../helpers/provider-wire/anthropic.js";
 import { geminiText, writeGeminiChunks } from "../helpers/provider-wire/gemini.js";
@@ -131,6 +131,20 @@ describe.each(CUTS)("$name", (cut) => {
     expect((error as Error).message).toMatch(cut.missing);
     expect(messages.map((message) => message.content).join("")).toBe(cut.text);
     expect(messages.every((message) => message.error === "")).toBe(true);
+  });
+});
+
+describe("a provider body cut mid-JSON", () => {
+  it("is an in-band provider error, never content", async () => {
+    const upstream = await startFakeUpstream((_request, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(chatCompletion({ text: "Half of it" })).slice(0, 60));
+    });
+    const { client } = await startTestServer({ env: env.openai(upstream.url), providerMaxRetries: 0 });
+    const [answer, ...more] = await collect(client.invoke({ ...tenant, ...chat, stream: false }, { metadata: await authMetadata() }));
+    expect(more).toHaveLength(0);
+    expect(answer?.content).toBe("");
+    expect(answer?.error).toMatch(/^openai request failed/);
   });
 });
 

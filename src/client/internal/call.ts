@@ -1,6 +1,7 @@
 // What every call function does around its RPC: refuse a closed client, fix
 // the request id, link the caller's signal and the client's close() to the
 // call, and turn whatever the call throws into a typed error.
+import { MAX_METADATA_BYTES } from "../../internal/bounded-text.js";
 import { randomUUID } from "node:crypto";
 import { Metadata, Status } from "nice-grpc-common";
 import type { UserContext } from "../../schemas/user-context.js";
@@ -12,6 +13,26 @@ import { type RetryPolicy, retryOverride } from "../retry-policy.js";
 import { callController, linkedController } from "./abort.js";
 import { clientState, type ModelCallOptions, type ModelClient } from "../model-client.js";
 import type { CallTelemetry } from "./telemetry/call-telemetry.js";
+
+// A header block over the server's limit fails as a bare RST_STREAM: refuse it here, naming the key.
+function checkedMetadata(metadata: Metadata): Metadata {
+  let bytes = 0;
+  let largest = { key: "", bytes: 0 };
+  for (const [key, values] of metadata) {
+    const size = values.reduce((sum: number, value) => sum + key.length + (typeof value === "string" ? Buffer.byteLength(value) : value.byteLength), 0);
+    bytes += size;
+    if (size > largest.bytes) largest = { key, bytes: size };
+  }
+  if (bytes > MAX_METADATA_BYTES) {
+    throw new ValidationError([
+      {
+        path: `options.metadata.${largest.key}`,
+        message: `the call's metadata is ${bytes} bytes (${largest.key}: ${largest.bytes}); at most ${MAX_METADATA_BYTES} are sent, as gRPC servers refuse larger header blocks`,
+      },
+    ]);
+  }
+  return metadata;
+}
 
 /** Options every call takes. */
 export interface CallOptions {
@@ -122,6 +143,7 @@ export function startCall(
   }
   const retry = options.retry === undefined ? undefined : retryOverride(options.retry);
   const fallbackOn = options.fallbackOn === undefined ? undefined : checkFallbackOn(options.fallbackOn, "options.fallbackOn");
+  const metadata = options.metadata ? checkedMetadata(Metadata(options.metadata)) : undefined;
   const requestId = options.requestId ?? randomUUID();
   if (state.closed) throw new ClientClosedError("The client is closed", { code: Status.CANCELLED, requestId });
   const { controller, unlink } = linkedController(options.signal);
@@ -134,7 +156,7 @@ export function startCall(
   });
   const deadline = stream ? timeoutMs : (timeoutMs ?? state.invokeTimeoutMs);
   if (deadline !== undefined) callOptions.deadline = deadline;
-  if (options.metadata) callOptions.metadata = Metadata(options.metadata);
+  if (metadata) callOptions.metadata = metadata;
   if (retry) Object.assign(callOptions, retry);
   if (fallbackOn) callOptions.fallbackOn = fallbackOn;
   if (userContext) callOptions.userContext = userContext;

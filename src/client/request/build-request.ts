@@ -2,6 +2,7 @@
 // checked: routing fields become proto fields, the rest becomes `extra`.
 // Everything here runs before any network I/O.
 import type { ModelRequest, ModelRequestItem } from "../../gen/model_service/model_service.js";
+import { quoted } from "../../internal/bounded-text.js";
 import type { BatchRequest } from "../../schemas/batch-request.js";
 import type { AsyncInvokeRequest, BatchItem, InvokeRequest } from "../../schemas/invoke-request.js";
 import { UserContextSchema, type UserContext } from "../../schemas/user-context.js";
@@ -174,7 +175,7 @@ export async function buildBatchRequest(request: BatchRequest): Promise<BuiltBat
   items.forEach((item, index) => {
     const id = (item as { customId?: unknown } | undefined)?.customId;
     if (typeof id !== "string") return;
-    if (given.has(id)) walk.issues.push({ path: `items.${index}.customId`, message: `duplicate customId ${JSON.stringify(id)}` });
+    if (given.has(id)) walk.issues.push({ path: `items.${index}.customId`, message: `duplicate customId ${quoted(id)}` });
     given.add(id);
   });
   const checked = items.map((item, index) => check(item, true, `items.${index}.`, walk));

@@ -7,7 +7,7 @@ import { jwtVerify, type JWTPayload } from "jose";
 import { ServerError } from "nice-grpc";
 import { Status } from "nice-grpc-common";
 
-/** The tenant a token was issued for. Missing claims read as "". */
+/** The tenant a token was issued for: its string `org_id` and `user_id` claims. */
 export interface TokenTenant {
   readonly orgId: string;
   readonly userId: string;
@@ -41,7 +41,11 @@ export function createTokenVerifier(secret: string): TokenVerifier {
       throw unauthenticated("the token has expired (exp)");
     }
     const payload = await verify(token, key);
-    const tenant = { orgId: claimText(payload["org_id"]), userId: claimText(payload["user_id"]) };
+    // jose checks iat only against a maximum age: one from the future would pass.
+    if (typeof payload.iat === "number" && payload.iat > now + CLOCK_TOLERANCE_S) {
+      throw unauthenticated("the token was issued in the future (iat)");
+    }
+    const tenant = { orgId: tenantClaim(payload, "org_id"), userId: tenantClaim(payload, "user_id") };
     if (verified.size >= CACHE_SIZE) verified.delete(verified.keys().next().value as string);
     verified.set(token, { tenant, exp: payload.exp as number });
     return tenant;
@@ -90,8 +94,13 @@ function reasonOf(error: unknown): string {
   }
 }
 
-function claimText(value: unknown): string {
-  return typeof value === "string" ? value : "";
+// A token that names no tenant belongs to no one: refused, not read as "".
+function tenantClaim(payload: JWTPayload, claim: "org_id" | "user_id"): string {
+  const value = payload[claim];
+  if (typeof value !== "string") {
+    throw unauthenticated(`the token's "${claim}" claim is ${value === undefined ? "missing" : "not a string"}: a token must name its tenant`);
+  }
+  return value;
 }
 
 function unauthenticated(message: string): ServerError {

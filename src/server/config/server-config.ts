@@ -32,6 +32,8 @@ export interface ModelServerOptions {
   jwtSecretKey?: string | undefined;
   /** Accept calls without a JWT (development only). Env `TAMAR_MODEL_SERVER_ALLOW_UNAUTHENTICATED`. */
   allowUnauthenticated?: boolean | undefined;
+  /** Accept requests whose `org_id` or `user_id` is empty (refused by default: every request belongs to a tenant). Env `TAMAR_MODEL_SERVER_ALLOW_EMPTY_TENANT`. */
+  allowEmptyTenant?: boolean | undefined;
   /** Answer every call from the offline provider, even with provider credentials set. Env `TAMAR_MODEL_SERVER_OFFLINE`. */
   offline?: boolean | undefined;
   /** Pause before each offline stream chunk, ms (0 = none). Default 5. Env `TAMAR_MODEL_SERVER_OFFLINE_CHUNK_DELAY_MS`. */
@@ -141,6 +143,7 @@ export interface ServerConfig {
   readonly host: string;
   readonly port: number;
   readonly jwtSecretKey: string | undefined;
+  readonly allowEmptyTenant: boolean;
   readonly offline: "forced" | "no-credentials" | false;
   readonly offlineChunkDelayMs: number;
   readonly batchConcurrency: number;
@@ -200,6 +203,7 @@ export function resolveServerConfig(options: ModelServerOptions, env: Env): Serv
     port: setting.integer("port", options.port, { min: 0, max: 65_535, fallback: 0, env: false }),
     // Allowing unauthenticated calls turns verification off altogether, secret or not.
     jwtSecretKey: allowUnauthenticated ? undefined : jwtSecretKey,
+    allowEmptyTenant: setting.flag("allowEmptyTenant", options.allowEmptyTenant),
     offline: forcedOffline ? "forced" : configured ? false : "no-credentials",
     offlineChunkDelayMs: setting.integer("offlineChunkDelayMs", options.offlineChunkDelayMs, { min: 0, max: 60_000, fallback: 5 }),
     batchConcurrency: setting.integer("batchConcurrency", options.batchConcurrency, { min: 1, max: 1_000, fallback: 8 }),

@@ -10,7 +10,6 @@
  * the retry the client is about to send can attach, and aborts it only if
  * none does.
  */
-import { ServerError, Status } from "nice-grpc";
 import type { ModelResponseItem } from "../../gen/model_service/model_service.js";
 import { abortErrorOf } from "../grpc/abort.js";
 import type { ServerLogger } from "../logging/logger.js";
@@ -196,12 +195,6 @@ export function createSharedCalls(deps: {
   }
 
   async function* follow(run: Run, attempt: Attempt): AsyncGenerator<ModelResponseItem> {
-    if (run.base > 0) {
-      throw new ServerError(
-        Status.ABORTED,
-        `the answer of request id ${attempt.requestId} is larger than the replay buffer (${settings.maxAnswerBytes} bytes): it cannot be sent again, and the provider is not called twice`,
-      );
-    }
     const cursor: Cursor = { next: 0 };
     run.cursors.add(cursor);
     clearTimeout(run.grace);
@@ -249,6 +242,12 @@ export function createSharedCalls(deps: {
         if (yield* fromStore(key, attempt)) return;
         // The store lookup awaited: the first attempt may have started meanwhile.
         run = live.get(key);
+      }
+      if (run && !run.replayable) {
+        // Its start is no longer buffered: this attempt cannot get the whole answer from it, only from a call of its own.
+        attempt.logFields["dedup"] = "too-large-to-share";
+        yield* source(attempt.signal);
+        return;
       }
       if (!run) {
         if (attempt.signal.aborted) throw abortErrorOf(attempt.signal);

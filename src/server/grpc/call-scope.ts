@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { ServerError, Status, type CallContext, type ServerMiddleware } from "nice-grpc";
+import { boundedText, MAX_MESSAGE_CHARS } from "../../internal/bounded-text.js";
 import { isAbortError } from "../../internal/abort-error.js";
 import type { ServerLogger } from "../logging/logger.js";
 import type { InFlightCalls } from "./in-flight-calls.js";
@@ -48,8 +49,10 @@ export function callScope(deps: { readonly logger: ServerLogger; readonly inFlig
       const statusError = statusErrorOf(error);
       if (statusError) {
         status = Status[statusError.code];
-        failure = statusError.details;
-        throw statusError;
+        // Whatever a handler quoted, a status stays small: a huge one holds up every call on the connection.
+        const bounded = statusError.details.length > MAX_MESSAGE_CHARS ? new ServerError(statusError.code, boundedText(statusError.details)) : statusError;
+        failure = bounded.details;
+        throw bounded;
       }
       if (isAbortError(error) || context.signal.aborted) {
         status = "CANCELLED";

@@ -1,5 +1,6 @@
 import { ServerError } from "nice-grpc";
 import { Status } from "nice-grpc-common";
+import { IncompleteAnswerError } from "../providers/incomplete-answer.js";
 import { ProviderSetupError } from "../providers/provider-setup-error.js";
 
 /** INVALID_ARGUMENT: the request itself is wrong; the message names the field. */
@@ -14,12 +15,14 @@ export function failedPrecondition(message: string): ServerError {
 
 /**
  * The gRPC status an error means at the service boundary: a ServerError as it
- * is, a provider's {@link ProviderSetupError} as FAILED_PRECONDITION.
+ * is, a provider's {@link ProviderSetupError} as FAILED_PRECONDITION, an
+ * {@link IncompleteAnswerError} (the answer was cut short) as DATA_LOSS.
  * `undefined` for anything else (a provider failure, a bug).
  */
 export function statusErrorOf(error: unknown): ServerError | undefined {
   if (error instanceof ServerError) return error;
   if (error instanceof ProviderSetupError) return failedPrecondition(error.message);
+  if (error instanceof IncompleteAnswerError) return new ServerError(Status.DATA_LOSS, error.message);
   return undefined;
 }
 

@@ -3,6 +3,7 @@
  * text, tokens or secrets into a record, and redacts configured secrets from
  * every string it logs, in case a provider echoes one back.
  */
+import { boundedText } from "../../internal/bounded-text.js";
 
 import type { Logger } from "../../client/middleware/logging.js";
 
@@ -36,6 +37,37 @@ const LOG_METHODS = ["debug", "info", "warn", "error"] as const satisfies readon
 
 const LEVELS: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warn: 30, error: 40 };
 
+/** Longest string field of a record, characters; longer ones are cut and marked `…[+N chars]`. */
+export const MAX_LOG_FIELD_CHARS = 1024;
+/** Longest JSON line, characters; fields that do not fit are left out and counted in `omitted_fields`. */
+export const MAX_LOG_LINE_CHARS = 8192;
+
+// JSON.stringify leaves these as they are; a log viewer or a JavaScript
+// reader would take U+2028 / U+2029 for line ends and C1 controls for
+// terminal commands, as it would a newline or an ANSI escape.
+const UNSAFE_IN_LINES = /[\u0080-\u009f\u2028\u2029]/g;
+const escapeUnsafe = (json: string) => json.replace(UNSAFE_IN_LINES, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+
+/** One JSON line of `record`, at most {@link MAX_LOG_LINE_CHARS} characters. */
+export function logLine(record: Record<string, unknown>): string {
+  const whole = escapeUnsafe(JSON.stringify(record));
+  if (whole.length <= MAX_LOG_LINE_CHARS) return whole;
+  // Keep fields in order while they fit, leaving room for the count of the rest.
+  const kept: Record<string, unknown> = {};
+  let length = 2 + 32;
+  let omitted = 0;
+  for (const [key, value] of Object.entries(record)) {
+    const size = escapeUnsafe(JSON.stringify({ [key]: value })).length - 1;
+    if (length + size > MAX_LOG_LINE_CHARS) {
+      omitted++;
+      continue;
+    }
+    kept[key] = value;
+    length += size;
+  }
+  return escapeUnsafe(JSON.stringify({ ...kept, omitted_fields: omitted }));
+}
+
 /** Drops every record: the default for a server started in code. */
 export const silentLogger: ServerLogger = () => {};
 
@@ -50,17 +82,20 @@ export function jsonLinesLogger(
   const threshold = LEVELS[minLevel];
   return (record) => {
     if (LEVELS[record.level] < threshold) return;
-    stream.write(`${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`);
+    stream.write(`${logLine({ time: new Date().toISOString(), ...record })}\n`);
   };
 }
 
-/** Wraps a logger so no string field of a record contains any of `secrets`. */
+/**
+ * Wraps a logger so no string field of a record contains any of `secrets`,
+ * and none is longer than {@link MAX_LOG_FIELD_CHARS}.
+ */
 export function redactingLogger(logger: ServerLogger, secrets: readonly string[]): ServerLogger {
   if (logger === silentLogger) return logger;
   const redact = secretRedactor(secrets);
   return (record) => {
     const clean: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(record)) clean[key] = typeof value === "string" ? redact(value) : value;
+    for (const [key, value] of Object.entries(record)) clean[key] = typeof value === "string" ? boundedText(redact(value), MAX_LOG_FIELD_CHARS) : value;
     logger(clean as LogRecord);
   };
 }

@@ -3,6 +3,7 @@
  * validated provider parameters. Every rejection is INVALID_ARGUMENT naming
  * the field.
  */
+import { quoted } from "../../internal/bounded-text.js";
 import { invalidArgument as invalid } from "../grpc/status-errors.js";
 import type { ModelRequestItem } from "../../gen/model_service/model_service.js";
 import { type Backend, type ModelApi, type UpstreamOptions, VIDEO_APIS } from "../providers/provider.js";
@@ -78,20 +79,20 @@ export function prepareCall(item: ModelRequestItem, googleDefault: (api: ModelAp
     throw invalid(
       provider === ""
         ? `provider is required (one of ${ROUTED_PROVIDERS.join(", ")})`
-        : `provider "${provider}" is not supported (supported: ${ROUTED_PROVIDERS.join(", ")})`,
+        : `provider ${quoted(provider)} is not supported (supported: ${ROUTED_PROVIDERS.join(", ")})`,
     );
   }
   // Own keys only: "constructor" or "__proto__" is no route.
   const parserName = Object.hasOwn(routes.invokeTypes, invokeType) ? routes.invokeTypes[invokeType] : undefined;
   if (!parserName) {
     throw invalid(
-      `invoke_type "${invokeType}" is not supported for provider "${provider}" (supported: ${Object.keys(routes.invokeTypes).join(", ")})`,
+      `invoke_type ${quoted(invokeType)} is not supported for provider ${quoted(provider)} (supported: ${Object.keys(routes.invokeTypes).join(", ")})`,
     );
   }
   const target = Object.hasOwn(routes.channels, channel) ? routes.channels[channel] : undefined;
   if (!target) {
     throw invalid(
-      `channel "${channel}" is not supported for provider "${provider}" (supported: ${Object.keys(routes.channels).join(", ")})`,
+      `channel ${quoted(channel)} is not supported for provider ${quoted(provider)} (supported: ${Object.keys(routes.channels).join(", ")})`,
     );
   }
   const { params: extra, enableAsyncTask, callbackUrl } = serverLevelParams(item.extra ?? {});

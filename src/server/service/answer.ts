@@ -4,8 +4,8 @@
  * `error` text; cancellation propagates; setup errors (a gRPC status) surface
  * as the call's status when nothing has been sent yet.
  */
-import { ServerError, Status } from "nice-grpc";
 import type { ModelResponseItem } from "../../gen/model_service/model_service.js";
+import { boundedText } from "../../internal/bounded-text.js";
 import { abortErrorOf } from "../grpc/abort.js";
 import { inBandText, statusErrorOf } from "../grpc/status-errors.js";
 import { IncompleteAnswerError } from "../providers/incomplete-answer.js";
@@ -55,10 +55,10 @@ export async function* streamAnswer(
   } catch (error) {
     scope.summary.chunks = delivered;
     if (call.signal.aborted) throw abortErrorOf(call.signal);
-    // A status even after chunks: the caller must learn the text it got is cut short, not read an in-band error as one more chunk.
-    if (error instanceof IncompleteAnswerError) throw incomplete(error, scope);
     const status = statusErrorOf(error);
-    if (status && delivered === 0) throw status;
+    if (error instanceof IncompleteAnswerError) scope.summary.incomplete = true;
+    // A cut answer is a status even after chunks: the caller must learn the text it got is not whole, not read an in-band error as one more chunk.
+    if (status && (delivered === 0 || error instanceof IncompleteAnswerError)) throw status;
     yield errorItem(call, error, scope);
   }
 }
@@ -80,18 +80,11 @@ export async function answerOnce(
     return responseItem(answer, scope);
   } catch (caught) {
     if (call.signal.aborted) throw abortErrorOf(call.signal);
-    const error = caught instanceof IncompleteAnswerError ? incomplete(caught, scope) : caught;
-    const status = statusErrorOf(error);
+    if (caught instanceof IncompleteAnswerError) scope.summary.incomplete = true;
+    const status = statusErrorOf(caught);
     if (status && options.statusErrors === "throw") throw status;
-    return errorItem(call, error, scope);
+    return errorItem(call, caught, scope);
   }
-}
-
-/** DATA_LOSS: the provider's answer was cut short. */
-function incomplete(error: IncompleteAnswerError, scope: AnswerScope): ServerError {
-  scope.summary.incomplete = true;
-  scope.summary.provider_error = scope.redact(error.message);
-  return new ServerError(Status.DATA_LOSS, scope.summary.provider_error);
 }
 
 /** A whole answer: the text of every chunk, the last usage, raw response and finish reason, any videos. */
@@ -138,5 +131,5 @@ function errorItem(call: ProviderCall, error: unknown, scope: AnswerScope): Mode
 
 /** A response that carries only an in-band error. */
 export function failedItem(error: string, scope: Pick<AnswerScope, "requestId" | "customId">): ModelResponseItem {
-  return { content: "", usage: "", rawResponse: "", error, customId: scope.customId, requestId: scope.requestId };
+  return { content: "", usage: "", rawResponse: "", error: boundedText(error), customId: scope.customId, requestId: scope.requestId };
 }

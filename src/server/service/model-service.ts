@@ -10,6 +10,7 @@ import type {
   ModelResponseItem,
   ModelServiceImplementation,
 } from "../../gen/model_service/model_service.js";
+import { quoted } from "../../internal/bounded-text.js";
 import { checkTenant } from "../auth/check-tenant.js";
 import { dedupKey, type DedupIdentity } from "../dedup/dedup-key.js";
 import type { Attempt, SharedCalls } from "../dedup/shared-calls.js";
@@ -19,6 +20,7 @@ import type { ConnectionWatch } from "../grpc/connection-watch.js";
 import { inBandText, invalidArgument, statusErrorOf } from "../grpc/status-errors.js";
 import type { ProviderRegistry } from "../providers/provider-registry.js";
 import type { ModelProvider, ProviderCall } from "../providers/provider.js";
+import { checkIdentifiers, checkTaskId } from "../routing/identifier-limits.js";
 import { type PreparedCall, prepareCall } from "../routing/prepare-call.js";
 import type { CallbackAllowList } from "../callbacks/callback-allow-list.js";
 import { createdTaskAnswer, newTaskId, type TaskRecord, toWireTask } from "../tasks/task-record.js";
@@ -31,6 +33,8 @@ export interface ModelServiceDeps {
   readonly registry: ProviderRegistry;
   readonly batchConcurrency: number;
   readonly maxBatchItems: number;
+  /** Accept requests with an empty org_id or user_id. */
+  readonly allowEmptyTenant: boolean;
   /** One provider call per retried call. */
   readonly sharedCalls: SharedCalls;
   /** Removes configured secrets from text sent to callers. */
@@ -54,7 +58,7 @@ type HandlerContext = ModelServiceContext & CallContext;
 /** Trailer with the provider's back-off hint, ms (the client waits that long before retrying). */
 export const RETRY_AFTER_TRAILER = "retry-after-ms";
 
-const notFound = (taskId: string) => `no task "${taskId}" for this tenant (it may have expired)`;
+const notFound = (taskId: string) => `no task ${quoted(taskId)} for this tenant (it may have expired)`;
 
 // A batch item's answer as a message source: setup errors in-band too.
 async function* oneAnswer(provider: ModelProvider, call: ProviderCall, scope: AnswerScope): AsyncGenerator<ModelResponseItem> {
@@ -128,7 +132,8 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
 
   return {
     async *invoke(request, context) {
-      checkTenant(context.tenant, request);
+      checkIdentifiers(request);
+      checkTenant(context.tenant, request, { allowEmpty: deps.allowEmptyTenant });
       const { provider, call, prepared } = route(request, request.stream, context, context.logFields);
       const key = keyOf(context, request, { method: "invoke" });
       const attempt = attemptOf(context, context.logFields);
@@ -157,7 +162,8 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
       if (request.items.length > deps.maxBatchItems) {
         throw invalidArgument(`items: a batch holds at most ${deps.maxBatchItems} items, this one has ${request.items.length}`);
       }
-      request.items.forEach((item, index) => checkTenant(context.tenant, item, `batch item ${index}`));
+      request.items.forEach((item, index) => checkIdentifiers(item, `items.${index}.`));
+      request.items.forEach((item, index) => checkTenant(context.tenant, item, { where: `batch item ${index}`, allowEmpty: deps.allowEmptyTenant }));
       let failed = 0;
       // Every item is answered whole: a batch reply is one message, so an item's `stream` flag has no effect.
       const items = await runBatch(
@@ -190,7 +196,7 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
     },
 
     async getTaskStatus(request, context) {
-      if (request.taskId === "") throw invalidArgument("task_id is required");
+      checkTaskId(request.taskId, "task_id");
       const record = await findTask(request.taskId, context.tenant);
       if (!record) throw new ServerError(Status.NOT_FOUND, notFound(request.taskId));
       Object.assign(context.logFields, { task_id: record.id, status: record.status });
@@ -201,6 +207,9 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
       if (request.taskIds.length > deps.maxBatchItems) {
         throw invalidArgument(`task_ids: at most ${deps.maxBatchItems} ids per call, this one has ${request.taskIds.length}`);
       }
+      request.taskIds.forEach((taskId, index) => {
+        if (taskId !== "") checkTaskId(taskId, `task_ids.${index}`);
+      });
       const tasks = await Promise.all(
         request.taskIds.map(async (taskId): Promise<Partial<GetTaskStatusResponse>> => {
           const record = taskId === "" ? undefined : await findTask(taskId, context.tenant);
