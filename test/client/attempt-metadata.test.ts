@@ -9,9 +9,10 @@ import { createAttemptMetadataMiddleware } from "../../src/client/middleware/att
 import { createAuthorization } from "../../src/client/middleware/jwt.js";
 import { requestIdOptionMiddleware } from "../../src/client/middleware/request-id.js";
 import { recordingInvokeCall } from "../helpers/recording-call.js";
+import { wireTenant } from "../helpers/user-context.js";
 
 const secretKey = "attempt-metadata-secret";
-const tenant = { orgId: "org-1", userId: "user-1" };
+const tenant = wireTenant;
 
 const invokeCall = () => recordingInvokeCall({ request: tenant });
 

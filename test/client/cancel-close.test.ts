@@ -12,7 +12,7 @@ import {
   type InvokeRequest,
 } from "tamar-model-client";
 import { aborted, setup, userContext } from "../helpers/setup.js";
-import { startTestServer } from "../helpers/test-server.js";
+import { startScriptedServer } from "../helpers/scripted-server.js";
 
 const request: InvokeRequest = { provider: "openai", model: "m", messages: [{ role: "user", content: "hi" }], userContext };
 
@@ -100,7 +100,7 @@ describe("close()", () => {
   });
 
   it("leaves no timers or sockets of the client behind", async () => {
-    const server = await startTestServer();
+    const server = await startScriptedServer();
     const before = process.getActiveResourcesInfo().filter((r) => r !== "TTYWrap");
     const client = createModelClient({ address: server.address, useTls: false, env: {}, envFile: false });
     await invoke(client, request);
@@ -119,7 +119,7 @@ describe("close()", () => {
   });
 
   it("await using closes the client; the class facade works the same way", async () => {
-    const server = await startTestServer();
+    const server = await startScriptedServer();
     let facade: TamarModelClient;
     {
       await using client = new TamarModelClient({ address: server.address, useTls: false, env: {}, envFile: false });

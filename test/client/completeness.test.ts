@@ -13,7 +13,7 @@ import {
   StreamInterruptedError,
 } from "tamar-model-client";
 import { setup, userContext } from "../helpers/setup.js";
-import { FINISHED } from "../helpers/test-server.js";
+import { FINISHED } from "../helpers/scripted-server.js";
 
 const request: InvokeRequest = { provider: "openai", model: "m", messages: [{ role: "user", content: "hi" }], userContext };
 

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ConfigurationError, createModelClient, invoke, type ModelClientOptions } from "tamar-model-client";
 import { userContext } from "../helpers/setup.js";
-import { startTestServer } from "../helpers/test-server.js";
+import { startScriptedServer } from "../helpers/scripted-server.js";
 
 function envFile(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), "tamar-env-"));
@@ -68,7 +68,7 @@ describe("configuration sources", () => {
   });
 
   it("reads .env from the working directory by default and leaves process.env alone", async () => {
-    const server = await startTestServer();
+    const server = await startScriptedServer();
     const dir = envFile(`MODEL_MANAGER_SERVER_ADDRESS=${server.address}\nMODEL_MANAGER_SERVER_GRPC_USE_TLS=false\n`);
     const cwd = process.cwd();
     process.chdir(dir);
@@ -147,7 +147,7 @@ describe("configuration sources", () => {
   });
 
   it("both a JWT secret and a token (the original README shows both): the secret signs, with a warning naming both", async () => {
-    const server = await startTestServer({ jwtSecret: "s".repeat(32) });
+    const server = await startScriptedServer({ jwtSecret: "s".repeat(32) });
     try {
       const warnings: unknown[][] = [];
       const logger = { debug() {}, info() {}, error() {}, warn: (...args: unknown[]) => warnings.push(args) };

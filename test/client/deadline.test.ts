@@ -21,7 +21,7 @@ import {
 import { grpcTimeout } from "../../src/client/middleware/wire-deadline.js";
 import { ModelRequest, ModelRequestItem, ModelResponse, ModelResponseItem } from "../../src/gen/model_service/model_service.js";
 import { aborted, setup, userContext } from "../helpers/setup.js";
-import { FINISHED } from "../helpers/test-server.js";
+import { FINISHED } from "../helpers/scripted-server.js";
 
 const request: InvokeRequest = { provider: "openai", model: "m", messages: [{ role: "user", content: "hi" }], userContext };
 

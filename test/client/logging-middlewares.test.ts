@@ -3,7 +3,7 @@ import { ServerError, Status } from "nice-grpc";
 import type { CallOptions, ClientMiddlewareCall } from "nice-grpc-common";
 import { describe, expect, it } from "vitest";
 import { invoke, invokeStream, type Logger, type InvokeRequest } from "tamar-model-client";
-import { FINISHED } from "../helpers/test-server.js";
+import { FINISHED } from "../helpers/scripted-server.js";
 import { setup, userContext } from "../helpers/setup.js";
 
 const secretPrompt = "my very private prompt";

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigurationError, getTaskStatus, invoke, invokeBatch, invokeStream, TamarModelClient, ValidationError } from "tamar-model-client";
 import { setup, userContext } from "../helpers/setup.js";
-import { startTestServer } from "../helpers/test-server.js";
+import { startScriptedServer } from "../helpers/scripted-server.js";
 
 const request = { provider: "openai", model: "m", input: "x", userContext } as const;
 
@@ -38,7 +38,7 @@ describe("unknown call options", () => {
 
 describe("new TamarModelClient(address)", () => {
   it("takes the address as its first argument, options second", async () => {
-    const server = await startTestServer();
+    const server = await startScriptedServer();
     try {
       await using client = new TamarModelClient(server.address, { useTls: false, env: {}, envFile: false });
       expect(client.client.settings.address).toBe(server.address);

@@ -3,7 +3,7 @@
 // variables.
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startTestServer, type TestServer } from "../helpers/test-server.js";
+import { startScriptedServer, type ScriptedServer } from "../helpers/scripted-server.js";
 
 const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
 const blocks = [...readme.matchAll(/<!-- example: (examples\/[\w-]+\.ts) -->\n```ts\n([\s\S]*?)```/g)].map(
@@ -31,10 +31,10 @@ describe("README examples", () => {
     }
   });
 
-  let server: TestServer;
+  let server: ScriptedServer;
   const saved = { ...process.env };
   beforeAll(async () => {
-    server = await startTestServer({ jwtSecret: "readme-secret" });
+    server = await startScriptedServer({ jwtSecret: "readme-secret" });
     Object.assign(process.env, {
       MODEL_MANAGER_SERVER_ADDRESS: server.address,
       MODEL_MANAGER_SERVER_GRPC_USE_TLS: "false",
@@ -111,7 +111,7 @@ describe("README examples", () => {
   });
 
   it("load-balancing.ts", async () => {
-    const second = await startTestServer({ jwtSecret: "readme-secret" });
+    const second = await startScriptedServer({ jwtSecret: "readme-secret" });
     const address = process.env["MODEL_MANAGER_SERVER_ADDRESS"];
     process.env["MODEL_MANAGER_SERVER_ADDRESS"] = `${server.address},${second.address}`;
     server.invoke = second.invoke = async function* () {

@@ -4,12 +4,12 @@ import { describe, expect, it } from "vitest";
 import { createModelClient, invoke, UnavailableError } from "tamar-model-client";
 import { userContext } from "../helpers/setup.js";
 import { testPki } from "../helpers/pki.js";
-import { startTestServer } from "../helpers/test-server.js";
+import { startScriptedServer } from "../helpers/scripted-server.js";
 
 describe("TLS", () => {
   it("mTLS with a custom CA and a server name override works; without a client certificate it is refused", async () => {
     const pem = testPki();
-    const server = await startTestServer({ tls: { cert: pem.serverCert, key: pem.serverKey, ca: pem.ca } });
+    const server = await startScriptedServer({ tls: { cert: pem.serverCert, key: pem.serverKey, ca: pem.ca } });
     const request = { provider: "openai", model: "m", input: "x", userContext } as const;
     const base = { address: server.address, env: {}, envFile: false, maxRetries: 0 } as const;
     const client = createModelClient({ ...base, tls: { ca: pem.ca, cert: pem.clientCert, key: pem.clientKey, serverName: "model-manager.test" } });

@@ -1,16 +1,16 @@
 import { onTestFinished } from "vitest";
 import { createModelClient, type ModelClient, type ModelClientOptions } from "tamar-model-client";
-import { startTestServer, type TestServer, type TestServerOptions } from "./test-server.js";
+import { startScriptedServer, type ScriptedServer, type ScriptedServerOptions } from "./scripted-server.js";
 
 export { aborted } from "./deferred.js";
 
-export const userContext = { orgId: "org-1", userId: "user-1", clientType: "test" };
+export { userContext } from "./user-context.js";
 
 /** A test server and a plaintext client pointed at it (no env, no .env), both closed after the test. */
 export async function setup(
-  options: { server?: TestServerOptions; client?: ModelClientOptions } = {},
-): Promise<{ server: TestServer; client: ModelClient }> {
-  const server = await startTestServer(options.server);
+  options: { server?: ScriptedServerOptions; client?: ModelClientOptions } = {},
+): Promise<{ server: ScriptedServer; client: ModelClient }> {
+  const server = await startScriptedServer(options.server);
   const client = createModelClient({
     address: server.address,
     useTls: false,

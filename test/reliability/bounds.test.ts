@@ -15,21 +15,22 @@ import {
 import { jsonLinesLogger, MAX_LOG_FIELD_CHARS, MAX_LOG_LINE_CHARS } from "tamar-model-client/server";
 import { authMetadata, clientErrorOf, collect } from "../helpers/grpc-client.js";
 import { setup } from "../helpers/setup.js";
-import { startTestServer } from "../helpers/server.js";
+import { startReferenceServer } from "../helpers/reference-server.js";
 import { chatRequest, startStack, userContext } from "./helpers/stack.js";
+import { wireTenant } from "../helpers/user-context.js";
 
 const HUGE = "z".repeat(200 * 1024);
-const tenant = { orgId: "org-1", userId: "user-1" };
+const tenant = wireTenant;
 const chat = { ...tenant, provider: "openai", invokeType: "chat-completions", extra: { model: "m", messages: [{ role: "user", content: "hi" }] } };
 
 describe("the server refuses oversized identifiers at once, with a small status", () => {
   it.each([
-    ["a 200 KB task id", (client: Awaited<ReturnType<typeof startTestServer>>["client"], metadata: Metadata) => client.getTaskStatus({ taskId: HUGE }, { metadata }), /^task_id: at most 256 characters, got 204800$/],
-    ["200 KB task ids", (client: Awaited<ReturnType<typeof startTestServer>>["client"], metadata: Metadata) => client.batchGetTaskStatus({ taskIds: ["t-1", HUGE] }, { metadata }), /^task_ids\.1: at most 256/],
-    ["a 200 KB provider", (client: Awaited<ReturnType<typeof startTestServer>>["client"], metadata: Metadata) => collect(client.invoke({ ...chat, provider: HUGE }, { metadata })), /^provider: at most 256/],
-    ["a 200 KB batch item model", (client: Awaited<ReturnType<typeof startTestServer>>["client"], metadata: Metadata) => client.batchInvoke({ items: [chat, { ...chat, extra: { ...chat.extra, model: HUGE } }] }, { metadata }), /^items\.1\.model: at most 256/],
+    ["a 200 KB task id", (client: Awaited<ReturnType<typeof startReferenceServer>>["client"], metadata: Metadata) => client.getTaskStatus({ taskId: HUGE }, { metadata }), /^task_id: at most 256 characters, got 204800$/],
+    ["200 KB task ids", (client: Awaited<ReturnType<typeof startReferenceServer>>["client"], metadata: Metadata) => client.batchGetTaskStatus({ taskIds: ["t-1", HUGE] }, { metadata }), /^task_ids\.1: at most 256/],
+    ["a 200 KB provider", (client: Awaited<ReturnType<typeof startReferenceServer>>["client"], metadata: Metadata) => collect(client.invoke({ ...chat, provider: HUGE }, { metadata })), /^provider: at most 256/],
+    ["a 200 KB batch item model", (client: Awaited<ReturnType<typeof startReferenceServer>>["client"], metadata: Metadata) => client.batchInvoke({ items: [chat, { ...chat, extra: { ...chat.extra, model: HUGE } }] }, { metadata }), /^items\.1\.model: at most 256/],
   ] as const)("%s → INVALID_ARGUMENT, and a call sharing the connection is not held up", async (_name, call, message) => {
-    const { client } = await startTestServer({ offline: true });
+    const { client } = await startReferenceServer({ offline: true });
     const metadata = await authMetadata();
     const [refused, other] = await Promise.all([
       clientErrorOf(() => call(client, metadata)),
@@ -43,7 +44,7 @@ describe("the server refuses oversized identifiers at once, with a small status"
   });
 
   it("a value quoted in a status is cut at 256 characters and marked", async () => {
-    const { client } = await startTestServer({ offline: true });
+    const { client } = await startReferenceServer({ offline: true });
     const error = await clientErrorOf(async () => collect(client.invoke({ ...chat, provider: "p".repeat(256) }, { metadata: await authMetadata() })));
     expect(error.code).toBe(Status.INVALID_ARGUMENT);
     expect(error.details).toContain(`"${"p".repeat(256)}" is not supported`);
@@ -55,7 +56,7 @@ describe("the server refuses oversized identifiers at once, with a small status"
 describe("log lines are bounded and one line each", () => {
   it(`every field at most ${MAX_LOG_FIELD_CHARS} characters, every line at most ${MAX_LOG_LINE_CHARS}, U+2028 / U+2029 / C1 escaped`, async () => {
     const lines: string[] = [];
-    const { client } = await startTestServer({ offline: true, logger: jsonLinesLogger({ write: (line: string) => lines.push(line) }, "debug") });
+    const { client } = await startReferenceServer({ offline: true, logger: jsonLinesLogger({ write: (line: string) => lines.push(line) }, "debug") });
     const clientType = `a\u2028b\u2029c\u0085d\u009be`.padEnd(256, "x");
     await collect(client.invoke({ ...chat, clientType }, { metadata: await authMetadata({ "x-origin-request-id": "o".repeat(7000) }) }));
     const call = lines.find((line) => line.includes('"msg":"call"'));

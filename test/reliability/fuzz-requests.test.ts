@@ -24,7 +24,7 @@ import {
 } from "tamar-model-client";
 import { findPair as findRequestPair } from "../../src/routes/find-pair.js";
 import type { ModelRequest, ModelRequestItem } from "../../src/gen/model_service/model_service.js";
-import { startTestServer, type TestServer } from "../helpers/test-server.js";
+import { startScriptedServer, type ScriptedServer } from "../helpers/scripted-server.js";
 import { report } from "./helpers/report.js";
 import {
   anyValidRequest,
@@ -198,12 +198,12 @@ async function expectRefused(call: () => Promise<unknown>, paths: readonly strin
 }
 
 interface Peer {
-  server: TestServer;
+  server: ScriptedServer;
   client: ModelClient;
 }
 
 async function startPeer(): Promise<Peer> {
-  const server = await startTestServer();
+  const server = await startScriptedServer();
   const client = createModelClient({ address: server.address, useTls: false, env: {}, envFile: false, maxRetries: 0 });
   return { server, client };
 }

@@ -12,7 +12,7 @@ import {
   invokeStream,
   type ModelClientOptions,
 } from "tamar-model-client";
-import { startTestServer } from "../helpers/test-server.js";
+import { startScriptedServer } from "../helpers/scripted-server.js";
 import { SECRET, signToken, tamperedToken, unsignedToken } from "../helpers/tokens.js";
 import { drain, report } from "./helpers/report.js";
 import { attemptCounter, chatRequest, startLoggedServer, userContext } from "./helpers/stack.js";
@@ -72,7 +72,7 @@ describe("JWT", () => {
 
 describe("one tenant's token is never sent for another", () => {
   it("200 calls of 40 tenants, interleaved and concurrent (invoke, stream, batch): each carries its own tenant's token", async () => {
-    const server = await startTestServer({ jwtSecret: SECRET });
+    const server = await startScriptedServer({ jwtSecret: SECRET });
     const client = createModelClient({ address: server.address, useTls: false, env: {}, envFile: false, jwtSecretKey: SECRET });
     try {
       const tenants = Array.from({ length: 40 }, (_, index) => ({ orgId: `org-${index % 8}`, userId: `user-${index}`, clientType: "svc" }));
@@ -104,7 +104,7 @@ describe("one tenant's token is never sent for another", () => {
   });
 
   it("tenants whose ids contain any character, the token cache's separator too, each get their own token (property, 300 pairs)", async () => {
-    const server = await startTestServer({ jwtSecret: SECRET });
+    const server = await startScriptedServer({ jwtSecret: SECRET });
     const id = fc.oneof(fc.string({ minLength: 1, maxLength: 4 }), fc.constantFrom("a", "b", "\u0000", "a\u0000b", "b\u0000c", "\u0000\u0000"));
     const tenant = fc.record({ orgId: id, userId: id, clientType: fc.constant("svc") });
     try {

@@ -17,9 +17,10 @@ import { sendJson, sseEvent, startFakeUpstream, startSse, type UpstreamHandler }
 import { anthropicApi, anthropicError } from "../helpers/provider-wire/anthropic.js";
 import { chatChunk, openAIApi, openAIError, responseObject } from "../helpers/provider-wire/openai.js";
 import { SECRET, TENANT } from "../helpers/tokens.js";
+import { userContextFor } from "../helpers/user-context.js";
 import { startServerProcess } from "./helpers/server-process.js";
 
-const userContext = { ...TENANT, clientType: "resilience" };
+const userContext = userContextFor("resilience");
 const chat: InvokeRequest = { provider: "openai", model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }], userContext };
 const toClaude = { provider: "anthropic", model: "claude-sonnet-4", max_tokens: 64 } as const;
 

@@ -24,7 +24,7 @@ import {
   type ModelResponse,
 } from "tamar-model-client";
 import { aborted, setup, userContext } from "../helpers/setup.js";
-import type { InvokeHandler } from "../helpers/test-server.js";
+import type { InvokeHandler } from "../helpers/scripted-server.js";
 
 const request: InvokeRequest = { provider: "openai", model: "primary", messages: [{ role: "user", content: "hi" }], userContext };
 const toAnthropic = { provider: "anthropic", model: "claude-x", max_tokens: 64 } as const;

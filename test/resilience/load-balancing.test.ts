@@ -15,6 +15,7 @@ import {
   StreamInterruptedError,
 } from "tamar-model-client";
 import { SECRET, TENANT } from "../helpers/tokens.js";
+import { userContextFor } from "../helpers/user-context.js";
 import { report } from "../reliability/helpers/report.js";
 import { type ServerProcess, startServerProcess } from "./helpers/server-process.js";
 
@@ -27,7 +28,7 @@ const MAX_RECONNECT_BACKOFF_MS = 5_000;
 const CALLS_PER_SECOND = 160;
 const KILL_AT = 500;
 
-const userContext = { ...TENANT, clientType: "load-balancing" };
+const userContext = userContextFor("load-balancing");
 const request = (index: number): InvokeRequest => ({
   provider: "openai",
   model: "gpt-4o-mini",

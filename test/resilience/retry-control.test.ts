@@ -13,7 +13,7 @@ import {
   type InvokeRequest,
 } from "tamar-model-client";
 import { setup, userContext } from "../helpers/setup.js";
-import type { InvokeHandler } from "../helpers/test-server.js";
+import type { InvokeHandler } from "../helpers/scripted-server.js";
 
 const request: InvokeRequest = { provider: "openai", model: "m", messages: [{ role: "user", content: "hi" }], userContext };
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { authMetadata, collect } from "../helpers/grpc-client.js";
 import { sendJson, startFakeUpstream, type RecordedRequest } from "../helpers/fake-upstream.js";
 import { anthropicError, anthropicMessage, writeAnthropicStream } from "../helpers/provider-wire/anthropic.js";
-import { startTestServer } from "../helpers/server.js";
+import { startReferenceServer } from "../helpers/reference-server.js";
 
 const KEY = "sk-ant-test-0123456789";
 
@@ -26,7 +26,7 @@ const request = (stream: boolean, invokeType = "messages") => ({
 describe("anthropic through @anthropic-ai/sdk", () => {
   it("messages, non-stream: sends the SDK request and answers with one message", async () => {
     const upstream = await startFakeUpstream((_request, res) => sendJson(res, 200, message));
-    const { client } = await startTestServer({ env: env(upstream.url), providerMaxRetries: 0 });
+    const { client } = await startReferenceServer({ env: env(upstream.url), providerMaxRetries: 0 });
     const messages = await collect(client.invoke(request(false, "generation"), { metadata: await authMetadata() }));
 
     const [sent] = upstream.requests as [RecordedRequest];
@@ -47,7 +47,7 @@ describe("anthropic through @anthropic-ai/sdk", () => {
 
   it("messages, stream: relays the events, whole usage on the final message_stop", async () => {
     const upstream = await startFakeUpstream((_request, res) => writeAnthropicStream(res));
-    const { client } = await startTestServer({ env: env(upstream.url), providerMaxRetries: 0 });
+    const { client } = await startReferenceServer({ env: env(upstream.url), providerMaxRetries: 0 });
     const chunks = await collect(client.invoke(request(true), { metadata: await authMetadata() }));
 
     expect(upstream.requests[0]?.json()).toMatchObject({ stream: true });
@@ -64,7 +64,7 @@ describe("anthropic through @anthropic-ai/sdk", () => {
     const upstream = await startFakeUpstream((_request, res) =>
       sendJson(res, 529, anthropicError("overloaded_error", "Overloaded")),
     );
-    const { client } = await startTestServer({ env: env(upstream.url), providerMaxRetries: 0 });
+    const { client } = await startReferenceServer({ env: env(upstream.url), providerMaxRetries: 0 });
     for (const stream of [false, true]) {
       const messages = await collect(client.invoke(request(stream), { metadata: await authMetadata() }));
       expect(messages).toHaveLength(1);

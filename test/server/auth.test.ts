@@ -1,7 +1,7 @@
 import { Metadata, Status } from "nice-grpc";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { authMetadata, clientErrorOf, collect } from "../helpers/grpc-client.js";
-import { startTestServer } from "../helpers/server.js";
+import { startReferenceServer } from "../helpers/reference-server.js";
 import { SECRET, signToken, tamperedToken, unsignedToken } from "../helpers/tokens.js";
 
 const request = (tenant: { orgId?: string; userId?: string } = {}) => ({
@@ -32,7 +32,7 @@ describe("JWT authentication", () => {
   ];
 
   it.each(rejected)("%s → UNAUTHENTICATED with a reason, never the token", async (_name, metadata, reason) => {
-    const { client } = await startTestServer();
+    const { client } = await startReferenceServer();
     const sent = await metadata();
     for (const call of [
       () => collect(client.invoke(request(), { metadata: sent })),
@@ -49,7 +49,7 @@ describe("JWT authentication", () => {
   });
 
   it("a valid token passes, and a cached one still expires on time", async () => {
-    const { client } = await startTestServer();
+    const { client } = await startReferenceServer();
     const metadata = await authMetadata({}, await signToken({}, { expiresIn: now() + 120 }));
     expect(await collect(client.invoke(request(), { metadata }))).toHaveLength(1);
     expect(await collect(client.invoke(request(), { metadata }))).toHaveLength(1);
@@ -60,7 +60,7 @@ describe("JWT authentication", () => {
   });
 
   it("a token speaks for its own tenant only → PERMISSION_DENIED otherwise", async () => {
-    const { client } = await startTestServer();
+    const { client } = await startReferenceServer();
     const metadata = await authMetadata();
     const orgError = await clientErrorOf(() => collect(client.invoke(request({ orgId: "org-2" }), { metadata })));
     expect(orgError.code).toBe(Status.PERMISSION_DENIED);
@@ -77,24 +77,24 @@ describe("JWT authentication", () => {
   });
 
   it("without a secret the server refuses to start unless unauthenticated calls are allowed explicitly", async () => {
-    await expect(startTestServer({ jwtSecretKey: undefined })).rejects.toMatchObject({
+    await expect(startReferenceServer({ jwtSecretKey: undefined })).rejects.toMatchObject({
       name: "ModelServerConfigError",
       setting: "MODEL_MANAGER_SERVER_JWT_SECRET_KEY",
     });
-    const { client, server } = await startTestServer({ jwtSecretKey: undefined, allowUnauthenticated: true });
+    const { client, server } = await startReferenceServer({ jwtSecretKey: undefined, allowUnauthenticated: true });
     expect(server.authenticated).toBe(false);
     expect(await collect(client.invoke(request({ orgId: "anyone" })))).toHaveLength(1);
   });
 
   it("reads the secret from MODEL_MANAGER_SERVER_JWT_SECRET_KEY, as the client does", async () => {
-    const { client } = await startTestServer({ jwtSecretKey: undefined, env: { MODEL_MANAGER_SERVER_JWT_SECRET_KEY: SECRET } });
+    const { client } = await startReferenceServer({ jwtSecretKey: undefined, env: { MODEL_MANAGER_SERVER_JWT_SECRET_KEY: SECRET } });
     expect(await collect(client.invoke(request(), { metadata: await authMetadata() }))).toHaveLength(1);
     const error = await clientErrorOf(() => collect(client.invoke(request())));
     expect(error.code).toBe(Status.UNAUTHENTICATED);
   });
 
   it("the health service needs no token", async () => {
-    const { server } = await startTestServer();
+    const { server } = await startReferenceServer();
     const { createChannel, createClient } = await import("nice-grpc");
     const { HealthDefinition } = await import("../../src/gen/grpc/health/v1/health.js");
     const channel = createChannel(server.address);

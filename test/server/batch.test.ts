@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { ModelProvider, ProviderCall } from "tamar-model-client/server";
 import { deferred, type Deferred } from "../helpers/deferred.js";
 import { authMetadata, clientErrorOf } from "../helpers/grpc-client.js";
-import { startTestServer } from "../helpers/server.js";
+import { startReferenceServer } from "../helpers/reference-server.js";
 
 const item = (model: string, fields: Record<string, unknown> = {}) => ({
   provider: "openai",
@@ -79,7 +79,7 @@ function gatedProvider() {
 describe("BatchInvoke", () => {
   it("runs higher priority first under the concurrency limit; answers in request order with custom_id", async () => {
     const gated = gatedProvider();
-    const { client } = await startTestServer({ providers: { openai: gated.provider }, batchConcurrency: 2 });
+    const { client } = await startReferenceServer({ providers: { openai: gated.provider }, batchConcurrency: 2 });
     const items = [
       item("a", { priority: 1 }),
       item("b"), // unset priority counts as 0
@@ -109,7 +109,7 @@ describe("BatchInvoke", () => {
 
   it("an item's failure stays in its own error; its siblings succeed", async () => {
     const gated = gatedProvider();
-    const { client } = await startTestServer({ providers: { openai: gated.provider }, batchConcurrency: 4 });
+    const { client } = await startReferenceServer({ providers: { openai: gated.provider }, batchConcurrency: 4 });
     const all = gated.nextStarts(2);
     const batch = client.batchInvoke(
       { items: [item("ok1"), item("fail1"), item("bad", { provider: "nope" }), item("x", { customId: undefined, provider: "anthropic", invokeType: "messages" })] },
@@ -128,7 +128,7 @@ describe("BatchInvoke", () => {
   });
 
   it("offline: a batch of 100 answers every item; an empty batch answers nothing", async () => {
-    const { client } = await startTestServer({ offline: true });
+    const { client } = await startReferenceServer({ offline: true });
     const metadata = await authMetadata();
     const items = Array.from({ length: 100 }, (_, i) => item(`m${i}`, { priority: i % 7 }));
     const response = await client.batchInvoke({ items }, { metadata });
@@ -142,7 +142,7 @@ describe("BatchInvoke", () => {
   });
 
   it("more items than maxBatchItems → INVALID_ARGUMENT", async () => {
-    const { client } = await startTestServer({ offline: true, maxBatchItems: 3 });
+    const { client } = await startReferenceServer({ offline: true, maxBatchItems: 3 });
     const metadata = await authMetadata();
     const error = await clientErrorOf(() => client.batchInvoke({ items: [item("a"), item("b"), item("c"), item("d")] }, { metadata }));
     expect(error.code).toBe(Status.INVALID_ARGUMENT);
@@ -151,7 +151,7 @@ describe("BatchInvoke", () => {
 
   it("a cancelled batch aborts the items in flight and starts no more", async () => {
     const gated = gatedProvider();
-    const { client } = await startTestServer({ providers: { openai: gated.provider }, batchConcurrency: 1 });
+    const { client } = await startReferenceServer({ providers: { openai: gated.provider }, batchConcurrency: 1 });
     const controller = new AbortController();
     const first = gated.nextStarts(1);
     const batch = client.batchInvoke({ items: [item("a"), item("b"), item("c")] }, { metadata: await authMetadata(), signal: controller.signal });

@@ -6,16 +6,17 @@ import { Status } from "nice-grpc";
 import { describe, expect, it } from "vitest";
 import { authMetadata, clientErrorOf } from "../helpers/grpc-client.js";
 import { STALLING_PROVIDERS, startStallingUpstream, type StallingProvider } from "../helpers/provider-wire/stalling.js";
-import { startTestServer } from "../helpers/server.js";
+import { startReferenceServer } from "../helpers/reference-server.js";
+import { wireTenant } from "../helpers/user-context.js";
 
 /** A server in front of a fake `provider` that streams its first event, then stalls. */
 async function stallingProvider(provider: StallingProvider) {
   const upstream = await startStallingUpstream(provider);
-  const server = await startTestServer({ env: provider.env(upstream.url), providerMaxRetries: 0 });
+  const server = await startReferenceServer({ env: provider.env(upstream.url), providerMaxRetries: 0 });
   return { upstream, ...server };
 }
 
-const base = { orgId: "org-1", userId: "user-1" };
+const base = wireTenant;
 
 describe.each(STALLING_PROVIDERS)("$name: deadline and cancellation reach the provider", (provider) => {
   it("a client cancel mid-stream closes the upstream request", async () => {
@@ -69,7 +70,7 @@ describe.each(STALLING_PROVIDERS)("$name: deadline and cancellation reach the pr
 
 describe("deadline on the offline provider", () => {
   it("a slow offline stream stops at the caller's deadline", async () => {
-    const { client, server } = await startTestServer({ offline: true, offlineChunkDelayMs: 50 });
+    const { client, server } = await startReferenceServer({ offline: true, offlineChunkDelayMs: 50 });
     const chunks: string[] = [];
     const error = await clientErrorOf(async () => {
       for await (const chunk of client.invoke(

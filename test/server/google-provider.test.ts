@@ -10,7 +10,7 @@ import { authMetadata, clientErrorOf, collect } from "../helpers/grpc-client.js"
 import { sendJson, startFakeUpstream, type RecordedRequest } from "../helpers/fake-upstream.js";
 import { GEMINI_USAGE, geminiApi, googleError } from "../helpers/provider-wire/gemini.js";
 import { PNG_B64 } from "../helpers/provider-wire/png.js";
-import { startTestServer } from "../helpers/server.js";
+import { startReferenceServer } from "../helpers/reference-server.js";
 
 const KEY = "AIza-test-key-0123456789";
 const USAGE = GEMINI_USAGE;
@@ -59,7 +59,7 @@ const BACKENDS = [
 describe.each(BACKENDS)("google $channel through @google/genai", (backend) => {
   it("generateContent: camelCase request from snake_case config, one message back", async () => {
     const upstream = await startFakeUpstream(geminiApi);
-    const { client } = await startTestServer({ ...backend.options(upstream.url), providerMaxRetries: 0 });
+    const { client } = await startReferenceServer({ ...backend.options(upstream.url), providerMaxRetries: 0 });
     const messages = await collect(client.invoke(generation(backend.channel, false), { metadata: await authMetadata() }));
 
     const [sent] = upstream.requests as [RecordedRequest];
@@ -81,7 +81,7 @@ describe.each(BACKENDS)("google $channel through @google/genai", (backend) => {
 
   it("streamGenerateContent?alt=sse: one message per chunk, the total usage on the last", async () => {
     const upstream = await startFakeUpstream(geminiApi);
-    const { client } = await startTestServer({ ...backend.options(upstream.url), providerMaxRetries: 0 });
+    const { client } = await startReferenceServer({ ...backend.options(upstream.url), providerMaxRetries: 0 });
     const chunks = await collect(client.invoke(generation(backend.channel, true), { metadata: await authMetadata() }));
 
     const [sent] = upstream.requests as [RecordedRequest];
@@ -97,7 +97,7 @@ describe.each(BACKENDS)("google $channel through @google/genai", (backend) => {
     const upstream = await startFakeUpstream((_request, res) =>
       sendJson(res, 400, googleError(400, "API key not valid. Please pass a valid API key.", "INVALID_ARGUMENT")),
     );
-    const { client } = await startTestServer({ ...backend.options(upstream.url), providerMaxRetries: 0 });
+    const { client } = await startReferenceServer({ ...backend.options(upstream.url), providerMaxRetries: 0 });
     for (const stream of [false, true]) {
       const messages = await collect(client.invoke(generation(backend.channel, stream), { metadata: await authMetadata() }));
       expect(messages).toHaveLength(1);
@@ -119,7 +119,7 @@ describe("google httpOptions from the caller", () => {
   it("cannot send the server's request, and its API key, elsewhere or replace the key", async () => {
     const upstream = await startFakeUpstream(geminiApi);
     const elsewhere = await startFakeUpstream(geminiApi);
-    const { client } = await startTestServer({ ...BACKENDS[0].options(upstream.url), providerMaxRetries: 0 });
+    const { client } = await startReferenceServer({ ...BACKENDS[0].options(upstream.url), providerMaxRetries: 0 });
     const metadata = await authMetadata();
     for (const [httpOptions, field] of [
       [{ base_url: elsewhere.url }, "extra.config.httpOptions.baseUrl"],
@@ -136,7 +136,7 @@ describe("google httpOptions from the caller", () => {
 
   it("headers and extra body fields the caller may set reach the provider", async () => {
     const upstream = await startFakeUpstream(geminiApi);
-    const { client } = await startTestServer({ ...BACKENDS[0].options(upstream.url), providerMaxRetries: 0 });
+    const { client } = await startReferenceServer({ ...BACKENDS[0].options(upstream.url), providerMaxRetries: 0 });
     const [message] = await collect(
       client.invoke(withHttpOptions({ headers: { "x-trace": "t-1" }, extra_body: { cachedContent: "c-1" } }), { metadata: await authMetadata() }),
     );
@@ -160,7 +160,7 @@ describe("google routing", () => {
 
   it("generateImages (image-generation-genai) goes to Imagen predict on Vertex AI", async () => {
     const upstream = await startFakeUpstream(geminiApi);
-    const { client } = await startTestServer({ ...BACKENDS[1].options(upstream.url), providerMaxRetries: 0 });
+    const { client } = await startReferenceServer({ ...BACKENDS[1].options(upstream.url), providerMaxRetries: 0 });
     const [message] = await collect(client.invoke(imagesRequest("vertexai"), { metadata: await authMetadata() }));
     expect(message?.error).toBe("");
     const [sent] = upstream.requests as [RecordedRequest];
@@ -173,7 +173,7 @@ describe("google routing", () => {
 
   it("on AI Studio, @google/genai refuses generateImages: the caller reads why, in-band", async () => {
     const upstream = await startFakeUpstream(geminiApi);
-    const { client } = await startTestServer({ ...BACKENDS[0].options(upstream.url), providerMaxRetries: 0 });
+    const { client } = await startReferenceServer({ ...BACKENDS[0].options(upstream.url), providerMaxRetries: 0 });
     const [message] = await collect(client.invoke(imagesRequest("ai-studio"), { metadata: await authMetadata() }));
     expect(message?.error).toMatch(/^google-ai-studio request failed: .*Vertex AI/);
     expect(upstream.requests).toHaveLength(0);
@@ -182,7 +182,7 @@ describe("google routing", () => {
   it("channel normal sends image generation to Vertex AI when both Google backends are configured", async () => {
     const vertex = await startFakeUpstream(geminiApi);
     const studio = await startFakeUpstream(geminiApi);
-    const { client } = await startTestServer({
+    const { client } = await startReferenceServer({
       env: { GEMINI_API_KEY: KEY, GOOGLE_GEMINI_BASE_URL: studio.url, GOOGLE_CLOUD_PROJECT: "proj-1", GOOGLE_CLOUD_LOCATION: "us-central1", GOOGLE_VERTEX_BASE_URL: vertex.url },
       googleAuthOptions: vertexAuth,
       providerMaxRetries: 0,
@@ -197,7 +197,7 @@ describe("google routing", () => {
 
   it("the flat Vertex AI Imagen input (image-generation) becomes a generateImages config", async () => {
     const upstream = await startFakeUpstream(geminiApi);
-    const { client } = await startTestServer({ ...BACKENDS[1].options(upstream.url), providerMaxRetries: 0 });
+    const { client } = await startReferenceServer({ ...BACKENDS[1].options(upstream.url), providerMaxRetries: 0 });
     const [message] = await collect(
       client.invoke(
         {

@@ -4,7 +4,7 @@ import { createChannel, createClient, Status } from "nice-grpc";
 import { describe, expect, it } from "vitest";
 import { HealthDefinition } from "../../src/gen/grpc/health/v1/health.js";
 import { clientErrorOf } from "../helpers/grpc-client.js";
-import { startTestServer } from "../helpers/server.js";
+import { startReferenceServer } from "../helpers/reference-server.js";
 
 const SERVING = 1;
 const NOT_SERVING = 2;
@@ -12,7 +12,7 @@ const SERVICE_UNKNOWN = 3;
 
 describe("grpc.health.v1.Health", () => {
   it("Check: SERVING for the server and ModelService, NOT_FOUND for an unknown service", async () => {
-    const { server } = await startTestServer({ offline: true });
+    const { server } = await startReferenceServer({ offline: true });
     const channel = createChannel(server.address);
     const health = createClient(HealthDefinition, channel);
     expect(await health.check({ service: "" })).toEqual({ status: SERVING });
@@ -23,7 +23,7 @@ describe("grpc.health.v1.Health", () => {
   });
 
   it("Watch: SERVICE_UNKNOWN for an unknown service, the status then every change for a known one; cancelling ends it", async () => {
-    const { server } = await startTestServer({ offline: true });
+    const { server } = await startReferenceServer({ offline: true });
     const channel = createChannel(server.address);
     const health = createClient(HealthDefinition, channel);
     const unknown = health.watch({ service: "nope.Service" })[Symbol.asyncIterator]();

@@ -12,9 +12,10 @@ import { sendJson, sseEvent, startFakeUpstream, startSse, type UpstreamHandler }
 import { anthropicMessage, writeAnthropicStream } from "../helpers/provider-wire/anthropic.js";
 import { geminiText, writeGeminiChunks } from "../helpers/provider-wire/gemini.js";
 import { chatChunk, chatCompletion, responseObject } from "../helpers/provider-wire/openai.js";
-import { startTestServer } from "../helpers/server.js";
+import { startReferenceServer } from "../helpers/reference-server.js";
+import { wireTenant } from "../helpers/user-context.js";
 
-const tenant = { orgId: "org-1", userId: "user-1" };
+const tenant = wireTenant;
 const chat = { provider: "openai", invokeType: "chat-completions", extra: { model: "m", messages: [{ role: "user", content: "hi" }] } };
 const responses = { provider: "openai", invokeType: "responses", extra: { model: "m", input: "hi" } };
 const gemini = { provider: "google", invokeType: "generation", extra: { model: "m", contents: "hi" } };
@@ -122,7 +123,7 @@ const CUTS: Cut[] = [
 describe.each(CUTS)("$name", (cut) => {
   it("ends with DATA_LOSS naming the missing terminal event, after the text that arrived", async () => {
     const upstream = await startFakeUpstream(cut.upstream);
-    const { client } = await startTestServer({ env: cut.env(upstream.url), providerMaxRetries: 0 });
+    const { client } = await startReferenceServer({ env: cut.env(upstream.url), providerMaxRetries: 0 });
     const messages: ModelResponseItem[] = [];
     const error = await (async () => {
       for await (const message of client.invoke({ ...tenant, ...cut.request, stream: cut.stream }, { metadata: await authMetadata() })) messages.push(message);
@@ -140,7 +141,7 @@ describe("a provider body cut mid-JSON", () => {
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify(chatCompletion({ text: "Half of it" })).slice(0, 60));
     });
-    const { client } = await startTestServer({ env: env.openai(upstream.url), providerMaxRetries: 0 });
+    const { client } = await startReferenceServer({ env: env.openai(upstream.url), providerMaxRetries: 0 });
     const [answer, ...more] = await collect(client.invoke({ ...tenant, ...chat, stream: false }, { metadata: await authMetadata() }));
     expect(more).toHaveLength(0);
     expect(answer?.content).toBe("");
@@ -152,7 +153,7 @@ describe("a provider body cut mid-JSON", () => {
 describe.each(CUTS.filter((cut) => !cut.stream))("$name", (cut) => {
   it("in a batch, the item carries the DATA_LOSS text instead of content", async () => {
     const upstream = await startFakeUpstream(cut.upstream);
-    const { client } = await startTestServer({ env: cut.env(upstream.url), providerMaxRetries: 0 });
+    const { client } = await startReferenceServer({ env: cut.env(upstream.url), providerMaxRetries: 0 });
     const reply = await client.batchInvoke({ items: [{ ...tenant, ...cut.request, customId: "x" }] }, { metadata: await authMetadata() });
     expect(reply.items[0]?.content).toBe("");
     expect(reply.items[0]?.error).toMatch(/^DATA_LOSS: /);

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { inflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { authMetadata, collect } from "../helpers/grpc-client.js";
-import { startTestServer } from "../helpers/server.js";
+import { startReferenceServer } from "../helpers/reference-server.js";
 
 const PROMPT = "Hello there, offline model";
 const DIGEST = createHash("sha256").update(PROMPT).digest("hex").slice(0, 12);
@@ -97,7 +97,7 @@ function expectPng(base64: string) {
 
 describe("offline provider through a real gRPC call", () => {
   it.each(TEXT_PAIRS)("$provider $invokeType (non-stream): one message, deterministic text, usage and raw response", async (pair) => {
-    const { client } = await startTestServer({ offline: true });
+    const { client } = await startReferenceServer({ offline: true });
     const messages = await collect(
       client.invoke(
         { provider: pair.provider, channel: pair.channel ?? "normal", invokeType: pair.invokeType, orgId: "org-1", userId: "user-1", extra: pair.extra },
@@ -116,7 +116,7 @@ describe("offline provider through a real gRPC call", () => {
   });
 
   it.each(TEXT_PAIRS)("$provider $invokeType (stream): one word per chunk, usage on the last chunk only", async (pair) => {
-    const { client } = await startTestServer({ offline: true });
+    const { client } = await startReferenceServer({ offline: true });
     const request = { provider: pair.provider, channel: pair.channel ?? "normal", invokeType: pair.invokeType, orgId: "org-1", userId: "user-1", extra: pair.extra };
     const chunks = await collect(client.invoke({ ...request, stream: true }, { metadata: await authMetadata() }));
     const [whole] = await collect(client.invoke(request, { metadata: await authMetadata() }));
@@ -134,7 +134,7 @@ describe("offline provider through a real gRPC call", () => {
   });
 
   it.each(IMAGE_PAIRS)("$provider $invokeType answers with valid PNGs", async (pair) => {
-    const { client } = await startTestServer({ offline: true });
+    const { client } = await startReferenceServer({ offline: true });
     for (const stream of [false, true]) {
       const messages = await collect(
         client.invoke(
@@ -155,7 +155,7 @@ describe("offline provider through a real gRPC call", () => {
   });
 
   it("finish reasons and raw shapes follow each provider", async () => {
-    const { client } = await startTestServer({ offline: true });
+    const { client } = await startReferenceServer({ offline: true });
     const metadata = await authMetadata();
     const last = async (provider: string, invokeType: string, extra: Record<string, unknown>) =>
       JSON.parse((await collect(client.invoke({ provider, invokeType, stream: true, orgId: "org-1", userId: "user-1", extra }, { metadata }))).at(-1)?.rawResponse ?? "");
@@ -169,7 +169,7 @@ describe("offline provider through a real gRPC call", () => {
   });
 
   it("streams a 10,000-chunk answer with zero delay", async () => {
-    const { client } = await startTestServer({ offline: true, offlineChunkDelayMs: 0 });
+    const { client } = await startReferenceServer({ offline: true, offlineChunkDelayMs: 0 });
     let count = 0;
     let last;
     for await (const chunk of client.invoke(
@@ -184,9 +184,9 @@ describe("offline provider through a real gRPC call", () => {
   });
 
   it("answers offline without credentials by default, and says why", async () => {
-    const { server } = await startTestServer();
+    const { server } = await startReferenceServer();
     expect(server.offline).toBe("no-credentials");
-    const forced = await startTestServer({ offline: true, env: { OPENAI_API_KEY: "sk-test-0123456789" } });
+    const forced = await startReferenceServer({ offline: true, env: { OPENAI_API_KEY: "sk-test-0123456789" } });
     expect(forced.server.offline).toBe("forced");
   });
 });

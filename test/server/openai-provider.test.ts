@@ -9,7 +9,7 @@ import { authMetadata, clientErrorOf, collect } from "../helpers/grpc-client.js"
 import { sendJson, startFakeUpstream, type RecordedRequest } from "../helpers/fake-upstream.js";
 import { chatCompletion, CHAT_USAGE, imagesResult, openAIApi, openAIError, responseObject, writeChatStream } from "../helpers/provider-wire/openai.js";
 import { PNG_B64 } from "../helpers/provider-wire/png.js";
-import { startTestServer } from "../helpers/server.js";
+import { startReferenceServer } from "../helpers/reference-server.js";
 
 const OPENAI_KEY = "sk-test-openai-0123456789";
 const AZURE_KEY = "azure-test-key-0123456789";
@@ -52,7 +52,7 @@ const chatRequest = (provider: string, stream: boolean, extra: Record<string, un
 describe.each(BACKENDS)("$provider through the openai SDK", (backend) => {
   it("chat completions, non-stream: sends the SDK request and answers with one message", async () => {
     const upstream = await startFakeUpstream((_request, res) => sendJson(res, 200, completion, { "x-request-id": "upstream-1" }));
-    const { client } = await startTestServer({ env: backend.env(upstream.url), providerMaxRetries: 0 });
+    const { client } = await startReferenceServer({ env: backend.env(upstream.url), providerMaxRetries: 0 });
     const messages = await collect(client.invoke(chatRequest(backend.provider, false), { metadata: await authMetadata({ "x-request-id": "r-1" }) }));
 
     const [request] = upstream.requests as [RecordedRequest];
@@ -70,7 +70,7 @@ describe.each(BACKENDS)("$provider through the openai SDK", (backend) => {
 
   it("chat completions, stream: asks for usage, relays every chunk, usage on the last", async () => {
     const upstream = await startFakeUpstream((_request, res) => writeChatStream(res));
-    const { client } = await startTestServer({ env: backend.env(upstream.url), providerMaxRetries: 0 });
+    const { client } = await startReferenceServer({ env: backend.env(upstream.url), providerMaxRetries: 0 });
     const chunks = await collect(client.invoke(chatRequest(backend.provider, true), { metadata: await authMetadata() }));
 
     expect(upstream.requests[0]?.json()).toMatchObject({ stream: true, stream_options: { include_usage: true } });
@@ -82,7 +82,7 @@ describe.each(BACKENDS)("$provider through the openai SDK", (backend) => {
 
   it("responses API, non-stream and stream (generation means responses)", async () => {
     const upstream = await startFakeUpstream(openAIApi);
-    const { client } = await startTestServer({ env: backend.env(upstream.url), providerMaxRetries: 0 });
+    const { client } = await startReferenceServer({ env: backend.env(upstream.url), providerMaxRetries: 0 });
     const base = { provider: backend.provider, orgId: "org-1", userId: "user-1", extra: { model: "gpt-4.1", input: "Hello", max_output_tokens: 20 } };
     const [whole] = await collect(client.invoke({ ...base, invokeType: "generation" }, { metadata: await authMetadata() }));
     const chunks = await collect(client.invoke({ ...base, invokeType: "responses", stream: true }, { metadata: await authMetadata() }));
@@ -99,7 +99,7 @@ describe.each(BACKENDS)("$provider through the openai SDK", (backend) => {
   it("images generate and edit (multipart upload of bytes: files)", async () => {
     const images = imagesResult(PNG_B64);
     const upstream = await startFakeUpstream((_request, res) => sendJson(res, 200, images));
-    const { client } = await startTestServer({ env: backend.env(upstream.url), providerMaxRetries: 0 });
+    const { client } = await startReferenceServer({ env: backend.env(upstream.url), providerMaxRetries: 0 });
     const base = { provider: backend.provider, orgId: "org-1", userId: "user-1" };
     const [generated] = await collect(
       client.invoke({ ...base, invokeType: "image-generation", extra: { model: "gpt-image-1", prompt: "a fox", n: 1, size: "1024x1024" } }, { metadata: await authMetadata() }),
@@ -136,7 +136,7 @@ describe.each(BACKENDS)("$provider through the openai SDK", (backend) => {
     const upstream = await startFakeUpstream((_request, res) =>
       sendJson(res, 429, openAIError("Rate limit reached for requests")),
     );
-    const { client } = await startTestServer({ env: backend.env(upstream.url), providerMaxRetries: 0 });
+    const { client } = await startReferenceServer({ env: backend.env(upstream.url), providerMaxRetries: 0 });
     for (const stream of [false, true]) {
       const messages = await collect(client.invoke(chatRequest(backend.provider, stream), { metadata: await authMetadata() }));
       expect(messages).toHaveLength(1);
@@ -151,7 +151,7 @@ describe.each(BACKENDS)("$provider through the openai SDK", (backend) => {
     const upstream = await startFakeUpstream((_request, res) =>
       ++calls === 1 ? sendJson(res, 503, { error: { message: "overloaded" } }, { "retry-after-ms": "1" }) : sendJson(res, 200, completion),
     );
-    const { client } = await startTestServer({ env: backend.env(upstream.url), providerMaxRetries: 1 });
+    const { client } = await startReferenceServer({ env: backend.env(upstream.url), providerMaxRetries: 1 });
     const [message] = await collect(client.invoke(chatRequest(backend.provider, false), { metadata: await authMetadata() }));
     expect(message?.content).toBe("Hi there");
     expect(upstream.requests).toHaveLength(2);
@@ -161,7 +161,7 @@ describe.each(BACKENDS)("$provider through the openai SDK", (backend) => {
 describe("openai SDK options from the Python client", () => {
   it("extra_headers, extra_query, extra_body and timeout shape the upstream request", async () => {
     const upstream = await startFakeUpstream((_request, res) => sendJson(res, 200, completion));
-    const { client } = await startTestServer({ env: openaiEnv(upstream.url), providerMaxRetries: 0 });
+    const { client } = await startReferenceServer({ env: openaiEnv(upstream.url), providerMaxRetries: 0 });
     await collect(
       client.invoke(
         chatRequest("openai", false, { extra_headers: { "x-trace": "t-1" }, extra_query: { debug: true }, extra_body: { seed: 7 }, timeout: 30 }),
@@ -179,7 +179,7 @@ describe("openai SDK options from the Python client", () => {
 
   it("extra_headers cannot replace the server's credentials", async () => {
     const upstream = await startFakeUpstream((_request, res) => sendJson(res, 200, completion));
-    const { client } = await startTestServer({ env: openaiEnv(upstream.url), providerMaxRetries: 0 });
+    const { client } = await startReferenceServer({ env: openaiEnv(upstream.url), providerMaxRetries: 0 });
     const metadata = await authMetadata();
     const error = await clientErrorOf(() => collect(client.invoke(chatRequest("openai", false, { extra_headers: { Authorization: "Bearer sk-other" } }), { metadata })));
     expect(error.code).toBe(Status.INVALID_ARGUMENT);
@@ -191,7 +191,7 @@ describe("openai SDK options from the Python client", () => {
     const upstream = await startFakeUpstream(() => {});
     const url = upstream.url;
     await upstream.close();
-    const { client } = await startTestServer({ env: openaiEnv(url), providerMaxRetries: 0 });
+    const { client } = await startReferenceServer({ env: openaiEnv(url), providerMaxRetries: 0 });
     const [message] = await collect(client.invoke(chatRequest("openai", false), { metadata: await authMetadata() }));
     expect(message?.error).toMatch(/^openai request failed: Connection error\..*ECONNREFUSED/);
     expect(message?.error).not.toContain(OPENAI_KEY);

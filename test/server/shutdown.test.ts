@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { LogRecord, ModelProvider } from "tamar-model-client/server";
 import { deferred } from "../helpers/deferred.js";
 import { authMetadata, clientErrorOf, collect, modelClient } from "../helpers/grpc-client.js";
-import { startTestServer } from "../helpers/server.js";
+import { startReferenceServer } from "../helpers/reference-server.js";
 import { SECRET } from "../helpers/tokens.js";
 
 const chat = (maxTokens: number) => ({
@@ -19,7 +19,7 @@ const chat = (maxTokens: number) => ({
 
 describe("graceful shutdown", () => {
   it("drains an in-flight stream to its end, refuses new calls, then resolves", async () => {
-    const { server, client } = await startTestServer({ offline: true, offlineChunkDelayMs: 5 });
+    const { server, client } = await startReferenceServer({ offline: true, offlineChunkDelayMs: 5 });
     const metadata = await authMetadata();
     const iterator = client.invoke(chat(40), { metadata })[Symbol.asyncIterator]();
     const first = await iterator.next();
@@ -59,7 +59,7 @@ describe("graceful shutdown", () => {
         );
       },
     };
-    const { server, client } = await startTestServer({ providers: { openai: stalling } });
+    const { server, client } = await startReferenceServer({ providers: { openai: stalling } });
     const metadata = await authMetadata();
     const outcome = clientErrorOf(() => collect(client.invoke(chat(5), { metadata })));
     await started.promise;
@@ -71,7 +71,7 @@ describe("graceful shutdown", () => {
   });
 
   it("health turns NOT_SERVING and Watch streams end cleanly instead of holding the shutdown", async () => {
-    const { server } = await startTestServer({ offline: true });
+    const { server } = await startReferenceServer({ offline: true });
     const channel = createChannel(server.address);
     const health = createClient(HealthDefinition, channel);
     const statuses: number[] = [];
@@ -91,7 +91,7 @@ describe("graceful shutdown", () => {
 
   it("close() is idempotent: one shutdown however often it is called, and afterwards nothing listens", async () => {
     const records: LogRecord[] = [];
-    const { server, client } = await startTestServer({ offline: true, logger: (record) => records.push(record) });
+    const { server, client } = await startReferenceServer({ offline: true, logger: (record) => records.push(record) });
     const metadata = await authMetadata();
     expect(await collect(client.invoke(chat(2), { metadata }))).toHaveLength(3);
     const first = server.close();
@@ -115,7 +115,7 @@ describe("graceful shutdown", () => {
 describe("structured logs", () => {
   it("one record per call: request id, method, provider, invoke type, status, duration — no prompt, token or secret", async () => {
     const records: LogRecord[] = [];
-    const { client } = await startTestServer({
+    const { client } = await startReferenceServer({
       offline: true,
       logger: (record) => records.push(record),
       env: { OPENAI_API_KEY: "sk-live-should-never-appear-0123" },
@@ -159,7 +159,7 @@ describe("structured logs", () => {
         throw new Error(`Incorrect API key provided: ${key}`);
       },
     };
-    const { client } = await startTestServer({ providers: { openai: echoing }, env: { OPENAI_API_KEY: key }, logger: (record) => records.push(record) });
+    const { client } = await startReferenceServer({ providers: { openai: echoing }, env: { OPENAI_API_KEY: key }, logger: (record) => records.push(record) });
     const [answer] = await collect(client.invoke({ ...chat(1), stream: false }, { metadata: await authMetadata() }));
     expect(answer?.error).toBe("openai request failed: Incorrect API key provided: [redacted]");
     expect(JSON.stringify(records)).not.toContain(key);

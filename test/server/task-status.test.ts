@@ -1,11 +1,11 @@
 import { Status, type Metadata } from "nice-grpc";
 import { describe, expect, it } from "vitest";
 import { authMetadata, clientErrorOf, collect } from "../helpers/grpc-client.js";
-import { startTestServer } from "../helpers/server.js";
+import { startReferenceServer } from "../helpers/reference-server.js";
 
 describe("task status RPCs", () => {
   it("GetTaskStatus of an unknown id → NOT_FOUND saying why; an empty id → INVALID_ARGUMENT", async () => {
-    const { client } = await startTestServer({ offline: true });
+    const { client } = await startReferenceServer({ offline: true });
     const metadata = await authMetadata();
     const missing = await clientErrorOf(() => client.getTaskStatus({ taskId: "task-1" }, { metadata }));
     expect(missing.code).toBe(Status.NOT_FOUND);
@@ -15,7 +15,7 @@ describe("task status RPCs", () => {
   });
 
   it("BatchGetTaskStatus answers unknown ids with status failed and the reason, and bounds the ids per call", async () => {
-    const { client } = await startTestServer({ offline: true, maxBatchItems: 3 });
+    const { client } = await startReferenceServer({ offline: true, maxBatchItems: 3 });
     const metadata = await authMetadata();
     const { tasks } = await client.batchGetTaskStatus({ taskIds: ["a", "b"] }, { metadata });
     expect(tasks.map((task) => [task.taskId, task.status])).toEqual([
@@ -30,7 +30,7 @@ describe("task status RPCs", () => {
 
 describe("request id", () => {
   it("travels back in the x-request-id trailer, on success and on failure", async () => {
-    const { client } = await startTestServer({ offline: true });
+    const { client } = await startReferenceServer({ offline: true });
     const trailers: Metadata[] = [];
     const onTrailer = (trailer: Metadata) => trailers.push(trailer);
     const request = { provider: "openai", invokeType: "chat-completions", orgId: "org-1", userId: "user-1", extra: { model: "m", messages: [{ role: "user", content: "hi" }] } };

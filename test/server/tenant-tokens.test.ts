@@ -7,7 +7,7 @@ import { Metadata, Status } from "nice-grpc";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { clientErrorOf, collect } from "../helpers/grpc-client.js";
-import { startTestServer } from "../helpers/server.js";
+import { startReferenceServer } from "../helpers/reference-server.js";
 import { SECRET, TENANT } from "../helpers/tokens.js";
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -33,7 +33,7 @@ describe("tokens that belong to no one", () => {
     ["with a numeric org_id", { org_id: 42, user_id: TENANT.userId, iat: now() }, /org_id/],
     ["with an object user_id", { org_id: TENANT.orgId, user_id: { id: 1 }, iat: now() }, /user_id/],
   ])("%s → UNAUTHENTICATED", async (_name, claims, reason) => {
-    const { client } = await startTestServer({ offline: true });
+    const { client } = await startReferenceServer({ offline: true });
     const metadata = await token(claims);
     for (const call of [() => collect(client.invoke(request(), { metadata })), () => client.batchInvoke({ items: [request()] }, { metadata })]) {
       const error = await clientErrorOf(call);
@@ -43,7 +43,7 @@ describe("tokens that belong to no one", () => {
   });
 
   it("an iat a few seconds ahead (clock skew) is accepted", async () => {
-    const { client } = await startTestServer({ offline: true });
+    const { client } = await startReferenceServer({ offline: true });
     const metadata = await token({ ...TENANT_CLAIMS(), iat: now() + 2 });
     expect(await collect(client.invoke(request(), { metadata }))).toHaveLength(1);
   });
@@ -54,8 +54,8 @@ describe("a request whose tenant is empty", () => {
   const emptyToken = () => token({ org_id: "", user_id: "", iat: now() });
 
   it("is refused with INVALID_ARGUMENT naming the field, with or without authentication", async () => {
-    const authenticated = await startTestServer({ offline: true });
-    const open = await startTestServer({ offline: true, jwtSecretKey: undefined, allowUnauthenticated: true });
+    const authenticated = await startReferenceServer({ offline: true });
+    const open = await startReferenceServer({ offline: true, jwtSecretKey: undefined, allowUnauthenticated: true });
     for (const [client, metadata] of [
       [authenticated.client, await emptyToken()],
       [open.client, Metadata()],
@@ -70,7 +70,7 @@ describe("a request whose tenant is empty", () => {
   });
 
   it("is accepted when the server is started with allowEmptyTenant", async () => {
-    const { client } = await startTestServer({ offline: true, allowEmptyTenant: true });
+    const { client } = await startReferenceServer({ offline: true, allowEmptyTenant: true });
     expect(await collect(client.invoke(request(empty), { metadata: await emptyToken() }))).toHaveLength(1);
   });
 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { ModelServiceDefinition } from "../../src/gen/model_service/model_service.js";
 import { authMetadata, clientErrorOf, collect } from "../helpers/grpc-client.js";
 import { testPki } from "../helpers/pki.js";
-import { startTestServer } from "../helpers/server.js";
+import { startReferenceServer } from "../helpers/reference-server.js";
 
 const pki = (() => {
   const pem = testPki();
@@ -19,7 +19,7 @@ const request = { provider: "openai", invokeType: "chat-completions", orgId: "or
 describe("TLS", () => {
   it("serves TLS to a client that trusts its CA, and nothing to a plaintext client", async () => {
     const metadata = await authMetadata();
-    const { server } = await startTestServer({ offline: true, tls: { cert: pki.serverCert, key: pki.serverKey } });
+    const { server } = await startReferenceServer({ offline: true, tls: { cert: pki.serverCert, key: pki.serverKey } });
     const secure = createChannel(server.address, ChannelCredentials.createSsl(pki.ca));
     const [answer] = await collect(createClient(ModelServiceDefinition, secure).invoke(request, { metadata }));
     expect(answer?.error).toBe("");
@@ -32,7 +32,7 @@ describe("TLS", () => {
 
   it("with clientCa, requires a client certificate signed by it (mTLS)", async () => {
     const metadata = await authMetadata();
-    const { server } = await startTestServer({ offline: true, tls: { cert: pki.serverCert, key: pki.serverKey, clientCa: pki.ca } });
+    const { server } = await startReferenceServer({ offline: true, tls: { cert: pki.serverCert, key: pki.serverKey, clientCa: pki.ca } });
     const withCert = createChannel(server.address, ChannelCredentials.createSsl(pki.ca, pki.clientKey, pki.clientCert));
     const [answer] = await collect(createClient(ModelServiceDefinition, withCert).invoke(request, { metadata }));
     expect(answer?.error).toBe("");

@@ -1,10 +1,11 @@
 import { Status } from "nice-grpc";
 import { describe, expect, it } from "vitest";
 import { authMetadata, clientErrorOf, collect } from "../helpers/grpc-client.js";
-import { startTestServer } from "../helpers/server.js";
+import { startReferenceServer } from "../helpers/reference-server.js";
+import { wireTenant } from "../helpers/user-context.js";
 
 const chat = { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] };
-const base = { orgId: "org-1", userId: "user-1" };
+const base = wireTenant;
 
 // [what is wrong, request, text the INVALID_ARGUMENT message must contain]
 const INVALID: Array<[string, Record<string, unknown>, string]> = [
@@ -33,7 +34,7 @@ const INVALID: Array<[string, Record<string, unknown>, string]> = [
 
 describe("server-side validation", () => {
   it.each(INVALID)("%s → INVALID_ARGUMENT naming it; the server keeps serving", async (_name, fields, message) => {
-    const { client } = await startTestServer({ offline: true });
+    const { client } = await startReferenceServer({ offline: true });
     const metadata = await authMetadata();
     const error = await clientErrorOf(() => collect(client.invoke({ ...base, ...fields }, { metadata })));
     expect(error.code).toBe(Status.INVALID_ARGUMENT);
@@ -48,7 +49,7 @@ describe("server-side validation", () => {
   });
 
   it("accepts what the Python client sends: unset channel / invoke type, stream and None-free extras", async () => {
-    const { client } = await startTestServer({ offline: true });
+    const { client } = await startReferenceServer({ offline: true });
     const metadata = await authMetadata();
     // invoke_type "" is the proto default: the wire default "generation" (Responses API for OpenAI)
     const [message] = await collect(client.invoke({ ...base, provider: "openai", extra: { model: "m", input: "hi", stream: false, user: "u" } }, { metadata }));
@@ -56,7 +57,7 @@ describe("server-side validation", () => {
   });
 
   it("an oversized request → RESOURCE_EXHAUSTED, and the server keeps serving", async () => {
-    const { client } = await startTestServer({ offline: true, maxReceiveMessageBytes: 64 * 1024 });
+    const { client } = await startReferenceServer({ offline: true, maxReceiveMessageBytes: 64 * 1024 });
     const metadata = await authMetadata();
     const huge = { model: "m", messages: [{ role: "user", content: "x".repeat(100 * 1024) }] };
     const error = await clientErrorOf(() => collect(client.invoke({ ...base, provider: "openai", invokeType: "chat-completions", extra: huge }, { metadata })));
@@ -68,7 +69,7 @@ describe("server-side validation", () => {
   });
 
   it("a request id that is not printable ASCII → INVALID_ARGUMENT", async () => {
-    const { client } = await startTestServer({ offline: true });
+    const { client } = await startReferenceServer({ offline: true });
     const metadata = await authMetadata({ "x-request-id": "has space" });
     const error = await clientErrorOf(() => collect(client.invoke({ ...base, provider: "openai", invokeType: "chat-completions", extra: chat }, { metadata })));
     expect(error.code).toBe(Status.INVALID_ARGUMENT);
@@ -78,7 +79,7 @@ describe("server-side validation", () => {
 
 describe("provider configuration", () => {
   it("a provider without credentials on a server that has others → FAILED_PRECONDITION naming the variables", async () => {
-    const { client, server } = await startTestServer({ env: { OPENAI_API_KEY: "sk-test-0123456789" } });
+    const { client, server } = await startReferenceServer({ env: { OPENAI_API_KEY: "sk-test-0123456789" } });
     expect(server.offline).toBe(false);
     expect(server.backends).toEqual(["openai"]);
     const metadata = await authMetadata();
@@ -95,7 +96,7 @@ describe("provider configuration", () => {
     const importModule = async (specifier: string) => {
       throw Object.assign(new Error(`Cannot find package '${specifier}'`), { code: "ERR_MODULE_NOT_FOUND" });
     };
-    const { client } = await startTestServer({ env: { OPENAI_API_KEY: "sk-test-0123456789", ANTHROPIC_API_KEY: "sk-ant-0123456789" }, importModule });
+    const { client } = await startReferenceServer({ env: { OPENAI_API_KEY: "sk-test-0123456789", ANTHROPIC_API_KEY: "sk-ant-0123456789" }, importModule });
     const metadata = await authMetadata();
     for (const [fields, name] of [
       [{ provider: "openai", invokeType: "chat-completions", extra: chat }, "openai"],
@@ -111,19 +112,19 @@ describe("provider configuration", () => {
   });
 
   it("bad settings fail at start-up, naming the setting", async () => {
-    await expect(startTestServer({ port: 70_000 })).rejects.toMatchObject({ setting: "port" });
-    await expect(startTestServer({ batchConcurrency: 0 })).rejects.toMatchObject({ setting: "batchConcurrency" });
-    await expect(startTestServer({ env: { TAMAR_MODEL_SERVER_BATCH_CONCURRENCY: "many" } })).rejects.toMatchObject({
+    await expect(startReferenceServer({ port: 70_000 })).rejects.toMatchObject({ setting: "port" });
+    await expect(startReferenceServer({ batchConcurrency: 0 })).rejects.toMatchObject({ setting: "batchConcurrency" });
+    await expect(startReferenceServer({ env: { TAMAR_MODEL_SERVER_BATCH_CONCURRENCY: "many" } })).rejects.toMatchObject({
       setting: "TAMAR_MODEL_SERVER_BATCH_CONCURRENCY",
     });
-    await expect(startTestServer({ env: { TAMAR_MODEL_SERVER_OFFLINE: "maybe" } })).rejects.toMatchObject({ setting: "TAMAR_MODEL_SERVER_OFFLINE" });
-    await expect(startTestServer({ env: { OPENAI_API_KEY: "sk-0123456789", OPENAI_BASE_URL: "not a url" } })).rejects.toMatchObject({
+    await expect(startReferenceServer({ env: { TAMAR_MODEL_SERVER_OFFLINE: "maybe" } })).rejects.toMatchObject({ setting: "TAMAR_MODEL_SERVER_OFFLINE" });
+    await expect(startReferenceServer({ env: { OPENAI_API_KEY: "sk-0123456789", OPENAI_BASE_URL: "not a url" } })).rejects.toMatchObject({
       setting: "OPENAI_BASE_URL",
     });
-    await expect(startTestServer({ env: { AZURE_OPENAI_API_KEY: "k-0123456789" } })).rejects.toMatchObject({
+    await expect(startReferenceServer({ env: { AZURE_OPENAI_API_KEY: "k-0123456789" } })).rejects.toMatchObject({
       setting: "AZURE_OPENAI_ENDPOINT",
       message: expect.stringContaining("AZURE_OPENAI_ENDPOINT, OPENAI_API_VERSION are missing"),
     });
-    await expect(startTestServer({ jwtSecretKey: " " })).rejects.toMatchObject({ setting: "jwtSecretKey" });
+    await expect(startReferenceServer({ jwtSecretKey: " " })).rejects.toMatchObject({ setting: "jwtSecretKey" });
   });
 });

@@ -8,18 +8,18 @@ import { createModelClient, InvalidArgumentError, invoke, type ModelClient } fro
 import { ModelServerConfigError, startModelServer, type ModelServerOptions } from "tamar-model-client/server";
 import { deferred } from "../helpers/deferred.js";
 import { authMetadata, clientErrorOf, collect } from "../helpers/grpc-client.js";
-import { startTestServer } from "../helpers/server.js";
+import { startReferenceServer } from "../helpers/reference-server.js";
 import { SECRET } from "../helpers/tokens.js";
 import { hasValidSignature, startWebhookReceiver } from "../helpers/webhook-receiver.js";
 import { parseCallbackAllowList } from "../../src/server/callbacks/callback-allow-list.js";
+import { userContext } from "../helpers/user-context.js";
 
-const userContext = { orgId: "org-1", userId: "user-1", clientType: "test" };
 const webhookSecret = `whsec_${randomBytes(24).toString("base64")}`;
 
 async function start(options: ModelServerOptions) {
   const records: Array<Record<string, unknown>> = [];
   const gaveUp = deferred<Record<string, unknown>>();
-  const { server, client } = await startTestServer({
+  const { server, client } = await startReferenceServer({
     offline: true,
     offlineTaskDelayMs: 0,
     webhookSecret,

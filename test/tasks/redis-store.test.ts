@@ -9,11 +9,11 @@ import { describe, expect, it } from "vitest";
 import { createModelClient, getTaskStatus, invoke, NotFoundError, waitForTask } from "tamar-model-client";
 import { runCli, type CliProcess } from "../helpers/cli-process.js";
 import { keysUnder, redisPrefix, redisUrl } from "../helpers/redis.js";
-import { startTestServer } from "../helpers/server.js";
+import { startReferenceServer } from "../helpers/reference-server.js";
 import { SECRET } from "../helpers/tokens.js";
 import { hasValidSignature, startWebhookReceiver } from "../helpers/webhook-receiver.js";
+import { userContext } from "../helpers/user-context.js";
 
-const userContext = { orgId: "org-1", userId: "user-1", clientType: "test" };
 const clientOf = (address: string) => createModelClient({ address, jwtSecretKey: SECRET, useTls: false, env: {}, envFile: false });
 const video = { provider: "openai", model: "sora-2", prompt: "a red kite", enableAsyncTask: true, userContext } as const;
 
@@ -22,7 +22,7 @@ describe("the Redis task store", () => {
     const prefix = redisPrefix();
     let clock = Date.now();
     const options = { offline: true, offlineTaskDelayMs: 50, redisUrl: await redisUrl(), redisKeyPrefix: prefix, taskTtlMs: 60_000, now: () => clock } as const;
-    const [a, b] = await Promise.all([startTestServer(options), startTestServer(options)]);
+    const [a, b] = await Promise.all([startReferenceServer(options), startReferenceServer(options)]);
     await using clientA = clientOf(a.server.address);
     await using clientB = clientOf(b.server.address);
     const task = await invoke(clientA, video);
@@ -38,7 +38,7 @@ describe("the Redis task store", () => {
 
   it("an unreachable Redis stops the server from starting, naming the setting", async () => {
     await expect(
-      startTestServer({ offline: true, redisUrl: "redis://127.0.0.1:1", redisKeyPrefix: redisPrefix() }),
+      startReferenceServer({ offline: true, redisUrl: "redis://127.0.0.1:1", redisKeyPrefix: redisPrefix() }),
     ).rejects.toThrow(/cannot reach Redis at the configured redisUrl/);
   });
 

@@ -6,13 +6,13 @@ import { describe, expect, it } from "vitest";
 import { createModelClient, type ModelClient, NotFoundError, waitForTask, getTaskStatus, invoke, batchGetTaskStatus } from "tamar-model-client";
 import type { ModelServerOptions } from "tamar-model-client/server";
 import { authMetadata, clientErrorOf, collect } from "../helpers/grpc-client.js";
-import { startTestServer } from "../helpers/server.js";
+import { startReferenceServer } from "../helpers/reference-server.js";
 import { SECRET, signToken } from "../helpers/tokens.js";
+import { userContext } from "../helpers/user-context.js";
 
-const userContext = { orgId: "org-1", userId: "user-1", clientType: "test" };
 
 async function serverAndClient(options: ModelServerOptions = {}) {
-  const started = await startTestServer({ offline: true, offlineTaskDelayMs: 0, ...options });
+  const started = await startReferenceServer({ offline: true, offlineTaskDelayMs: 0, ...options });
   const client: ModelClient = createModelClient({ address: started.server.address, jwtSecretKey: SECRET, useTls: false, env: {}, envFile: false });
   return { ...started, modelClient: client, [Symbol.asyncDispose]: () => client.close() };
 }

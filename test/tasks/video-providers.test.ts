@@ -6,13 +6,13 @@ import { createModelClient, invoke, waitForTask } from "tamar-model-client";
 import type { ModelServerOptions } from "tamar-model-client/server";
 import { startFakeUpstream, type RecordedRequest } from "../helpers/fake-upstream.js";
 import { openAIVideosApi, VIDEO_BYTES, veoApi } from "../helpers/provider-wire/videos.js";
-import { startTestServer } from "../helpers/server.js";
+import { startReferenceServer } from "../helpers/reference-server.js";
 import { SECRET } from "../helpers/tokens.js";
+import { userContext } from "../helpers/user-context.js";
 
-const userContext = { orgId: "org-1", userId: "user-1", clientType: "test" };
 
 async function runTask(options: ModelServerOptions, request: object) {
-  const { server } = await startTestServer({ providerMaxRetries: 0, providerPollIntervalMs: 5, ...options });
+  const { server } = await startReferenceServer({ providerMaxRetries: 0, providerPollIntervalMs: 5, ...options });
   await using client = createModelClient({ address: server.address, jwtSecretKey: SECRET, useTls: false, env: {}, envFile: false });
   const task = await invoke(client, { ...request, enableAsyncTask: true, userContext } as never);
   return await waitForTask(client, task.taskId, { userContext, pollIntervalMs: 5, timeoutMs: 15_000 });

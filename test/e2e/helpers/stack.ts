@@ -7,10 +7,11 @@ import { createModelClient, type InvokeRequest, type ModelClient, type ModelClie
 import type { ModelServerOptions } from "tamar-model-client/server";
 import type { ModelServiceClient } from "../../../src/gen/model_service/model_service.js";
 import type { RecordedRequest } from "../../helpers/fake-upstream.js";
-import { startTestServer } from "../../helpers/server.js";
+import { startReferenceServer } from "../../helpers/reference-server.js";
 import { SECRET, TENANT } from "../../helpers/tokens.js";
+import { userContextFor } from "../../helpers/user-context.js";
 
-export const userContext = { ...TENANT, clientType: "e2e" };
+export const userContext = userContextFor("e2e");
 
 /** A request without its user context (the tests add the test tenant's). */
 export type RequestOf<R = InvokeRequest> = R extends unknown ? Omit<R, "userContext"> : never;
@@ -71,7 +72,7 @@ export async function startStack(
   { server: serverOptions = {}, client: clientOptions = {} }: { server?: ModelServerOptions; client?: ModelClientOptions } = {},
 ): Promise<{ client: ModelClient; address: string; raw: ModelServiceClient }> {
   const env = Object.assign({}, ...Object.entries(upstreams).map(([name, url]) => BACKENDS[name as BackendName].env(url)));
-  const { server, client: raw } = await startTestServer({
+  const { server, client: raw } = await startReferenceServer({
     env,
     providerMaxRetries: 0,
     ...(upstreams.vertexai ? { googleAuthOptions: vertexAuth } : {}),

@@ -11,9 +11,10 @@ import { createModelClient, type InvokeRequest, type ModelClient, type ModelClie
 import { startModelServer, type LogRecord, type ModelServerOptions, type RunningModelServer } from "tamar-model-client/server";
 import { deferred, type Deferred } from "../../helpers/deferred.js";
 import { SECRET, TENANT } from "../../helpers/tokens.js";
+import { userContextFor } from "../../helpers/user-context.js";
 import { type FaultProxy, startFaultProxy } from "./fault-proxy.js";
 
-export const userContext = { ...TENANT, clientType: "reliability" };
+export const userContext = userContextFor("reliability");
 
 /** A chat request the offline provider answers with `words` words (one chunk each when streamed, plus a final one). */
 export function chatRequest(prompt: string, words = 8): InvokeRequest {

@@ -14,7 +14,7 @@ afterEach(async () => {
  * defaults: the test secret, an empty environment, no chunk delay. Returns it
  * with a raw client.
  */
-export async function startTestServer(options: ModelServerOptions = {}) {
+export async function startReferenceServer(options: ModelServerOptions = {}) {
   const server: RunningModelServer = await startModelServer({
     host: "127.0.0.1",
     port: 0,

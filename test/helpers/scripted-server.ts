@@ -40,14 +40,14 @@ export type InvokeHandler = (
 ) => AsyncIterable<DeepPartial<ModelResponseItem>>;
 export type BatchHandler = (request: ModelRequest, context: CallContext) => Promise<DeepPartial<ModelResponse>>;
 
-export interface TestServerOptions {
+export interface ScriptedServerOptions {
   /** Verify `authorization: Bearer <jwt>` with this HS256 secret; tenant must match the request. */
   jwtSecret?: string;
   /** Serve TLS with these PEMs; `ca` makes it require a client certificate signed by it. */
   tls?: { cert: string; key: string; ca?: string };
 }
 
-export interface TestServer {
+export interface ScriptedServer {
   readonly address: string;
   readonly port: number;
   readonly calls: ReceivedCall[];
@@ -89,7 +89,7 @@ const metadataRecord = (metadata: Metadata) => {
 };
 
 /** Starts a test server on 127.0.0.1 with a free port. */
-export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+export async function startScriptedServer(options: ScriptedServerOptions = {}): Promise<ScriptedServer> {
   const calls: ReceivedCall[] = [];
   const waiters: { n: number; resolve: (call: ReceivedCall) => void }[] = [];
   const secret = options.jwtSecret ? new TextEncoder().encode(options.jwtSecret) : undefined;
@@ -115,7 +115,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   }
 
   const server = createServer();
-  const state: TestServer = {
+  const state: ScriptedServer = {
     address: "",
     port: 0,
     calls,
