@@ -34,12 +34,10 @@ export const clientEntryPath = new URL("index.js", dist).pathname;
 // what createModelClient installs).
 type AttemptMetadata = typeof import("../src/client/middleware/attempt-metadata.js");
 type Jwt = typeof import("../src/client/middleware/jwt.js");
-type Abort = typeof import("../src/client/internal/abort.js");
 const internal = async <T>(path: string): Promise<T> => (await import(new URL(`client/${path}`, dist).href)) as T;
 
-/** `createAttemptMetadataMiddleware`, `createAuthorization` and `callController` of the built client. */
+/** `createAttemptMetadataMiddleware` and `createAuthorization` of the built client. */
 export const chainInternals = {
   ...(await internal<AttemptMetadata>("middleware/attempt-metadata.js")),
   ...(await internal<Pick<Jwt, "createAuthorization">>("middleware/jwt.js")),
-  ...(await internal<Pick<Abort, "callController">>("internal/abort.js")),
 };

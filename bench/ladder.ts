@@ -46,7 +46,7 @@ try {
       retryMaxDelayMs: settings.retryMaxDelayMs,
       retryableStatuses: settings.retryableCodes,
       signal: own.signal,
-      [chainInternals.callController]: own,
+      callAbortController: own,
       requestId: randomUUID(),
       deadline: settings.invokeTimeoutMs,
       userContext: TENANT,

@@ -110,7 +110,7 @@ export async function measurePieces(settings: MicroSettings): Promise<Pieces> {
     retryMaxAttempts: 3,
     requestId: "bench-request-id",
     signal: own.signal,
-    [chainInternals.callController]: own,
+    callAbortController: own,
   };
   const passThrough: ClientMiddleware = async function* (call, callOptions) {
     return yield* call.next(call.request, callOptions);

@@ -26,6 +26,7 @@ const MAX_LINE = 300;
 const fit = (line: string) =>
   line.length <= MAX_LINE ? line : `${line.slice(0, MAX_LINE)}… [${line.length} chars, sha256 ${createHash("sha256").update(line).digest("hex").slice(0, 16)}]`;
 
+const QUALIFIER = /import\("[^"]*"\)\./g;
 
 function describe(checker: ts.TypeChecker, exported: ts.Symbol): string[] {
   const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
@@ -70,8 +71,10 @@ function describe(checker: ts.TypeChecker, exported: ts.Symbol): string[] {
       lines.push(`type ${name} = ${checker.typeToString(checker.getDeclaredTypeOfSymbol(symbol), undefined, FLAGS | ts.TypeFormatFlags.InTypeAlias)}`);
     }
   }
-  // Paths relative to the checkout, so every clone writes the same report.
-  return lines.map((line) => fit(line.replaceAll(root, "")));
+  // Bare type names: TypeScript qualifies a type it cannot name from the
+  // entry with its file (`import("node_modules/…").X`), which would change the
+  // report whenever an unrelated edit moves a declaration.
+  return lines.map((line) => fit(line.replaceAll(QUALIFIER, "")));
 }
 
 // The exported name (which may differ from the declared one) with the type parameters.

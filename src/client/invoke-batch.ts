@@ -4,7 +4,8 @@ import { type CallOptions, withCall } from "./internal/call.js";
 import { quoted } from "../internal/bounded-text.js";
 import { InternalError } from "./errors.js";
 import { refuseFallbacks } from "./fallback.js";
-import { clientState, type ModelClient } from "./model-client.js";
+import { clientStateOf } from "./internal/client-state.js";
+import type { ModelClient } from "./model-client.js";
 import { buildBatchRequest } from "./request/build-request.js";
 import { type ModelResponse, toModelResponse } from "./response/model-response.js";
 
@@ -60,7 +61,7 @@ function matchByCustomId(reply: WireBatchResponse, customIds: string[], requestI
 export async function invokeBatch(client: ModelClient, request: BatchRequest, options: CallOptions = {}): Promise<BatchResponse> {
   refuseFallbacks(options, "invokeBatch");
   const { message, customIds } = await buildBatchRequest(request);
-  const telemetry = clientState(client).telemetry?.batch(request, message.items);
+  const telemetry = clientStateOf(client).telemetry?.batch(request, message.items);
   try {
     const [reply, requestId] = await withCall(
       client,

@@ -9,7 +9,8 @@ import {
   type TamarModelError,
 } from "./errors.js";
 import { fallbackItemsOf, stampRoute, withRoutes } from "./internal/call-routes.js";
-import { clientState, type ModelClient } from "./model-client.js";
+import { clientStateOf } from "./internal/client-state.js";
+import type { ModelClient } from "./model-client.js";
 import { buildInvokeRequest } from "./request/build-request.js";
 import { endsWithFinishReason } from "./response/completeness.js";
 import { type ModelResponse, toModelResponse } from "./response/model-response.js";
@@ -48,7 +49,7 @@ export async function* invokeStream(
   const { item } = await buildInvokeRequest(request, true);
   const fallbackItems = await fallbackItemsOf(client, request, options, true);
   const mustFinish = client.settings.requireFinishReason && endsWithFinishReason(item.invokeType);
-  const telemetry = clientState(client).telemetry?.invoke(request, item, true);
+  const telemetry = clientStateOf(client).telemetry?.invoke(request, item, true);
   let call;
   try {
     call = startCall(client, options, true, request.userContext, telemetry);

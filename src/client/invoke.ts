@@ -3,7 +3,8 @@ import type { AsyncInvokeRequest, InvokeRequest } from "../schemas/invoke-reques
 import { type CallOptions, withCall } from "./internal/call.js";
 import { InternalError, ProviderError } from "./errors.js";
 import { fallbackItemsOf, stampRoute, withRoutes } from "./internal/call-routes.js";
-import { clientState, type ModelClient } from "./model-client.js";
+import { clientStateOf } from "./internal/client-state.js";
+import type { ModelClient } from "./model-client.js";
 import { buildInvokeRequest } from "./request/build-request.js";
 import { type CreatedTask, toCreatedTask } from "./response/created-task.js";
 import { type ModelResponse, toModelResponse } from "./response/model-response.js";
@@ -36,7 +37,7 @@ export async function invoke(
 ): Promise<ModelResponse | CreatedTask> {
   const { item, async } = await buildInvokeRequest(request, false);
   const fallbackItems = await fallbackItemsOf(client, request as InvokeRequest, options, false);
-  const telemetry = clientState(client).telemetry?.invoke(request, item, false);
+  const telemetry = clientStateOf(client).telemetry?.invoke(request, item, false);
   try {
     const [answer, count, requestId, report] = await withCall(
       client,

@@ -3,10 +3,12 @@ import { ModelServiceDefinition } from "../gen/model_service/model_service.js";
 import { serverOf } from "./address.js";
 import { createGrpcChannel, hostOf } from "./internal/grpc-channel.js";
 import { checkOptionKeys, type ClientSettings, resolveSettings, type SettingsOptions, settingsOptionKeys } from "./config.js";
-import type { ClientTelemetry } from "./internal/telemetry/call-telemetry.js";
+import { bindClientState, type ClientState } from "./internal/client-state.js";
 import { createClientTelemetry } from "./internal/telemetry/client-telemetry.js";
 import { ClientClosedError, ConfigurationError, ValidationError } from "./errors.js";
 import { checkFallbackOn, checkFallbacks, DEFAULT_FALLBACK_ON, type FallbackPatch } from "./fallback.js";
+import type { ModelCallOptions } from "./model-call-options.js";
+import type { ProviderErrorKind } from "./provider-error-kind.js";
 import {
   type CircuitBreakerOptions,
   CircuitBreakers,
@@ -14,17 +16,16 @@ import {
   checkCircuitBreakerOptions,
   type RouteCircuit,
 } from "./internal/circuit-breakers.js";
-import { type AttemptEvent, createFallbackMiddleware, type FallbackCallOptions } from "./internal/fallback-middleware.js";
-import type { ProviderErrorKind } from "./provider-error-kind.js";
-import { type RetryCallOptions, retryCallOptions } from "./retry-policy.js";
-import { type DeadlineOptions, deadlineMiddleware } from "./middleware/deadline.js";
+import { type AttemptEvent, createFallbackMiddleware } from "./internal/fallback-middleware.js";
+import { retryCallOptions } from "./retry-policy.js";
+import { deadlineMiddleware } from "./middleware/deadline.js";
 import { createAttemptMetadataMiddleware } from "./middleware/attempt-metadata.js";
 import { type ConnectionFacts, createConnectionErrorsMiddleware } from "./middleware/connection-errors.js";
-import { createAuthorization, type JwtCallOptions } from "./middleware/jwt.js";
+import { createAuthorization } from "./middleware/jwt.js";
 import { createLoggingMiddleware, type Logger } from "./middleware/logging.js";
-import { type RequestIdOptions, requestIdOptionMiddleware } from "./middleware/request-id.js";
+import { requestIdOptionMiddleware } from "./middleware/request-id.js";
 import { streamRetryMiddleware } from "./middleware/stream-retry.js";
-import { type StreamTimeoutOptions, streamTimeoutsMiddleware } from "./middleware/stream-timeouts.js";
+import { streamTimeoutsMiddleware } from "./middleware/stream-timeouts.js";
 import { unaryRetryMiddleware } from "./middleware/unary-retry.js";
 import type { TelemetryOptions } from "./telemetry-options.js";
 
@@ -70,13 +71,7 @@ export interface ModelClientOptions extends SettingsOptions {
   telemetry?: TelemetryOptions;
 }
 
-/** Call options understood by the client's middleware chain. */
-export type ModelCallOptions = RequestIdOptions &
-  DeadlineOptions &
-  StreamTimeoutOptions &
-  RetryCallOptions &
-  FallbackCallOptions &
-  JwtCallOptions;
+export type { ModelCallOptions } from "./model-call-options.js";
 
 /** The settings a client runs with (credentials left out). */
 export type ModelClientSettings = Readonly<Omit<ClientSettings, "jwtSecretKey" | "jwtToken" | "tls">>;
@@ -124,29 +119,6 @@ function connectionFacts(settings: ClientSettings): ConnectionFacts {
       ? { name: hostOf(settings.defaultAuthority), setting: "MODEL_MANAGER_SERVER_GRPC_DEFAULT_AUTHORITY (option defaultAuthority)" }
       : undefined;
   return { address: settings.address, useTls: settings.useTls, server: serverOf(settings.address), certificateName };
-}
-
-/** Per-client state the call functions share; not part of the public surface. */
-export interface ClientState {
-  readonly inFlight: Set<AbortController>;
-  readonly unaryOptions: ModelCallOptions;
-  readonly streamOptions: ModelCallOptions;
-  readonly invokeTimeoutMs: number;
-  readonly address: string;
-  readonly fallbacks: readonly FallbackPatch[];
-  readonly fallbackOn: readonly ProviderErrorKind[];
-  /** Undefined when `@opentelemetry/api` is absent or telemetry is disabled. */
-  readonly telemetry: ClientTelemetry | undefined;
-  closed: boolean;
-}
-
-const states = new WeakMap<ModelClient, ClientState>();
-
-/** The state of a client made by {@link createModelClient}. */
-export function clientState(client: ModelClient): ClientState {
-  const state = states.get(client);
-  if (!state) throw new TypeError("Not a client made by createModelClient");
-  return state;
 }
 
 /**
@@ -259,7 +231,7 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
     circuitStates: () => breakers?.states() ?? [],
     [Symbol.asyncDispose]: close,
   };
-  states.set(client, state);
+  bindClientState(client, state);
   return client;
 }
 

@@ -8,7 +8,7 @@ import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-ho
 import { ServerError, Status } from "nice-grpc";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { invoke, invokeStream, type InvokeRequest } from "tamar-model-client";
-import { clientState } from "../../src/client/model-client.js";
+import { clientStateOf } from "../../src/client/internal/client-state.js";
 import { BUCKETS } from "../../src/telemetry/semconv.js";
 import { runTypeScript } from "../helpers/cli-process.js";
 import { histogramPoints, inMemoryTelemetry, parentOf, sumPoints } from "../helpers/otel.js";
@@ -135,14 +135,14 @@ describe("client telemetry", () => {
     await invoke(disabled.client, request);
     expect(telemetry.spans()).toEqual([]);
     expect(await telemetry.metricNames()).toEqual([]);
-    expect(clientState(disabled.client).telemetry).toBeUndefined();
+    expect(clientStateOf(disabled.client).telemetry).toBeUndefined();
 
     // The global providers are the API's no-ops here: each call checks that and builds nothing.
     const { server, client } = await setup();
     server.invoke = () => answer();
     await invoke(client, request);
     const built = await import("../../src/client/request/build-request.js").then((m) => m.buildInvokeRequest(request, false));
-    expect(clientState(client).telemetry?.invoke(request, built.item, false)).toBeUndefined();
+    expect(clientStateOf(client).telemetry?.invoke(request, built.item, false)).toBeUndefined();
   });
 
   it("works in a process without @opentelemetry/api", async () => {

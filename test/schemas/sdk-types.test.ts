@@ -1,5 +1,6 @@
 // Values typed with the official provider SDKs' own types are accepted as
-// they are (type-checked by `npm run typecheck`, sent by the test).
+// they are and built into wire requests (their type expectations:
+// test/types/sdk-types.test-d.ts).
 import type { MessageParam, Tool } from "@anthropic-ai/sdk/resources/messages";
 import type { Content, GenerateContentConfig } from "@google/genai";
 import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
@@ -40,8 +41,5 @@ it("accepts requests written as const", async () => {
   } as const;
   const image = ["cat.png", new Uint8Array([1]), "image/png"] as const;
   const requests: InvokeRequest[] = [request, { provider: "openai", prompt: "x", image, userContext }];
-  for (const each of requests) await buildInvokeRequest(each, false);
-  // @ts-expect-error a wrong role is still a type error
-  const wrong: InvokeRequest = { ...request, messages: [{ role: "robot", content: "x" }] };
-  expect(wrong).toBeDefined();
+  for (const each of requests) expect((await buildInvokeRequest(each, false)).item.provider).toBe("openai");
 });

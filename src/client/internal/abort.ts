@@ -36,27 +36,26 @@ export function linkedController(parent: AbortSignal | undefined): { controller:
   return { controller, unlink: () => parent.removeEventListener("abort", onAbort) };
 }
 
-/**
- * Call option (private to this package): the AbortController of a call the
- * SDK's call functions started, whose signal is the call's `signal`.
- */
-export const callController = Symbol("callController");
-
 /** Call options that may carry the call's own controller. */
-export interface OwnControllerOptions {
+export interface CallControllerOptions {
   signal?: AbortSignal | undefined;
-  [callController]?: AbortController;
+  /**
+   * The AbortController whose signal is this call's `signal`, passed by the
+   * SDK's call functions so a deadline or stream timeout can cancel the whole
+   * call without linking one more controller. Ignored when its signal is not
+   * the call's (a middleware replaced the signal).
+   */
+  callAbortController?: AbortController | undefined;
 }
 
 /**
  * A controller whose abort cancels the call: the call's own when it has one
  * and its signal is still the call's, else a new one linked to the call's
  * signal. A deadline or stream timeout cancels the whole call either way;
- * the call's own spares an AbortController (~1-3 us to make on Node 20) and
- * a listener per call.
+ * the call's own spares an AbortController and a listener per call.
  */
-export function callAbortController(options: OwnControllerOptions): { controller: AbortController; unlink: () => void } {
-  const own = options[callController];
+export function callAbortController(options: CallControllerOptions): { controller: AbortController; unlink: () => void } {
+  const own = options.callAbortController;
   if (own !== undefined && own.signal === options.signal) return { controller: own, unlink: nothingToUnlink };
   return linkedController(options.signal);
 }

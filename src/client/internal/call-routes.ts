@@ -5,7 +5,9 @@ import type { InvokeRequest } from "../../schemas/invoke-request.js";
 import type { CallOptions } from "./call.js";
 import { buildFallbackItems, checkFallbacks } from "../fallback.js";
 import type { RouteReport } from "./fallback-middleware.js";
-import { clientState, type ModelCallOptions, type ModelClient } from "../model-client.js";
+import { clientStateOf } from "./client-state.js";
+import type { ModelCallOptions } from "../model-call-options.js";
+import type { ModelClient } from "../model-client.js";
 import type { ModelResponse } from "../response/model-response.js";
 import { routeOf } from "./route.js";
 
@@ -16,7 +18,7 @@ export async function fallbackItemsOf(
   options: CallOptions,
   stream: boolean,
 ): Promise<ModelRequestItem[]> {
-  const fallbacks = options.fallbacks === undefined ? clientState(client).fallbacks : checkFallbacks(options.fallbacks, "options.fallbacks");
+  const fallbacks = options.fallbacks === undefined ? clientStateOf(client).fallbacks : checkFallbacks(options.fallbacks, "options.fallbacks");
   return fallbacks.length === 0 ? [] : buildFallbackItems(request, fallbacks, stream);
 }
 
@@ -30,7 +32,7 @@ export function withRoutes(callOptions: ModelCallOptions, fallbackItems: ModelRe
 
 /** Sets `route` and `attempts` of an answer (or chunk) from the call's report. */
 export function stampRoute(response: ModelResponse, report: RouteReport, primary: ModelRequestItem, client: ModelClient): ModelResponse {
-  report.route ??= routeOf(primary, 0, clientState(client).address);
+  report.route ??= routeOf(primary, 0, clientStateOf(client).address);
   response.route = report.route;
   response.attempts = report.attempts;
   return response;

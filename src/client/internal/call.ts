@@ -10,8 +10,10 @@ import { extend } from "./extend.js";
 import { checkFallbackOn, type FallbackPatch } from "../fallback.js";
 import type { ProviderErrorKind } from "../provider-error-kind.js";
 import { type RetryPolicy, retryOverride } from "../retry-policy.js";
-import { callController, linkedController } from "./abort.js";
-import { clientState, type ModelCallOptions, type ModelClient } from "../model-client.js";
+import { linkedController } from "./abort.js";
+import { clientStateOf } from "./client-state.js";
+import type { ModelCallOptions } from "../model-call-options.js";
+import type { ModelClient } from "../model-client.js";
 import type { CallTelemetry } from "./telemetry/call-telemetry.js";
 
 // A header block over the server's limit fails as a bare RST_STREAM: refuse it here, naming the key.
@@ -135,7 +137,7 @@ export function startCall(
   userContext?: Pick<UserContext, "orgId" | "userId">,
   telemetry?: CallTelemetry,
 ): ActiveCall {
-  const state = clientState(client);
+  const state = clientStateOf(client);
   checkCallOptions(options);
   const { timeoutMs } = options;
   if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs > 0 && timeoutMs < 2 ** 31)) {
@@ -152,7 +154,7 @@ export function startCall(
     signal: controller.signal,
     requestId,
     // The deadline and stream-timeout middlewares abort this one rather than link one more.
-    [callController]: controller,
+    callAbortController: controller,
   });
   const deadline = stream ? timeoutMs : (timeoutMs ?? state.invokeTimeoutMs);
   if (deadline !== undefined) callOptions.deadline = deadline;

@@ -6,7 +6,7 @@ import {
   Status,
 } from "nice-grpc-common";
 import { extend } from "../internal/extend.js";
-import { callAbortController, type OwnControllerOptions } from "../internal/abort.js";
+import { callAbortController, type CallControllerOptions } from "../internal/abort.js";
 import { startNow } from "../internal/start-now.js";
 
 /** Call options read by {@link deadlineMiddleware}. */
@@ -30,7 +30,7 @@ export const deadlineMiddleware: ClientMiddleware<DeadlineOptions> = (call, opti
 
 async function* withDeadline<Request, Response>(
   call: ClientMiddlewareCall<Request, Response>,
-  options: CallOptions & DeadlineOptions & OwnControllerOptions,
+  options: CallOptions & DeadlineOptions & CallControllerOptions,
   deadline: Date | number,
 ) {
   const at = deadline instanceof Date ? deadline : new Date(Date.now() + deadline);

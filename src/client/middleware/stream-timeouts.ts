@@ -6,7 +6,7 @@ import {
   Status,
 } from "nice-grpc-common";
 import { extend } from "../internal/extend.js";
-import { callAbortController, type OwnControllerOptions } from "../internal/abort.js";
+import { callAbortController, type CallControllerOptions } from "../internal/abort.js";
 import { startNow } from "../internal/start-now.js";
 
 /** Call options read by {@link streamTimeoutsMiddleware}. */
@@ -32,7 +32,7 @@ export const streamTimeoutsMiddleware: ClientMiddleware<StreamTimeoutOptions> = 
 
 async function* withStreamTimeouts<Request, Response>(
   call: ClientMiddlewareCall<Request, Response>,
-  rest: CallOptions & OwnControllerOptions,
+  rest: CallOptions & CallControllerOptions,
   first: number | undefined,
   idle: number | undefined,
 ) {
