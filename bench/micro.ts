@@ -52,13 +52,22 @@ export const CHUNK: WireModelResponseItem = {
   rawResponse:
     '{"id":"chatcmpl-offline","object":"chat.completion.chunk","created":1700000000,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":" word"},"logprobs":null,"finish_reason":null}]}',
 };
+// The stream's last chunk says the answer ended, as a real server's does (a
+// stream without it is an IncompleteAnswerError).
+const LAST_CHUNK: WireModelResponseItem = {
+  ...CHUNK,
+  usage: '{"prompt_tokens":12,"completion_tokens":1000,"total_tokens":1012}',
+  rawResponse:
+    '{"id":"chatcmpl-offline","object":"chat.completion.chunk","created":1700000000,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":" word"},"logprobs":null,"finish_reason":"stop"}]}',
+};
 export const STREAM_CHUNKS = 1000;
 
 // Answers every call itself: a client with it innermost runs all of its code
 // but the transport. Streams get STREAM_CHUNKS chunks.
 async function* answer(stream: boolean | undefined) {
   if (!stream) return void (yield ANSWER);
-  for (let index = 0; index < STREAM_CHUNKS; index++) yield CHUNK;
+  for (let index = 1; index < STREAM_CHUNKS; index++) yield CHUNK;
+  yield LAST_CHUNK;
 }
 export const answerWithoutNetwork: ClientMiddleware = (call) => answer((call.request as { stream?: boolean }).stream) as AsyncGenerator<never>;
 const noChannel = { close() {} } as unknown as Channel;
