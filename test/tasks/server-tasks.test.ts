@@ -10,7 +10,6 @@ import { startReferenceServer } from "../helpers/reference-server.js";
 import { SECRET, signToken } from "../helpers/tokens.js";
 import { userContext } from "../helpers/user-context.js";
 
-
 async function serverAndClient(options: ModelServerOptions = {}) {
   const started = await startReferenceServer({ offline: true, offlineTaskDelayMs: 0, ...options });
   const client: ModelClient = createModelClient({ address: started.server.address, jwtSecretKey: SECRET, useTls: false, env: {}, envFile: false });

@@ -10,7 +10,6 @@ import { startReferenceServer } from "../helpers/reference-server.js";
 import { SECRET } from "../helpers/tokens.js";
 import { userContext } from "../helpers/user-context.js";
 
-
 async function runTask(options: ModelServerOptions, request: object) {
   const { server } = await startReferenceServer({ providerMaxRetries: 0, providerPollIntervalMs: 5, ...options });
   await using client = createModelClient({ address: server.address, jwtSecretKey: SECRET, useTls: false, env: {}, envFile: false });
