@@ -10,7 +10,7 @@ import { ModelServerConfigError } from "./config/config-error.js";
 import { environmentWithDotEnv } from "./config/dotenv.js";
 import { resolveServerConfig, type ModelServerOptions, type ServerConfig, type ServerTlsOptions } from "./config/server-config.js";
 import { authenticate } from "./auth/authenticate.js";
-import { createMemoryAnswerStore } from "./dedup/memory-answer-store.js";
+import { createAnswerStore } from "./dedup/create-answer-store.js";
 import { createSharedCalls } from "./dedup/shared-calls.js";
 import { createHealthBoard } from "./grpc/health-service.js";
 import { callScope } from "./grpc/call-scope.js";
@@ -90,11 +90,18 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     logger,
     importModule: options.importModule ?? importPackage,
   });
+  const answers = await createAnswerStore(config, { given: options.answerStore, importModule: options.importModule ?? importPackage, logger }).catch(
+    async (error: unknown) => {
+      await taskStore.close();
+      throw error;
+    },
+  );
   const inFlight = createInFlightCalls();
   const shutdown = new AbortController();
   const health = createHealthBoard(["", ModelServiceDefinition.fullName]);
   const sharedCalls = createSharedCalls({
-    store: options.answerStore ?? createMemoryAnswerStore({ maxBytes: config.dedup.maxBytes }),
+    store: answers.store,
+    claims: answers.claims,
     settings: config.dedup,
     logger,
   });
@@ -140,7 +147,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
   try {
     port = await server.listen(`${bracketed}:${config.port}`, credentials);
   } catch (error) {
-    await taskStore.close();
+    await Promise.all([taskStore.close(), answers.close()]);
     const message = (error as Error).message;
     // A port in use or reserved is the port's fault; a name that does not
     // resolve or an address this machine does not have is the host's.
@@ -186,6 +193,8 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
           clearTimeout(force);
           // Tasks still running are aborted: in memory they end here, in Redis another replica takes them over.
           await taskStore.close();
+          await sharedCalls.settled();
+          await answers.close();
         }
         logger({ level: "info", msg: "stopped" });
       })();

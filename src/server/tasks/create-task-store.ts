@@ -22,6 +22,14 @@ export interface CreateTaskStoreDeps {
 const ATTEMPT_TIMEOUT_MS = 15_000;
 const MAX_RETRY_DELAY_MS = 300_000;
 
+/**
+ * The Redis every shared store of the server uses (tasks, answers of retried
+ * calls), from the configuration: undefined keeps them all in this process.
+ */
+export function sharedRedisOf(settings: TaskSettings): { readonly url: string; readonly prefix: string } | undefined {
+  return settings.redisUrl === undefined ? undefined : { url: settings.redisUrl, prefix: settings.redisKeyPrefix };
+}
+
 export async function createTaskStore(settings: TaskSettings, deps: CreateTaskStoreDeps): Promise<TaskStore> {
   const key = settings.webhookSecret === undefined ? undefined : webhookKey(settings.webhookSecret);
   const storeDeps: TaskStoreDeps = {
@@ -47,11 +55,11 @@ export async function createTaskStore(settings: TaskSettings, deps: CreateTaskSt
             signal,
           ),
   };
-  if (settings.redisUrl === undefined) return createMemoryTaskStore(storeDeps);
+  const redis = sharedRedisOf(settings);
+  if (redis === undefined) return createMemoryTaskStore(storeDeps);
   const { createRedisTaskStore } = await import("./redis-task-store.js");
   return createRedisTaskStore(storeDeps, {
-    url: settings.redisUrl,
-    prefix: settings.redisKeyPrefix,
+    ...redis,
     lockMs: settings.lockMs,
     importModule: deps.importModule,
     logger: deps.logger,
