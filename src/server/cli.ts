@@ -43,12 +43,12 @@ Options (each also read from the environment variable shown):
   --dedup-ttl-ms MS             how long a finished answer serves retries (default 300000)
   --dedup-grace-ms MS           how long a call whose connection was lost waits for its retry (default 30000)
   --dedup-max-answer-bytes N    largest answer kept for retries (default 8388608)
-  --dedup-max-bytes N           answers kept in memory in all (default 67108864)
+  --dedup-max-bytes N           answers kept in all, in memory or Redis (default 67108864)
   --offline-task-delay-ms MS    how long an offline video takes (default 1000)
   --task-ttl-ms MS              how long a finished task stays readable (default 86400000)
   --task-result-max-bytes N     largest task result kept (default 33554432)
   --task-concurrency N          tasks this process runs at once (default 16)
-  --redis-url URL               share tasks with other replicas through Redis
+  --redis-url URL               share tasks and retried calls with other replicas through Redis
                                 (BullMQ; needs npm install bullmq ioredis)
   --redis-key-prefix PREFIX     prefix of the Redis keys (default tamar-model-server)
   --task-lock-ms MS             Redis: time before a dead replica's task is taken over (default 30000)

@@ -75,12 +75,13 @@ export interface ModelServerOptions {
   dedupGraceMs?: number | undefined;
   /** Largest answer buffered for a retry and kept, bytes. Default 8 MiB. Env `TAMAR_MODEL_SERVER_DEDUP_MAX_ANSWER_BYTES`. */
   dedupMaxAnswerBytes?: number | undefined;
-  /** Bytes of answers the in-process store keeps in all (oldest evicted first). Default 64 MiB. Env `TAMAR_MODEL_SERVER_DEDUP_MAX_BYTES`. */
+  /** Bytes of answers kept in all (oldest evicted first): in this process, or in Redis for every replica with `redisUrl`. Default 64 MiB. Env `TAMAR_MODEL_SERVER_DEDUP_MAX_BYTES`. */
   dedupMaxBytes?: number | undefined;
   /**
-   * Where finished answers are kept. Default: in this process (bounded by
-   * `dedupMaxBytes`, lost on restart). A store shared by the replicas (e.g.
-   * Redis) makes a late retry find its answer on any replica and after a restart.
+   * Where finished answers are kept. Default: in Redis with `redisUrl`
+   * (running calls shared by the replicas too), else in this process (bounded
+   * by `dedupMaxBytes`, lost on restart). A store of your own shares finished
+   * answers only: a late retry finds its answer on any replica that uses it.
    */
   answerStore?: AnswerStore | undefined;
   /** Environment to read settings and provider credentials from. Default: `process.env` over a `.env` file in the working directory. */
@@ -108,8 +109,9 @@ export interface ModelServerOptions {
   /** Tasks run at the same time by this process. Default 16. Env `TAMAR_MODEL_SERVER_TASK_CONCURRENCY`. */
   taskConcurrency?: number | undefined;
   /**
-   * Redis store: tasks as BullMQ jobs shared by every replica that uses the
-   * same URL and prefix (needs the optional packages `bullmq` and `ioredis`).
+   * Redis store: tasks as BullMQ jobs, and the answers of retried calls,
+   * shared by every replica that uses the same URL and prefix (needs the
+   * optional packages `bullmq` and `ioredis`).
    * Default: in memory. Env `TAMAR_MODEL_SERVER_REDIS_URL`.
    */
   redisUrl?: string | undefined;
