@@ -70,6 +70,9 @@ export const ATTR = {
   attempts: "tamar.attempts",
   attempt: "tamar.attempt",
   retryDelayMs: "tamar.retry.delay_ms",
+  routeIndex: "tamar.route.index",
+  fallbackFailedProvider: "tamar.fallback.failed.provider",
+  fallbackFailedModel: "tamar.fallback.failed.model",
   batchSize: "tamar.batch.size",
   customId: "tamar.batch.custom_id",
 } as const;

@@ -21,6 +21,7 @@ import { isAbortError } from "../../internal/abort-error.js";
 import type { DeadlineOptions } from "../middleware/deadline.js";
 import type { RequestIdOptions } from "../middleware/request-id.js";
 import { startNow } from "./start-now.js";
+import { callTelemetryOf } from "./telemetry/call-telemetry.js";
 
 /** Where a call went, filled in by the fallback middleware as the call runs. */
 export interface RouteReport {
@@ -105,8 +106,13 @@ async function* withFallback(
   const retryable = rest.retryableStatuses ?? DEFAULT_RETRYABLE;
   const items = [call.request as ModelRequestItem, ...fallbackItems];
   const attempts: FailedAttempt[] = routeReport?.attempts ?? [];
-  const report = (route: ModelRoute, outcome: AttemptEvent["outcome"], requestId: string | undefined, error?: TamarModelError, fallingBack = false) =>
+  const telemetry = callTelemetryOf(options);
+  const report = (route: ModelRoute, outcome: AttemptEvent["outcome"], requestId: string | undefined, error?: TamarModelError, fallingBack = false) => {
     onAttempt?.({ requestId, route, outcome, ...(error ? { error } : {}), fallingBack });
+    if (fallingBack && telemetry) {
+      telemetry.attempt({ kind: "fallback", error, from: route, to: routeOf(items[route.index + 1]!, route.index + 1, address) });
+    }
+  };
 
   for (const [index, item] of items.entries()) {
     const route = routeOf(item, index, address);

@@ -5,20 +5,28 @@ import type { ClientError, Metadata } from "nice-grpc-common";
 import type { ModelRequestItem } from "../../../gen/model_service/model_service.js";
 import type { BatchRequest } from "../../../schemas/batch-request.js";
 import type { AsyncInvokeRequest, InvokeRequest } from "../../../schemas/invoke-request.js";
-import type { ModelResponse } from "../../response/model-response.js";
+import type { ModelResponse, ModelRoute } from "../../response/model-response.js";
 
-/** A retry of the same request, or a fallback to another route, after an attempt failed. */
-export interface AttemptEvent {
-  readonly kind: "retry" | "fallback";
-  /** Number of the attempt that failed, from 1. */
-  readonly attempt: number;
-  readonly error: unknown;
-  /** Backoff before the next attempt. */
-  readonly delayMs?: number;
-  /** Fallbacks: where the next attempt goes. */
-  readonly provider?: string;
-  readonly model?: string;
-}
+/**
+ * A retry of the same request, or a fallback to another route, after an
+ * attempt failed (the telemetry numbers the attempts of the whole call).
+ */
+export type AttemptEvent =
+  | {
+      readonly kind: "retry";
+      readonly error: unknown;
+      /** Backoff before the next attempt. */
+      readonly delayMs: number;
+    }
+  | {
+      readonly kind: "fallback";
+      /** Why the failed route was left (its breaker's refusal included). */
+      readonly error: unknown;
+      /** The route that failed. */
+      readonly from: ModelRoute;
+      /** The route the next attempt goes to. */
+      readonly to: ModelRoute;
+    };
 
 /** Call options a call's telemetry writes into. */
 export interface TelemetryCallOptions {

@@ -19,6 +19,7 @@ import {
   latestGenAiConventions,
 } from "../../../telemetry/semconv.js";
 import { serverOf } from "../../address.js";
+import { TamarModelError } from "../../errors.js";
 import type { ModelResponse } from "../../response/model-response.js";
 import type { TokenUsage } from "../../response/normalize-usage.js";
 import { type AttemptEvent, type CallTelemetry, callTelemetryKey, type ClientTelemetry, type TelemetryCallOptions } from "./call-telemetry.js";
@@ -247,13 +248,25 @@ class Operation {
   }
 }
 
-function attemptAttributes(event: AttemptEvent): Attributes {
-  const attributes: Attributes = { [ATTR.attempt]: event.attempt, [ATTR.errorType]: errorTypeOf(event.error) };
-  if (event.error instanceof ClientError) attributes[ATTR.rpcGrpcStatusCode] = event.error.code;
+function attemptAttributes(event: AttemptEvent, attempt: number): Attributes {
+  const attributes: Attributes = { [ATTR.attempt]: attempt, [ATTR.errorType]: errorTypeOf(event.error) };
+  const code = event.error instanceof ClientError || event.error instanceof TamarModelError ? event.error.code : undefined;
+  if (code !== undefined) attributes[ATTR.rpcGrpcStatusCode] = code;
   if (event.error instanceof Error) attributes["exception.message"] = event.error.message;
-  if (event.delayMs !== undefined) attributes[ATTR.retryDelayMs] = event.delayMs;
-  if (event.provider !== undefined) attributes[ATTR.providerName] = event.provider;
-  if (event.model !== undefined) attributes[ATTR.requestModel] = event.model;
+  if (event.kind === "retry") {
+    attributes[ATTR.retryDelayMs] = event.delayMs;
+    return attributes;
+  }
+  // The route the next attempt goes to, on the span's own names; the one that failed beside it.
+  const { from, to } = event;
+  attributes[ATTR.routeIndex] = to.index;
+  attributes[ATTR.providerName] = clientProviderName(to.provider, to.channel, to.invokeType);
+  if (to.model !== undefined) attributes[ATTR.requestModel] = to.model;
+  const endpoint = endpointOf(to.address);
+  attributes[ATTR.serverAddress] = endpoint.address;
+  if (endpoint.port !== undefined) attributes[ATTR.serverPort] = endpoint.port;
+  attributes[ATTR.fallbackFailedProvider] = clientProviderName(from.provider, from.channel, from.invokeType);
+  if (from.model !== undefined) attributes[ATTR.fallbackFailedModel] = from.model;
   return attributes;
 }
 
@@ -273,7 +286,7 @@ abstract class RpcTelemetry implements CallTelemetry {
     const previous = options.onRetryableError;
     options.onRetryableError = (error, attempt, delayMs) => {
       previous?.(error, attempt, delayMs);
-      this.attempt({ kind: "retry", attempt: attempt + 1, error, delayMs });
+      this.attempt({ kind: "retry", error, delayMs });
     };
     const span = this.rpcSpan;
     if (!span) return;
@@ -285,8 +298,9 @@ abstract class RpcTelemetry implements CallTelemetry {
   }
 
   attempt(event: AttemptEvent): void {
-    this.attempts++;
-    this.rpcSpan?.addEvent(event.kind === "retry" ? "tamar.retry" : "tamar.fallback", attemptAttributes(event));
+    // Numbered over the whole call: a fallback route's retries go on from its routes before.
+    const failed = this.attempts++;
+    this.rpcSpan?.addEvent(event.kind === "retry" ? "tamar.retry" : "tamar.fallback", attemptAttributes(event, failed));
   }
 
   protected finishRpc(): void {
