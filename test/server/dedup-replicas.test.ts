@@ -111,6 +111,8 @@ describe("shared calls across replicas through Redis", () => {
     const first = heldSource([message("done")]);
     first.release();
     expect(await all(a!.calls.messages("k", attempt(), first.source))).toEqual(["done"]);
+    // Stored (and let go of) just after the answer went out.
+    await a!.calls.settled();
     const retry = attempt();
     expect(await all(b!.calls.messages("k", retry, never))).toEqual(["done"]);
     expect(retry.logFields["dedup"]).toBe("stored");

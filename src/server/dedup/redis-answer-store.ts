@@ -93,7 +93,8 @@ export async function createRedisAnswerStore(settings: RedisAnswerStoreSettings)
   }
   const { logger } = settings;
   const now = settings.now ?? Date.now;
-  const redis = new Redis(settings.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  // Named, so that an operator (and a test) can tell this connection from the task store's.
+  const redis = new Redis(settings.url, { lazyConnect: true, maxRetriesPerRequest: 1, connectionName: `${settings.prefix}:dedup` });
   // ioredis reconnects by itself; without a listener it would print every failure.
   redis.on("error", (error: Error) => logger({ level: "warn", msg: "redis connection error (answer store)", error: error.message }));
   try {
