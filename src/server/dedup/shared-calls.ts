@@ -204,7 +204,8 @@ export function createSharedCalls(deps: {
 
   async function pump(run: Run, source: AnswerSource): Promise<void> {
     try {
-      for await (const message of produce(run, source)) {
+      // Without shared marks the provider call is the only source: no wrapper around it.
+      for await (const message of claims ? produce(run, source) : source(run.controller.signal)) {
         push(run, message);
         // Nobody can ever read the rest: stop paying for it.
         if (!run.replayable && run.cursors.size === 0) abortRun(run, "no attempt left to read the answer");
