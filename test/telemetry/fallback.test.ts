@@ -5,7 +5,8 @@
 // error; attempts are numbered over the whole call, retries included. A call
 // whose every route failed ends its span as an error with
 // `error.type` FallbackExhaustedError. Unary and stream, through the
-// reference server and the official openai SDK to a loopback fake provider.
+// reference server and the official openai SDK to a loopback fake provider;
+// a route its circuit breaker refuses is a fallback too.
 import { SpanStatusCode } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { ClientError, type ClientMiddleware, Status } from "nice-grpc-common";
@@ -144,5 +145,25 @@ describe.each([
       }),
     ]);
     expect(span.attributes["tamar.attempts"]).toBe(3);
+  });
+});
+
+describe("fallback attempts in telemetry: an open circuit", () => {
+  it("a route its breaker refuses is a tamar.fallback event with error.type CircuitOpenError, and no request", async () => {
+    const telemetry = inMemoryTelemetry();
+    const { client, port, fake } = await stack(telemetry, failingModels("primary"), { circuitBreaker: { failureThreshold: 1, cooldownMs: 3_600_000 } });
+    // The first call's failure on the primary route opens its breaker.
+    expect((await invoke(client, request(false), { fallbacks: toSecond })).content).toBe("Hi there");
+    expect((await invoke(client, request(false), { fallbacks: toSecond })).content).toBe("Hi there");
+    expect(fake.requests.map((req) => req.json().model)).toEqual(["primary", "gpt-4o-mini", "gpt-4o-mini"]);
+
+    await expect.poll(() => telemetry.spans().filter((s) => s.instrumentationScope.name === CLIENT_SCOPE).length).toBe(2);
+    const [first, second] = telemetry.spans().filter((s) => s.instrumentationScope.name === CLIENT_SCOPE);
+    expect(events(first!)).toEqual([fallbackEvent(port, 1, providerFailure)]);
+    expect(events(second!)).toEqual([
+      // The breaker refuses as an unavailable route would: its error carries UNAVAILABLE.
+      fallbackEvent(port, 1, { "error.type": "CircuitOpenError", "rpc.grpc.status_code": Status.UNAVAILABLE, "exception.message": expect.stringContaining("primary") }),
+    ]);
+    expect(second!.status.code).toBe(SpanStatusCode.UNSET);
   });
 });
