@@ -16,6 +16,7 @@ import { SECRET } from "../helpers/tokens.js";
 import { wireTenant } from "../helpers/user-context.js";
 import { startServerProcess, type ServerProcess } from "../resilience/helpers/server-process.js";
 import { startFaultProxy } from "./helpers/fault-proxy.js";
+import { report } from "./helpers/report.js";
 import { attemptCounter, chatRequest } from "./helpers/stack.js";
 
 const HOLD = "[hold]";
@@ -67,6 +68,7 @@ describe("deduplication across replicas through Redis", { timeout: 60_000 }, () 
       expect(first[0]!.content).toBe("Hi there");
       const bytes = (items: ModelResponseItem[]) => items.map((item) => Buffer.from(ModelResponseItem.encode(item).finish()));
       expect(bytes(again)).toEqual(bytes(first));
+      report("same request id on another replica after the answer (Redis)", { upstream_requests: upstream.requests.length, identical_bytes: true });
       // B answered from A's call: stored, or (had B come before A let go of it) waited for.
       const logged = JSON.parse(await b.cli.line(/"msg":"call".*"request_id":"redis-dedup-1"|"request_id":"redis-dedup-1".*"msg":"call"/, "stderr"));
       expect(["stored", "other-replica"]).toContain(logged.dedup);
@@ -106,6 +108,7 @@ describe("deduplication across replicas through Redis", { timeout: 60_000 }, () 
       expect((await answer).content).toBe("Hi there");
       expect(upstream.requests).toHaveLength(1);
       expect(attempts.get("redis-dedup-inflight")).toBe(2);
+      report("reset, retry on another replica while the call runs (Redis)", { attempts: 2, upstream_requests: upstream.requests.length });
     } finally {
       await client.close();
       await proxy.close();
