@@ -32,7 +32,8 @@ export type AttemptEvent =
 export interface TelemetryCallOptions {
   metadata?: Metadata;
   onRetryableError?: ((error: ClientError, attempt: number, delayMs: number) => void) | undefined;
-  [callTelemetryKey]?: CallTelemetry;
+  /** The call's telemetry, for the middlewares that record into it (fallback attempts). */
+  callTelemetry?: CallTelemetry | undefined;
 }
 
 /** The telemetry of one call (one Invoke or BatchInvoke RPC). */
@@ -49,12 +50,9 @@ export interface CallTelemetry {
   fail(error: unknown): void;
 }
 
-/** Where a middleware finds its call's telemetry (e.g. to record a fallback). */
-export const callTelemetryKey = Symbol("callTelemetry");
-
 /** The telemetry of the call whose options these are, if it has any. */
 export function callTelemetryOf(options: object): CallTelemetry | undefined {
-  return (options as TelemetryCallOptions)[callTelemetryKey];
+  return (options as TelemetryCallOptions).callTelemetry;
 }
 
 /** A client's telemetry; `undefined` from each start when nothing records. */

@@ -22,7 +22,7 @@ import { serverOf } from "../../address.js";
 import { TamarModelError } from "../../errors.js";
 import type { ModelResponse } from "../../response/model-response.js";
 import type { TokenUsage } from "../../response/normalize-usage.js";
-import { type AttemptEvent, type CallTelemetry, callTelemetryKey, type ClientTelemetry, type TelemetryCallOptions } from "./call-telemetry.js";
+import { type AttemptEvent, type CallTelemetry, type ClientTelemetry, type TelemetryCallOptions } from "./call-telemetry.js";
 import type { TelemetryOptions } from "../../telemetry-options.js";
 import { inputMessages, outputMessages, systemInstructions } from "./message-content.js";
 
@@ -282,7 +282,7 @@ abstract class RpcTelemetry implements CallTelemetry {
   }
 
   attach(options: TelemetryCallOptions, requestId: string): void {
-    options[callTelemetryKey] = this;
+    options.callTelemetry = this;
     const previous = options.onRetryableError;
     options.onRetryableError = (error, attempt, delayMs) => {
       previous?.(error, attempt, delayMs);
