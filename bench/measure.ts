@@ -29,12 +29,16 @@ export async function closedLoop(call: () => Promise<void>, concurrency: number,
   const cpu = process.cpuUsage();
   await Promise.all(Array.from({ length: concurrency }, worker));
   const { user, system } = process.cpuUsage(cpu);
-  const wallMs = performance.now() - started;
+  return unarySample(latencies, performance.now() - started, user + system);
+}
+
+/** A closed loop's summary from its call latencies (ms), its wall time (ms) and the CPU its process spent (µs). */
+export function unarySample(latencies: ArrayLike<number>, wallMs: number, cpuMicros: number): UnarySample {
   return {
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
-    perSecond: (total / wallMs) * 1000,
-    cpuMicrosPerCall: (user + system) / total,
+    perSecond: (latencies.length / wallMs) * 1000,
+    cpuMicrosPerCall: cpuMicros / latencies.length,
   };
 }
 
@@ -74,15 +78,18 @@ export async function wallTime(call: () => Promise<unknown>): Promise<number> {
 /**
  * Runs `measure` for every contender, round after round, the order rotating
  * each round (A B C, B C A, …) so that drift and order effects hit all
- * alike. Round 0 is a warm-up (JIT, connections) and is not kept.
+ * alike. Round 0 is a warm-up (JIT, connections) and is not kept, unless
+ * `warmUp` is false (each measurement in a fresh process: nothing to warm).
  */
 export async function interleavedRounds<C extends { name: string }, T>(
   contenders: readonly C[],
   rounds: number,
   measure: (contender: C) => Promise<T>,
+  { warmUp = true } = {},
 ): Promise<Map<string, T[]>> {
   const samples = new Map<string, T[]>(contenders.map((contender) => [contender.name, []]));
-  for (let round = 0; round <= rounds; round++) {
+  const first = warmUp ? 0 : 1;
+  for (let round = first; round <= rounds; round++) {
     for (const index of roundOrder(contenders.length, round)) {
       const contender = contenders[index]!;
       const sample = await measure(contender);

@@ -1,9 +1,14 @@
 // Turns one run's results into bench/results.md (and the console table):
 // machine, versions, the targets, one table per scenario, and what the
 // diagnostic contender says about where the time goes.
+import type { BigBatchResult } from "./big-batch.js";
 import type { BundleSize, LoadedModules } from "./cold-start.js";
+import type { FirstCallResult } from "./first-call.js";
+import type { GatewayResult } from "./gateway.js";
 import type { Pieces } from "./micro.js";
-import type { BatchResult, Metric, Row, StreamResult, UnaryResult } from "./scenarios.js";
+import type { OpenStreamsResult } from "./open-streams.js";
+import type { BatchResult, Row, StreamResult, UnaryResult } from "./scenarios.js";
+import { checkEarlierTargets, checkTargets, row, type TargetCheck } from "./targets.js";
 
 export interface Meta {
   date: string;
@@ -28,8 +33,10 @@ export interface ColdStart {
 
 export interface BenchResults {
   meta: Meta;
-  /** Names of the SDK, baseline, peer and diagnostic contenders as they appear in the rows. */
-  names: { sdk: string; baseline: string; peer: string; diagnostic: string };
+  /** Names of the contenders as they appear in the rows (the Python ones also when skipped). */
+  names: { sdk: string; baseline: string; peer: string; diagnostic: string; pythonAio: string; pythonSync: string };
+  /** The Python used for the Python contenders and its grpcio / PyJWT versions, or why they were skipped. */
+  python: string;
   unary: UnaryResult[];
   /** JWT signatures the SDK made during the unary scenario, after its first call. */
   jwt: { calls: number; signatures: number };
@@ -37,75 +44,18 @@ export interface BenchResults {
   batch: BatchResult;
   pieces: Pieces;
   cold: ColdStart;
+  openStreams: OpenStreamsResult;
+  bigBatch: BigBatchResult;
+  firstCall: FirstCallResult;
+  gateway: GatewayResult;
 }
-
-export interface TargetCheck {
-  target: string;
-  measured: string;
-  met: boolean;
-}
-
-const OWN_CODE_BUDGET = 25_000;
 
 const x = (ratio: number) => `${ratio.toFixed(2)}×`;
 const num = (value: number, digits = 0) =>
   Number.isFinite(value) ? value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }) : "n/a";
 const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
-
-function row<K extends string>(rows: Row<K>[], name: string): Row<K> {
-  const found = rows.find((candidate) => candidate.name === name);
-  if (!found) throw new Error(`no row ${name}`);
-  return found;
-}
-
-const at = (results: BenchResults, concurrency: number) => results.unary.find((u) => u.concurrency === concurrency)!;
-
-/** Ratio of `a` to `b` on the same metric: both are paired ratios to the same baseline. */
-const between = (a: Metric, b: Metric) => a.ratio / b.ratio;
-
-/** Every target of issue 5, measured. */
-export function checkTargets(results: BenchResults): TargetCheck[] {
-  const { sdk, peer } = results.names;
-  const c1 = at(results, 1);
-  const c64 = at(results, 64);
-  const p50 = row(c1.rows, sdk).metrics.p50Ms.ratio;
-  const rps = row(c64.rows, sdk).metrics.perSecond.ratio;
-  const chunks = row(results.stream.rows, sdk).metrics.chunksPerSecond.ratio;
-  // Faster than the peer on the same work: lower latency, more calls and chunks per second.
-  const versusPeer = [
-    ...results.unary.flatMap((u) => [
-      { what: `p50 c=${u.concurrency}`, better: between(row(u.rows, sdk).metrics.p50Ms, row(u.rows, peer).metrics.p50Ms) < 1 },
-      { what: `req/s c=${u.concurrency}`, better: between(row(u.rows, sdk).metrics.perSecond, row(u.rows, peer).metrics.perSecond) > 1 },
-    ]),
-    { what: "chunks/s", better: between(row(results.stream.rows, sdk).metrics.chunksPerSecond, row(results.stream.rows, peer).metrics.chunksPerSecond) > 1 },
-  ];
-  const invokeOnly = results.cold.bundles[0]!;
-  return [
-    { target: "`invoke` p50 at c=1 ≤ 1.10× raw grpc-js", measured: x(p50), met: p50 <= 1.1 },
-    { target: "`invoke` req/s at c=64 ≥ 0.90× raw grpc-js", measured: x(rps), met: rps >= 0.9 },
-    { target: "stream chunks/s ≥ 0.95× raw grpc-js", measured: x(chunks), met: chunks >= 0.95 },
-    {
-      target: "faster than connect-node on the same work",
-      measured: `${versusPeer.filter((c) => c.better).length} of ${versusPeer.length} (${versusPeer.filter((c) => !c.better).map((c) => c.what).join(", ") || "all better"})`,
-      met: versusPeer.every((c) => c.better),
-    },
-    {
-      target: `own code in the \`${invokeOnly.exports}\` bundle ≤ 25 KB minified`,
-      measured: kb(invokeOnly.ownBytes),
-      met: invokeOnly.ownBytes <= OWN_CODE_BUDGET,
-    },
-    {
-      target: "JWT: zero signatures per call in steady state",
-      measured: `${results.jwt.signatures} in ${num(results.jwt.calls)} end-to-end calls; ${results.pieces.signaturesPerCall} per call in ${num(results.pieces.signedCalls)} in-process calls`,
-      met: results.jwt.signatures === 0 && results.pieces.signaturesPerCall === 0,
-    },
-    {
-      target: "the client entry loads no server or provider-SDK module",
-      measured: results.cold.loaded.forbidden.length === 0 ? `none of ${results.cold.loaded.count} modules` : results.cold.loaded.forbidden.join(", "),
-      met: results.cold.loaded.forbidden.length === 0,
-    },
-  ];
-}
+const statusCell = (t: TargetCheck) => (t.status === "met" ? "met" : t.status === "skipped" ? "skipped" : "**not met**");
+const targetTable = (checks: TargetCheck[]) => table(["measure", "target", "measured", "status"], checks.map((t) => [t.target, t.threshold, t.measured, statusCell(t)]));
 
 const numeric = /^(-?[\d,.]+(×| KB)?|n\/a)$/;
 
@@ -176,9 +126,90 @@ function whereTheTimeGoes(results: BenchResults): string {
   ].join("\n");
 }
 
+/** The SDK against each out-of-process contender, and the contenders skipped at this concurrency. */
+function versusLines(u: UnaryResult, sdk: string): string {
+  const lines = [
+    ...u.versus.map((v) => `- ${sdk} / ${v.name} (paired per round): p50 ${x(v.ratios.p50Ms)}, p99 ${x(v.ratios.p99Ms)}, req/s ${x(v.ratios.perSecond)}`),
+    ...u.skipped.map((s) => `- ${s.name}: skipped: ${s.reason}`),
+  ];
+  return lines.length > 0 ? `\n\n${lines.join("\n")}` : "";
+}
+
+function openStreamsSection(o: OpenStreamsResult): string {
+  return `## 6. ${num(o.streams)} streams open at once through one client
+
+Each contender in a fresh \`node --expose-gc\` per round (taking turns) opens ${num(o.streams)} streams of ${o.chunksPerStream} messages
+on one client; the server (its own process) pauses ${o.chunkDelayMs} ms before each text chunk, so the streams stay open.
+Heap per open stream: \`heapUsed\` after every stream has its first chunk minus before the first was opened, both after
+a full GC, divided by the streams (fewest still open at that moment in any run: ${num(o.fewestOpenAtMeasurement)} of ${num(o.streams)}).
+Client CPU per chunk: the process's CPU from the first stream opened to the last one ended, less the forced GC, per message.
+
+${table(
+  ["contender", "client CPU µs/chunk", "× raw", "heap KiB per open stream", "× raw", "wall ms", "× raw"],
+  o.rows.map((r) => {
+    const m = r.metrics;
+    return [label(r), num(m.cpuPerChunk.median, 1), x(m.cpuPerChunk.ratio), num(m.heapPerStream.median / 1024, 1), x(m.heapPerStream.ratio), num(m.wallMs.median), x(m.wallMs.ratio)];
+  }),
+)}`;
+}
+
+function bigBatchSection(b: BigBatchResult): string {
+  return `## 7. Batch of ${num(b.items)} items: \`invokeBatch\` vs raw grpc-js
+
+Raw grpc-js sends the message the SDK builds for the same request (built once, before the rounds) through ts-proto's
+grpc-js client and decodes the answer; the SDK validates and builds the request, parses each answer's JSON and matches
+answers by custom id. The server runs with \`--max-batch-items ${b.items}\`.
+
+${table(
+  ["contender", "wall ms", "× raw", "client CPU µs/item", "× raw"],
+  b.rows.map((r) => [label(r), num(r.metrics.wallMs.median, 1), x(r.metrics.wallMs.ratio), num(r.metrics.clientCpuPerItem.median, 1), x(r.metrics.clientCpuPerItem.ratio)]),
+)}`;
+}
+
+function firstCallSection(f: FirstCallResult): string {
+  return `## 8. First completed call in a fresh process
+
+Import, create a client, sign a token, one unary \`invoke\` to its answer, timed from the script's first line (Node's own
+start-up, the same for both, left out). Raw grpc-js: ts-proto's grpc-js client compiled file by file to plain JS, an HS256
+token from \`node:crypto\`. Median of ${f.runs} fresh processes per way, taking turns.
+
+${table(["way", "ms", "× raw"], f.rows.map((r) => [label(r), num(r.metrics.ms.median, 1), x(r.metrics.ms.ratio)]))}`;
+}
+
+function gatewaySection(g: GatewayResult): string {
+  const [direct, through] = g.stream as [Row<"firstChunkMs">, Row<"firstChunkMs">];
+  return `## 9. The reference server as a gateway
+
+The SDK → reference server (its own process, the openai provider with \`OPENAI_BASE_URL\` on the fake) → a loopback fake
+OpenAI (bench/fake-openai.ts, its own process, chat completions JSON and SSE) → back, against the \`openai\` SDK calling the
+same fake directly. ${g.settings.rounds} rounds; ${num(g.settings.calls[1])} calls per round at c=1, ${num(g.settings.calls[32])} at c=32.
+"Added" is the difference of the two medians; server CPU is the gateway server's per call.
+
+${g.unary
+  .map(
+    (u) => `### Concurrency ${u.concurrency}
+
+${table(
+  ["way", "p50 ms", "p99 ms", "req/s", "× direct", "client CPU µs/call", "server CPU µs/call"],
+  u.rows.map((r) => {
+    const m = r.metrics;
+    return [label(r), num(m.p50Ms.median, 3), num(m.p99Ms.median, 3), num(m.perSecond.median), x(m.perSecond.ratio), num(m.clientCpu.median), num(m.serverCpu.median)];
+  }),
+)}`,
+  )
+  .join("\n\n")}
+
+### Time to the first stream chunk at c=1 (median of ${g.settings.streams} streams per round)
+
+${table(["way", "first chunk ms"], g.stream.map((r) => [label(r), num(r.metrics.firstChunkMs.median, 3)]))}
+
+Added by the gateway: ${num(through.metrics.firstChunkMs.median - direct.metrics.firstChunkMs.median, 3)} ms.`;
+}
+
 export function renderReport(results: BenchResults, analysis = ""): string {
   const { meta } = results;
   const targets = checkTargets(results);
+  const earlier = checkEarlierTargets(results);
   const versions = Object.entries(meta.versions).map(([name, version]) => `${name} ${version}`).join(", ");
   const coldRows = results.cold.importMs.map((i) => [i.name, num(i.ms, 1), x(i.ratio)]);
   const bundleRows = results.cold.bundles.map((b) => [
@@ -199,9 +230,15 @@ the raw grpc-js baseline measured in the same round (contenders interleaved, ord
 - **Runtime:** Node ${meta.node}, npm ${meta.npm}; tamar-model-client ${meta.commit}
 - **Packages:** ${versions}
 
-## Targets
+${meta.mode === "quick" ? "**A quick run** (`--quick`: few rounds, small samples): its numbers show the harness works, not where the targets stand.\n\n" : ""}## Targets (issue 17)
 
-${table(["target", "measured", "met"], targets.map((t) => [t.target, t.measured, t.met ? "yes" : "**no**"]))}
+${targetTable(targets)}
+
+Python contenders: ${results.python}.
+
+Earlier checks (issue 5) that no row above restates:
+
+${targetTable(earlier)}
 
 ## 1. Unary \`invoke\` (JWT, validation, request id, deadline, retries on)
 
@@ -209,7 +246,11 @@ The server (reference CLI, offline provider, no chunk delay) runs in its own pro
 Every contender sends the same request bytes (checked), a JWT for the same tenant and an
 \`x-request-id\`; the unary calls carry the SDK's default 30 s deadline (\`grpc-timeout\`).
 
-${results.unary.map((u) => `### Concurrency ${u.concurrency} (${num(u.callsPerRound)} calls per contender per round)\n\n${unaryTable(u)}`).join("\n\n")}
+The Python contenders (python_grpc_client.py, in their own process) send the same encoded request through a
+generic unary-stream call and sign a PyJWT token per request, as the original client does; their client CPU
+is their own process's. grpc.aio runs at c=16 and c=64, sync grpcio at c=1.
+
+${results.unary.map((u) => `### Concurrency ${u.concurrency} (${num(u.callsPerRound)} calls per contender per round)\n\n${unaryTable(u)}${versusLines(u, results.names.sdk)}`).join("\n\n")}
 
 JWT signatures by the SDK during these calls (after its first): **${results.jwt.signatures}** in ${num(results.jwt.calls)} calls.
 
@@ -246,6 +287,14 @@ ${table(["exports bundled", "own code", "of which src/gen", "hand-written", "lar
 
 Importing the built client entry loads ${results.cold.loaded.count} modules; server or provider-SDK modules among them:
 **${results.cold.loaded.forbidden.length === 0 ? "none" : results.cold.loaded.forbidden.join(", ")}**.
+
+${openStreamsSection(results.openStreams)}
+
+${bigBatchSection(results.bigBatch)}
+
+${firstCallSection(results.firstCall)}
+
+${gatewaySection(results.gateway)}
 
 ## Where the time goes (from this run's numbers)
 

@@ -1,7 +1,7 @@
 // The end-to-end scenarios, each run as interleaved rounds and summarised as
 // medians plus paired ratios against the baseline (the first contender).
 import { tamar } from "./client-under-test.js";
-import type { Contender } from "./contenders/contender.js";
+import type { Contender, LoadRunner } from "./contenders/contender.js";
 import { closedLoop, interleavedRounds, type StreamSample, timedStream, type UnarySample, wallTime } from "./measure.js";
 import type { ServerProcess } from "./server-process.js";
 import { median, pairedRatio } from "./stats.js";
@@ -19,8 +19,8 @@ export interface Row<K extends string> {
   metrics: Record<K, Metric>;
 }
 
-function summarise<T, K extends string>(
-  contenders: readonly Contender[],
+export function summarise<T, K extends string>(
+  contenders: ReadonlyArray<{ name: string; diagnostic?: boolean | undefined }>,
   samples: Map<string, T[]>,
   metrics: Record<K, (sample: T) => number>,
 ): Row<K>[] {
@@ -37,10 +37,38 @@ function summarise<T, K extends string>(
 
 export type UnaryMetric = "p50Ms" | "p99Ms" | "perSecond" | "clientCpu" | "serverCpu";
 
+type UnaryRoundSample = UnarySample & { serverCpu: number };
+
+const UNARY_METRICS: Record<UnaryMetric, (sample: UnaryRoundSample) => number> = {
+  p50Ms: (s) => s.p50Ms,
+  p99Ms: (s) => s.p99Ms,
+  perSecond: (s) => s.perSecond,
+  clientCpu: (s) => s.cpuMicrosPerCall,
+  serverCpu: (s) => s.serverCpu,
+};
+
+/** A contender that was not measured, and why. */
+export interface Skipped {
+  name: string;
+  reason: string;
+}
+
 export interface UnaryResult {
   concurrency: number;
   callsPerRound: number;
   rows: Row<UnaryMetric>[];
+  /** The SDK against each out-of-process contender directly: medians of the per-round ratios SDK / contender. */
+  versus: Array<{ name: string; ratios: Record<UnaryMetric, number> }>;
+  skipped: Skipped[];
+}
+
+export interface UnaryExtras {
+  /** Contenders in their own processes (the Python clients), measured in the same rounds. */
+  runners?: readonly LoadRunner[];
+  /** Contenders that could not run here, reported instead of measured. */
+  skipped?: readonly Skipped[];
+  /** Name of the SDK's contender, for the `versus` ratios. */
+  sdk?: string;
 }
 
 /** Unary Invoke under closed-loop load at `concurrency`, `calls` per contender per round. */
@@ -50,21 +78,30 @@ export async function unaryScenario(
   concurrency: number,
   calls: number,
   rounds: number,
+  { runners = [], skipped = [], sdk }: UnaryExtras = {},
 ): Promise<UnaryResult> {
-  const samples = await interleavedRounds(contenders, rounds, async (contender) => {
+  const inProcess = contenders.map((contender) => ({
+    name: contender.name,
+    diagnostic: contender.diagnostic,
+    closedLoop: (c: number, n: number) => closedLoop(() => contender.unary(), c, n),
+  }));
+  const all = [...inProcess, ...runners];
+  const samples = await interleavedRounds(all, rounds, async (contender): Promise<UnaryRoundSample> => {
     const before = server.cpuMicros();
-    const sample = await closedLoop(() => contender.unary(), concurrency, calls);
+    const sample = await contender.closedLoop(concurrency, calls);
     const after = server.cpuMicros();
     return { ...sample, serverCpu: before === undefined || after === undefined ? Number.NaN : (after - before) / calls };
   });
-  const rows = summarise(contenders, samples, {
-    p50Ms: (s: UnarySample) => s.p50Ms,
-    p99Ms: (s) => s.p99Ms,
-    perSecond: (s) => s.perSecond,
-    clientCpu: (s) => s.cpuMicrosPerCall,
-    serverCpu: (s: UnarySample & { serverCpu: number }) => s.serverCpu,
-  } as Record<UnaryMetric, (sample: UnarySample & { serverCpu: number }) => number>);
-  return { concurrency, callsPerRound: calls, rows };
+  const rows = summarise(all, samples, UNARY_METRICS);
+  const own = sdk === undefined ? undefined : samples.get(sdk);
+  const versus = own
+    ? runners.map((runner) => {
+        const theirs = samples.get(runner.name)!;
+        const entries = Object.entries(UNARY_METRICS) as Array<[UnaryMetric, (s: UnaryRoundSample) => number]>;
+        return { name: runner.name, ratios: Object.fromEntries(entries.map(([key, read]) => [key, pairedRatio(own.map(read), theirs.map(read))])) as Record<UnaryMetric, number> };
+      })
+    : [];
+  return { concurrency, callsPerRound: calls, rows, versus, skipped: [...skipped] };
 }
 
 export type StreamMetric = "firstChunkMs" | "chunksPerSecond" | "clientCpu";

@@ -1,9 +1,10 @@
-// The reference server under test, in its own process (built CLI, offline
-// provider, no artificial chunk delay), killed whatever way the bench ends.
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+// The reference server under test, in its own process (built CLI; by default
+// the offline provider with no chunk delay), killed whatever way the bench ends.
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { spawnTracked } from "./child-processes.js";
 
 const CLI = fileURLToPath(new URL("../dist/server/cli.js", import.meta.url));
 
@@ -16,8 +17,6 @@ export interface ServerProcess {
   /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
 }
-
-const running = new Set<ChildProcess>();
 
 let ticksPerSecond: number | undefined;
 // utime and stime (fields 14 and 15 of /proc/PID/stat) in clock ticks.
@@ -32,42 +31,23 @@ function processCpuMicros(pid: number): number | undefined {
   }
 }
 
-// Registered once: an exception, Ctrl-C or a plain exit must not leave a
-// server listening behind the bench.
-let hooked = false;
-function killOnExit(): void {
-  if (hooked) return;
-  hooked = true;
-  const killAll = () => {
-    for (const child of running) child.kill("SIGKILL");
-  };
-  process.on("exit", killAll);
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    process.on(signal, () => {
-      killAll();
-      process.exit(130);
-    });
-  }
+/** How a server differs from the default one (offline, no chunk delay). */
+export interface ServerOptions {
+  /** CLI flags after the defaults; a later flag wins. */
+  args?: readonly string[];
+  /** Environment added to PATH and the JWT secret, e.g. provider credentials. */
+  env?: Readonly<Record<string, string>>;
+  /** False: answer through the provider SDKs (the gateway scenario). */
+  offline?: boolean;
 }
 
 /** Starts the server on a free loopback port and resolves once it accepts calls. */
-export function startServerProcess(jwtSecretKey: string): Promise<ServerProcess> {
-  killOnExit();
-  const child = spawn(
-    process.execPath,
-    [CLI, "--host", "127.0.0.1", "--port", "0", "--offline", "--offline-chunk-delay-ms", "0", "--log-level", "error"],
-    {
-      env: { PATH: process.env["PATH"] ?? "", MODEL_MANAGER_SERVER_JWT_SECRET_KEY: jwtSecretKey },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  running.add(child);
-  const exited = new Promise<void>((resolve) =>
-    child.once("exit", () => {
-      running.delete(child);
-      resolve();
-    }),
-  );
+export function startServerProcess(jwtSecretKey: string, options: ServerOptions = {}): Promise<ServerProcess> {
+  const offline = options.offline === false ? [] : ["--offline", "--offline-chunk-delay-ms", "0"];
+  const { child, exited } = spawnTracked(process.execPath, [CLI, "--host", "127.0.0.1", "--port", "0", ...offline, "--log-level", "error", ...(options.args ?? [])], {
+    env: { PATH: process.env["PATH"] ?? "", ...options.env, MODEL_MANAGER_SERVER_JWT_SECRET_KEY: jwtSecretKey },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const stderr: string[] = [];
   createInterface({ input: child.stderr! }).on("line", (line) => {
     stderr.push(line);

@@ -1,5 +1,6 @@
 // Builds the contenders against a running server, all sending the same bytes.
 import { SignJWT } from "jose";
+import type { InvokeRequest } from "tamar-model-client";
 import { tamar } from "./client-under-test.js";
 import type { Contender, WireSetup } from "./contenders/contender.js";
 import { connectMessage, connectNode } from "./contenders/connect-node.js";
@@ -19,21 +20,26 @@ export interface Contenders {
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((byte, index) => byte === b[index]);
 
-export async function prepareContenders(address: string): Promise<Contenders> {
-  const sdk = tamarClient(address);
+/** The wire messages and token of the contenders other than the SDK, built once as the SDK builds them per call. */
+export async function buildWireSetup(address: string, timeoutMs: number, stream: InvokeRequest = streamRequest): Promise<WireSetup> {
   const issuedAt = Math.floor(Date.now() / 1000);
   const jwt = await new SignJWT({ org_id: TENANT.orgId, user_id: TENANT.userId })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setIssuedAt(issuedAt)
     .setExpirationTime(issuedAt + 3600)
     .sign(new TextEncoder().encode(JWT_SECRET));
-  const wire: WireSetup = {
+  return {
     address,
     authorization: `Bearer ${jwt}`,
     unaryItem: (await tamar.buildInvokeRequest(unaryRequest, false)).item,
-    streamItem: (await tamar.buildInvokeRequest(streamRequest, true)).item,
-    timeoutMs: sdk.client.settings.invokeTimeoutMs,
+    streamItem: (await tamar.buildInvokeRequest(stream, true)).item,
+    timeoutMs,
   };
+}
+
+export async function prepareContenders(address: string): Promise<Contenders> {
+  const sdk = tamarClient(address);
+  const wire = await buildWireSetup(address, sdk.client.settings.invokeTimeoutMs);
   // The peer's messages must be the SDK's bytes, or the comparison is off.
   for (const item of [wire.unaryItem, wire.streamItem]) {
     const ours = tamar.ModelServiceDefinition.methods.invoke.requestType.encode(item).finish();

@@ -25,3 +25,17 @@ function chatRequest(maxTokens: number): InvokeRequest {
 
 export const unaryRequest = chatRequest(16);
 export const streamRequest = chatRequest(STREAM_CHUNKS);
+
+/** Streams held open at once through one client in the open-streams scenario. */
+export const OPEN_STREAMS = 5000;
+/** Text chunks of each open stream; the server pauses OPEN_STREAM_CHUNK_DELAY_MS before each. */
+export const OPEN_STREAM_CHUNKS = 3;
+/**
+ * Long enough that the last of OPEN_STREAMS streams gets its first chunk
+ * while the first ones are still open, so the heap is measured with all open.
+ */
+export const OPEN_STREAM_CHUNK_DELAY_MS = 1000;
+export const openStreamRequest = chatRequest(OPEN_STREAM_CHUNKS);
+
+/** Items of the big batch (the server runs with `--max-batch-items` of at least this). */
+export const BIG_BATCH_ITEMS = 5000;

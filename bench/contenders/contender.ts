@@ -1,4 +1,5 @@
 import type { WireModelRequestItem } from "tamar-model-client/middleware";
+import type { UnarySample } from "../measure.js";
 
 /** One way of calling the Model Manager, measured against the others. */
 export interface Contender {
@@ -21,4 +22,16 @@ export interface WireSetup {
   readonly streamItem: WireModelRequestItem;
   /** The SDK's default invoke deadline, sent by every contender on unary calls. */
   readonly timeoutMs: number;
+}
+
+/**
+ * A contender the unary scenario hands a whole closed loop, for one that
+ * runs in its own process (the Python clients): it reports its own latencies
+ * and its own process's CPU.
+ */
+export interface LoadRunner {
+  readonly name: string;
+  readonly diagnostic?: boolean;
+  closedLoop(concurrency: number, calls: number): Promise<UnarySample>;
+  close(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 // The benchmark's arithmetic: percentiles, paired ratios, round order and
 // warm-up handling. No timing is asserted anywhere in the suite.
 import { describe, expect, it } from "vitest";
-import { interleavedRounds } from "../../bench/measure.js";
+import { interleavedRounds, unarySample } from "../../bench/measure.js";
 import { median, pairedRatio, percentile, roundOrder } from "../../bench/stats.js";
 
 describe("percentile", () => {
@@ -78,5 +78,25 @@ describe("interleavedRounds", () => {
     expect(order).toEqual(["a", "b", "b", "a", "a", "b"]);
     expect(samples.get("a")).toEqual([3, 4]);
     expect(samples.get("b")).toEqual([2, 5]);
+  });
+});
+
+describe("interleavedRounds without a warm-up", () => {
+  it("keeps every round, still rotating the order", async () => {
+    const order: string[] = [];
+    const samples = await interleavedRounds([{ name: "a" }, { name: "b" }], 2, async (contender) => {
+      order.push(contender.name);
+      return order.length;
+    }, { warmUp: false });
+    expect(order).toEqual(["b", "a", "a", "b"]);
+    expect(samples.get("a")).toEqual([2, 3]);
+    expect(samples.get("b")).toEqual([1, 4]);
+  });
+});
+
+describe("unarySample", () => {
+  it("summarises a closed loop: percentiles of the latencies, calls per second of wall time, CPU per call", () => {
+    const latencies = Array.from({ length: 100 }, (_, index) => index + 1);
+    expect(unarySample(latencies, 2000, 5000)).toEqual({ p50Ms: 50, p99Ms: 99, perSecond: 50, cpuMicrosPerCall: 50 });
   });
 });

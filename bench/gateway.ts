@@ -1,0 +1,126 @@
+// The reference server as a gateway: the SDK → server → a loopback fake
+// OpenAI (fake-openai.ts, its own process) → back, against the `openai` SDK
+// calling the same fake directly (the baseline). What the server adds: p50 /
+// p99 at c=1 and time to the first stream chunk as differences of medians,
+// req/s at c=32 as a paired ratio.
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import OpenAI from "openai";
+import { spawnTracked } from "./child-processes.js";
+import type { Contender } from "./contenders/contender.js";
+import { tamarClient } from "./contenders/tamar-client.js";
+import { closedLoop, interleavedRounds, timedStream, type UnarySample } from "./measure.js";
+import { type Row, summarise } from "./scenarios.js";
+import { type ServerProcess, startServerProcess } from "./server-process.js";
+import { median } from "./stats.js";
+import { JWT_SECRET, unaryRequest } from "./workload.js";
+
+const FAKE = fileURLToPath(new URL("./fake-openai.ts", import.meta.url));
+const root = fileURLToPath(new URL("..", import.meta.url));
+const API_KEY = "sk-bench-fake";
+
+export type GatewayUnaryMetric = "p50Ms" | "p99Ms" | "perSecond" | "clientCpu" | "serverCpu";
+
+export interface GatewaySettings {
+  rounds: number;
+  /** Calls per contender per round at c=1 and at c=32. */
+  calls: { 1: number; 32: number };
+  /** Streams per contender per round (one after another); a round's figure is their median time to the first chunk. */
+  streams: number;
+}
+
+export interface GatewayResult {
+  settings: GatewaySettings;
+  /** Baseline (the openai SDK calling the fake) first, then the SDK through the server. */
+  unary: Array<{ concurrency: number; rows: Row<GatewayUnaryMetric>[] }>;
+  stream: Row<"firstChunkMs">[];
+}
+
+interface FakeUpstream {
+  url: string;
+  stop(): Promise<void>;
+}
+
+function startFakeOpenAI(): Promise<FakeUpstream> {
+  const { child, exited } = spawnTracked(process.execPath, ["--import", "tsx", FAKE], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    exited.then((code) => reject(new Error(`the fake OpenAI exited (${code}) before listening`)));
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(line)?.[1];
+      if (url)
+        resolve({
+          url,
+          async stop() {
+            child.kill("SIGTERM");
+            await exited;
+          },
+        });
+    });
+  });
+}
+
+function openAIDirect(baseURL: string): Contender {
+  const openai = new OpenAI({ apiKey: API_KEY, baseURL });
+  const { provider: _p, invokeType: _i, userContext: _u, ...params } = unaryRequest as typeof unaryRequest & Record<string, unknown>;
+  const body = params as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
+  return {
+    name: "openai SDK → fake (direct)",
+    async unary() {
+      const completion = await openai.chat.completions.create(body);
+      if (completion.choices.length !== 1) throw new Error(`openai direct: ${completion.choices.length} choices`);
+    },
+    async stream(onFirst) {
+      let chunks = 0;
+      const stream = await openai.chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } });
+      for await (const _ of stream) {
+        if (chunks++ === 0) onFirst();
+      }
+      return chunks;
+    },
+    async close() {},
+  };
+}
+
+async function unaryRounds(contenders: Contender[], server: ServerProcess, concurrency: number, calls: number, rounds: number) {
+  const gateway = contenders[1]!.name;
+  const samples = await interleavedRounds(contenders, rounds, async (contender) => {
+    const before = contender.name === gateway ? server.cpuMicros() : undefined;
+    const sample = await closedLoop(() => contender.unary(), concurrency, calls);
+    const after = contender.name === gateway ? server.cpuMicros() : undefined;
+    return { ...sample, serverCpu: before === undefined || after === undefined ? Number.NaN : (after - before) / calls };
+  });
+  return {
+    concurrency,
+    rows: summarise(contenders, samples, {
+      p50Ms: (s: UnarySample & { serverCpu: number }) => s.p50Ms,
+      p99Ms: (s) => s.p99Ms,
+      perSecond: (s) => s.perSecond,
+      clientCpu: (s) => s.cpuMicrosPerCall,
+      serverCpu: (s) => s.serverCpu,
+    }),
+  };
+}
+
+export async function gatewayScenario(settings: GatewaySettings): Promise<GatewayResult> {
+  const fake = await startFakeOpenAI();
+  let server: ServerProcess | undefined;
+  let sdk: ReturnType<typeof tamarClient> | undefined;
+  try {
+    server = await startServerProcess(JWT_SECRET, { offline: false, env: { OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: `${fake.url}/v1` } });
+    sdk = tamarClient(server.address, undefined, "tamar invoke → server → fake", { unary: unaryRequest, stream: unaryRequest });
+    const contenders = [openAIDirect(`${fake.url}/v1`), sdk];
+    for (const contender of contenders) await contender.unary(); // connects; the SDK signs its token
+    const unary = [];
+    for (const concurrency of [1, 32] as const) unary.push(await unaryRounds(contenders, server, concurrency, settings.calls[concurrency], settings.rounds));
+    const streamSamples = await interleavedRounds(contenders, settings.rounds, async (contender) => {
+      const firsts: number[] = [];
+      for (let index = 0; index < settings.streams; index++) firsts.push((await timedStream((onFirst) => contender.stream(onFirst))).firstChunkMs);
+      return median(firsts);
+    });
+    return { settings, unary, stream: summarise(contenders, streamSamples, { firstChunkMs: (ms: number) => ms }) };
+  } finally {
+    await sdk?.close();
+    await server?.stop();
+    await fake.stop();
+  }
+}
