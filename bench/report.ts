@@ -126,6 +126,16 @@ function whereTheTimeGoes(results: BenchResults): string {
   ].join("\n");
 }
 
+/** Says when a run's numbers cannot stand for the targets: a quick run, or a machine busy with other work. */
+function caveats(meta: Meta): string {
+  const load = Number(meta.loadAverage?.split(" ")[0]);
+  const notes = [
+    ...(meta.mode === "quick" ? ["**A quick run** (`--quick`: few rounds, small samples): its numbers show the harness works, not where the targets stand."] : []),
+    ...(load > meta.cores ? [`**A loaded machine:** load average ${load.toFixed(2)} on ${meta.cores} cores at the start; other processes took CPU from both sides.`] : []),
+  ];
+  return notes.map((note) => `${note}\n\n`).join("");
+}
+
 /** The SDK against each out-of-process contender, and the contenders skipped at this concurrency. */
 function versusLines(u: UnaryResult, sdk: string): string {
   const lines = [
@@ -230,7 +240,7 @@ the raw grpc-js baseline measured in the same round (contenders interleaved, ord
 - **Runtime:** Node ${meta.node}, npm ${meta.npm}; tamar-model-client ${meta.commit}
 - **Packages:** ${versions}
 
-${meta.mode === "quick" ? "**A quick run** (`--quick`: few rounds, small samples): its numbers show the harness works, not where the targets stand.\n\n" : ""}## Targets (issue 17)
+${caveats(meta)}## Targets (issue 17)
 
 ${targetTable(targets)}
 

@@ -59,7 +59,7 @@ function results(k: Knobs = {}): BenchResults {
   const [p99Direct, p99Gateway] = k.gatewayP99 ?? [2, 2.9];
   const [firstDirect, firstGateway] = k.gatewayFirstChunk ?? [1, 1.4];
   return {
-    meta: { mode: "quick", versions: {} } as unknown as BenchResults["meta"],
+    meta: { mode: "quick", versions: {}, loadAverage: "3.50 2.00 1.00", cores: 2 } as unknown as BenchResults["meta"],
     names,
     python: k.pythonSkipped ? `skipped: ${k.pythonSkipped}` : "/usr/bin/python3, grpcio 1 PyJWT 2",
     unary,
@@ -166,6 +166,7 @@ describe("renderReport", () => {
     expect(report).toContain("- py-sync: skipped: No module named 'grpc'");
     expect(report).toContain("- py-aio: skipped: No module named 'grpc'");
     expect(report).toContain("**A quick run**");
+    expect(report).toContain("**A loaded machine:** load average 3.50 on 2 cores");
   });
 
   it("marks a missed target as not met", () => {
