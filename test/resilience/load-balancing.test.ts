@@ -1,4 +1,4 @@
-// Load balancing over three reference-server processes on loopback: 2,000
+// Load balancing over three reference-server processes on loopback: at least 2,000
 // calls at concurrency 32 (half unary, half streams), one replica killed
 // (SIGKILL) and started again on its port during the run. Every live replica
 // serves its share, no call fails that the retry budget could have saved, no
@@ -27,6 +27,14 @@ const MAX_RECONNECT_BACKOFF_MS = 5_000;
 /** Calls started per second: slow enough that the restart happens mid-run, fast enough for a modest run time. */
 const CALLS_PER_SECOND = 160;
 const KILL_AT = 500;
+/**
+ * Calls that must start after the restarted replica is back, however long
+ * its restart took on a loaded machine: the run goes on past CALLS until
+ * there are this many, so its share is measured over enough calls.
+ */
+const MIN_CALLS_AFTER_RESTART = 400;
+/** The run stops here whatever happened, so a replica that never comes back fails the share checks, not the timeout. */
+const MAX_RUN_MS = 120_000;
 
 const userContext = userContextFor("load-balancing");
 const request = (index: number): InvokeRequest => ({
@@ -112,10 +120,14 @@ describe("load balancing over replicas", () => {
       }
     }
 
+    let callsAfterRestart = 0;
+    const more = () =>
+      (next < CALLS || callsAfterRestart < MIN_CALLS_AFTER_RESTART) && performance.now() - started < MAX_RUN_MS;
     async function worker() {
-      while (next < CALLS) {
+      while (more()) {
         const index = next++;
         if (index === KILL_AT) restarting = killAndRestart();
+        if (phase === 3) callsAfterRestart++;
         // Pace the starts (load shaping, not synchronisation).
         const due = started + (index * 1000) / CALLS_PER_SECOND - performance.now();
         if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
@@ -142,10 +154,12 @@ describe("load balancing over replicas", () => {
       const ids = [...phaseOf].filter(([, p]) => p === which).map(([id]) => id);
       return ids.filter((id) => servedBy.get(id) === name).length / Math.max(1, ids.length);
     };
-    const whole = (name: string) => [...servedBy].filter(([id, served]) => id.startsWith("lb-") && served === name).length / CALLS;
+    const calls = next;
+    const whole = (name: string) => [...servedBy].filter(([id, served]) => id.startsWith("lb-") && served === name).length / calls;
     const pct = (value: number) => `${Math.round(value * 100)}%`;
     report("replicas", {
-      calls: CALLS,
+      calls,
+      callsAfterRestart,
       concurrency: CONCURRENCY,
       replicas: 3,
       failedBeyondRetries: failures.length,
