@@ -1,5 +1,7 @@
 import { ServerError } from "nice-grpc";
-import { Status } from "nice-grpc-common";
+import { type Metadata, Status } from "nice-grpc-common";
+import { encodeRetryStatus, RETRY_AFTER_TRAILER, STATUS_DETAILS_TRAILER } from "../../internal/retry-hint.js";
+import type { ProviderRetryHint } from "../providers/retry-after.js";
 import { IncompleteAnswerError } from "../providers/incomplete-answer.js";
 import { ProviderSetupError } from "../providers/provider-setup-error.js";
 
@@ -29,4 +31,18 @@ export function statusErrorOf(error: unknown): ServerError | undefined {
 /** The in-band text of a request-level error, for batch items: `"INVALID_ARGUMENT: …"`. */
 export function inBandText(error: ServerError): string {
   return `${Status[error.code]}: ${error.details}`;
+}
+
+/**
+ * Puts a provider's back-off hint in a call's trailers, in both forms a
+ * client may read: `retry-after-ms`, and the standard `google.rpc.Status`
+ * with a `RetryInfo` detail in `grpc-status-details-bin`. The Status names
+ * the failure the hint is about (RESOURCE_EXHAUSTED for a 429, UNAVAILABLE
+ * for a 503 / 529) and its text, although the call itself ends OK with the
+ * error in-band.
+ */
+export function setRetryTrailers(trailer: Metadata, hint: ProviderRetryHint, error: string): void {
+  trailer.set(RETRY_AFTER_TRAILER, String(hint.ms));
+  const code = hint.httpStatus === 429 ? Status.RESOURCE_EXHAUSTED : Status.UNAVAILABLE;
+  trailer.set(STATUS_DETAILS_TRAILER, encodeRetryStatus(code, error, hint.ms));
 }

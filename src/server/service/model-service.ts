@@ -17,9 +17,10 @@ import type { Attempt, SharedCalls } from "../dedup/shared-calls.js";
 import type { Authenticated } from "../auth/authenticate.js";
 import type { CallScope } from "../grpc/call-scope.js";
 import type { ConnectionWatch } from "../grpc/connection-watch.js";
-import { inBandText, invalidArgument, statusErrorOf } from "../grpc/status-errors.js";
+import { inBandText, invalidArgument, setRetryTrailers, statusErrorOf } from "../grpc/status-errors.js";
 import type { ProviderRegistry } from "../providers/provider-registry.js";
 import type { ModelProvider, ProviderCall } from "../providers/provider.js";
+import type { ProviderRetryHint } from "../providers/retry-after.js";
 import { checkIdentifiers, checkTaskId } from "../routing/identifier-limits.js";
 import { type PreparedCall, prepareCall } from "../routing/prepare-call.js";
 import type { CallbackAllowList } from "../callbacks/callback-allow-list.js";
@@ -54,9 +55,6 @@ export interface TaskServiceDeps {
 
 export type ModelServiceContext = CallScope & TraceScope & Authenticated & ConnectionWatch;
 type HandlerContext = ModelServiceContext & CallContext;
-
-/** Trailer with the provider's back-off hint, ms (the client waits that long before retrying). */
-export const RETRY_AFTER_TRAILER = "retry-after-ms";
 
 const notFound = (taskId: string) => `no task ${quoted(taskId)} for this tenant (it may have expired)`;
 
@@ -150,9 +148,9 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
         requestId: context.requestId,
         redact: deps.redact,
         summary: context.logFields as AnswerSummary,
-        onRetryAfter: (ms: number) => {
-          context.trailer.set(RETRY_AFTER_TRAILER, String(ms));
-          context.logFields["retry_after_ms"] = ms;
+        onRetryAfter: (hint: ProviderRetryHint, error: string) => {
+          setRetryTrailers(context.trailer, hint, error);
+          context.logFields["retry_after_ms"] = hint.ms;
         },
       };
       yield* deps.sharedCalls.messages(key, attempt, (signal) => streamAnswer(provider, { ...call, signal }, scope));
