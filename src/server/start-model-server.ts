@@ -1,7 +1,7 @@
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import { createSecureContext } from "node:tls";
 import { ServerCredentials } from "@grpc/grpc-js";
-import { createServer } from "nice-grpc";
+import { composeServerMiddleware, createServer, type ServerMiddleware } from "nice-grpc";
 import { HealthDefinition } from "../gen/grpc/health/v1/health.js";
 import { ModelServiceDefinition } from "../gen/model_service/model_service.js";
 import { createTokenVerifier } from "./auth/token-verifier.js";
@@ -9,20 +9,21 @@ import { credentialValues } from "./config/backend-settings.js";
 import { ModelServerConfigError } from "./config/config-error.js";
 import { environmentWithDotEnv } from "./config/dotenv.js";
 import { resolveServerConfig, type ModelServerOptions, type ServerConfig, type ServerTlsOptions } from "./config/server-config.js";
-import { authenticate } from "./auth/authenticate.js";
+import { type Authenticated, authenticate } from "./auth/authenticate.js";
 import { createAnswerStore } from "./dedup/create-answer-store.js";
 import { createSharedCalls } from "./dedup/shared-calls.js";
 import { createHealthBoard } from "./grpc/health-service.js";
-import { callScope } from "./grpc/call-scope.js";
-import { watchConnections } from "./grpc/connection-watch.js";
+import { callScope, type CallScope } from "./grpc/call-scope.js";
+import { type ConnectionWatch, watchConnections } from "./grpc/connection-watch.js";
 import { createInFlightCalls } from "./grpc/in-flight-calls.js";
 import { terminateOnShutdown } from "./grpc/terminate-on-shutdown.js";
 import { redactingLogger, secretRedactor, toServerLogger, type ServerLogger } from "./logging/logger.js";
 import { importPackage } from "./providers/load-sdk.js";
 import { createProviderRegistry } from "./providers/provider-registry.js";
 import type { Backend } from "./providers/provider.js";
-import { createModelService } from "./service/model-service.js";
-import { createServerTelemetry } from "./telemetry/server-telemetry.js";
+import { createModelService, type ModelServiceContext } from "./service/model-service.js";
+import { listenHttpApi, type RunningHttpApi } from "./http/http-server.js";
+import { createServerTelemetry, type TraceScope } from "./telemetry/server-telemetry.js";
 import { createTaskStore } from "./tasks/create-task-store.js";
 import { createTaskRunner } from "./tasks/run-task.js";
 
@@ -32,6 +33,8 @@ export interface RunningModelServer extends AsyncDisposable {
   readonly address: string;
   /** The bound port (useful when 0 was requested). */
   readonly port: number;
+  /** `http://host:port` of the HTTP API, when `httpPort` was set. */
+  readonly httpUrl: string | undefined;
   /** Why calls are answered offline (`"forced"`, `"no-credentials"`), or false when providers are live. */
   readonly offline: ServerConfig["offline"];
   /** False when the server accepts calls without a JWT. */
@@ -117,28 +120,24 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
       : {}),
     interceptors: [connections.interceptor],
   });
-  server
-    .with(callScope({ logger, inFlight }))
-    .with(connections.middleware)
-    .with(telemetry.middleware)
-    .with(authenticate(config.jwtSecretKey === undefined ? undefined : createTokenVerifier(config.jwtSecretKey)))
-    .add(
-      ModelServiceDefinition,
-      createModelService({
-        registry,
-        batchConcurrency: config.batchConcurrency,
-        maxBatchItems: config.maxBatchItems,
-        sharedCalls,
-        allowEmptyTenant: config.allowEmptyTenant,
-        redact,
-        traced: telemetry.traced,
-        tasks: {
-          store: taskStore,
-          callbacks: config.tasks.webhookSecret === undefined ? undefined : config.tasks.callbackAllowList,
-          now,
-        },
-      }),
-    );
+  // One chain in front of the service, for gRPC and HTTP calls alike.
+  const scope = callScope({ logger, inFlight });
+  const authentication = authenticate(config.jwtSecretKey === undefined ? undefined : createTokenVerifier(config.jwtSecretKey));
+  const modelService = createModelService({
+    registry,
+    batchConcurrency: config.batchConcurrency,
+    maxBatchItems: config.maxBatchItems,
+    sharedCalls,
+    allowEmptyTenant: config.allowEmptyTenant,
+    redact,
+    traced: telemetry.traced,
+    tasks: {
+      store: taskStore,
+      callbacks: config.tasks.webhookSecret === undefined ? undefined : config.tasks.callbackAllowList,
+      now,
+    },
+  });
+  server.with(scope).with(connections.middleware).with(telemetry.middleware).with(authentication).add(ModelServiceDefinition, modelService);
   server.with(terminateOnShutdown(shutdown.signal)).add(HealthDefinition, health.service);
 
   const bracketed = config.host.includes(":") ? `[${config.host}]` : config.host;
@@ -155,12 +154,35 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     throw new ModelServerConfigError(setting, `cannot listen on ${bracketed}:${config.port}: ${message}`);
   }
   const address = `${bracketed}:${port}`;
-  announce(logger, config, address, registry.available);
+  let serving = true;
+  let http: RunningHttpApi | undefined;
+  if (config.httpPort !== undefined) {
+    const scoped = composeServerMiddleware<CallScope, ConnectionWatch, {}>(scope, connections.middleware);
+    const traced = composeServerMiddleware<CallScope & ConnectionWatch, TraceScope, {}>(scoped, telemetry.middleware);
+    const middleware: ServerMiddleware<ModelServiceContext> = composeServerMiddleware<CallScope & ConnectionWatch & TraceScope, Authenticated, {}>(
+      traced,
+      authentication,
+    );
+    try {
+      http = await listenHttpApi(config.host, config.httpPort, {
+        service: modelService,
+        middleware,
+        maxBodyBytes: config.maxReceiveMessageBytes,
+        serving: () => serving,
+      });
+    } catch (error) {
+      server.forceShutdown();
+      await Promise.all([taskStore.close(), answers.close()]);
+      throw new ModelServerConfigError("httpPort", `cannot listen on ${bracketed}:${config.httpPort} (HTTP API): ${(error as Error).message}`);
+    }
+  }
+  announce(logger, config, address, registry.available, http?.url);
 
   let closing: Promise<void> | undefined;
   const running: RunningModelServer = {
     address,
     port,
+    httpUrl: http?.url,
     offline: config.offline,
     authenticated: config.jwtSecretKey !== undefined,
     backends: registry.available,
@@ -172,6 +194,8 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
         logger({ level: "info", msg: "shutting down", in_flight: inFlight.size, grace_ms: graceMs });
         health.set("", false);
         health.set(ModelServiceDefinition.fullName, false);
+        serving = false;
+        http?.stopAccepting();
         shutdown.abort();
         // A call losing its connection now is the shutdown, not a network fault: no retry will come here.
         sharedCalls.shutdown();
@@ -180,6 +204,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
         const force = setTimeout(() => {
           logger({ level: "warn", msg: "grace period over: cancelling calls still in flight", in_flight: inFlight.size });
           server.forceShutdown();
+          http?.cutAll();
           forced();
         }, graceMs);
         try {
@@ -187,7 +212,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
           // was destroyed (e.g. a TLS or HTTP/1 client on this port) before it
           // got to close it: it checks session.closed, not destroyed. Once the
           // forced shutdown has run there is nothing left to wait for.
-          await Promise.race([server.shutdown(), forcedShutdown]);
+          await Promise.race([Promise.all([server.shutdown(), http?.closed()]), forcedShutdown]);
           await inFlight.idle();
         } finally {
           clearTimeout(force);
@@ -237,11 +262,12 @@ function credentialsOf(tls: ServerTlsOptions | undefined): ServerCredentials {
   );
 }
 
-function announce(logger: ServerLogger, config: ServerConfig, address: string, backends: readonly Backend[]): void {
+function announce(logger: ServerLogger, config: ServerConfig, address: string, backends: readonly Backend[], httpUrl: string | undefined): void {
   logger({
     level: "info",
     msg: "listening",
     address,
+    ...(httpUrl === undefined ? {} : { http: httpUrl }),
     mode: config.offline ? "offline" : "providers",
     backends: backends.join(","),
     authentication: config.jwtSecretKey !== undefined,
