@@ -2,9 +2,9 @@
 // with plain fetch as a Python client would: unary, SSE stream, batch, the
 // Python SDK's own body shape, auth and tenant checks, validation, drain.
 import { describe, expect, it } from "vitest";
+import { ModelServerConfigError, startModelServer } from "tamar-model-client/server";
 import { startReferenceServer } from "../helpers/reference-server.js";
-import { signToken } from "../helpers/tokens.js";
-import { TENANT } from "../helpers/tokens.js";
+import { signToken, TENANT } from "../helpers/tokens.js";
 
 const userContext = { org_id: TENANT.orgId, user_id: TENANT.userId, client_type: "http-test" };
 
@@ -154,5 +154,37 @@ describe("the HTTP API of the reference server", () => {
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += new TextDecoder().decode(chunk.value);
     expect(rest.trimEnd().endsWith("data: [DONE]")).toBe(true);
     await closing;
+  });
+
+  it("at the end of the grace a call still running is cut: no [DONE], and the server stops", async () => {
+    const { server, post } = await httpServer({ offlineChunkDelayMs: 500 });
+    const running = await post("/v1/invoke", { ...chat, invoke_type: "chat-completions", stream: true });
+    const reader = running.body!.getReader();
+    await reader.read();
+    await server.close({ graceMs: 50 });
+    let rest = "";
+    const ended = await (async () => {
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += new TextDecoder().decode(chunk.value);
+    })().then(
+      () => "ended",
+      () => "cut",
+    );
+    expect(ended).toBe("cut");
+    expect(rest).not.toMatch(/\[DONE\]/);
+  });
+
+  it("the port comes from httpPort or TAMAR_MODEL_SERVER_HTTP_PORT; a bad one is a config error naming it", async () => {
+    const fromEnv = await startModelServer({ port: 0, jwtSecretKey: "s", env: { TAMAR_MODEL_SERVER_HTTP_PORT: "0" } });
+    try {
+      expect(fromEnv.httpUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    } finally {
+      await fromEnv.close({ graceMs: 0 });
+    }
+    const none = await startModelServer({ port: 0, jwtSecretKey: "s", env: {} });
+    expect(none.httpUrl).toBeUndefined();
+    await none.close({ graceMs: 0 });
+    const bad = await startModelServer({ port: 0, jwtSecretKey: "s", env: { TAMAR_MODEL_SERVER_HTTP_PORT: "http" } }).catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(ModelServerConfigError);
+    expect((bad as ModelServerConfigError).setting).toBe("TAMAR_MODEL_SERVER_HTTP_PORT");
   });
 });

@@ -10,7 +10,6 @@ import {
   CancelledError,
   createModelClient,
   DeadlineExceededError,
-  FallbackExhaustedError,
   IncompleteAnswerError,
   InvalidArgumentError,
   invoke,
@@ -22,7 +21,7 @@ import {
   type InvokeRequest,
   type ModelResponse,
 } from "tamar-model-client";
-import { sendJson, sseEvent, startFakeUpstream, startSse } from "../helpers/fake-upstream.js";
+import { sseEvent, startFakeUpstream, startSse } from "../helpers/fake-upstream.js";
 import { startReferenceServer } from "../helpers/reference-server.js";
 import { setup } from "../helpers/setup.js";
 import { SECRET } from "../helpers/tokens.js";
@@ -63,7 +62,7 @@ describe("HTTP fallback, end to end with server processes", () => {
     const server = await startServerProcess({ args: ["--http-port", "0", "--offline-chunk-delay-ms", "0"], logLevel: "info" });
     const url = /HTTP API on (http:\/\/127\.0\.0\.1:\d+)/.exec(await server.cli.line(/HTTP API on/))![1]!;
     // Nothing listens on the gRPC address: every attempt is UNAVAILABLE.
-    const down = await startScriptedServer0();
+    const down = await unusedAddress();
     const client = createModelClient({ address: down, useTls: false, jwtSecretKey: SECRET, env: {}, envFile: false, retryDelayMs: 1, maxRetries: 1 });
     try {
       const response = await invoke(client, request, { fallbacks: [{ http: url }], requestId: "req-http-fb" });
@@ -86,7 +85,7 @@ describe("HTTP fallback, end to end with server processes", () => {
 });
 
 // A loopback address where nothing listens.
-async function startScriptedServer0(): Promise<string> {
+async function unusedAddress(): Promise<string> {
   const { createServer } = await import("node:net");
   const probe = createServer();
   await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));

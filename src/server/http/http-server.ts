@@ -24,7 +24,16 @@ export interface RunningHttpApi {
 
 /** Starts the HTTP API on `host:port` (0 = a free port). */
 export async function listenHttpApi(host: string, port: number, deps: HttpApiDeps): Promise<RunningHttpApi> {
-  const server: Server = createServer(createHttpApi(deps));
+  const api = createHttpApi(deps);
+  let stopped = false;
+  const server: Server = createServer((req, res) => {
+    // A kept-alive connection whose last call ends while draining is closed
+    // then, not when its keep-alive timeout runs out.
+    res.once("finish", () => {
+      if (stopped) setImmediate(() => server.closeIdleConnections());
+    });
+    api(req, res);
+  });
   // A request that never completes its headers or body is not a call yet: do not let it hold a drain.
   server.headersTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
@@ -36,7 +45,6 @@ export async function listenHttpApi(host: string, port: number, deps: HttpApiDep
   });
   const bound = (server.address() as AddressInfo).port;
   const closedPromise = new Promise<void>((resolve) => server.once("close", () => resolve()));
-  let stopped = false;
   return {
     url: `http://${host.includes(":") ? `[${host}]` : host}:${bound}`,
     port: bound,
