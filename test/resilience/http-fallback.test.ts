@@ -132,6 +132,10 @@ describe("HTTP fallback triggers", () => {
     expect((patched as ValidationError).issues.some((issue) => issue.path.startsWith("fallbacks.0."))).toBe(true);
     expect(server.calls).toHaveLength(0);
     expect(http.calls).toHaveLength(0);
+    // As a client default it is checked at creation.
+    expect(() => createModelClient({ address: "127.0.0.1:1", useTls: false, env: {}, envFile: false, fallbacks: [{ http: "not a url" }] })).toThrow(
+      /fallbacks\.0\.http: must be the base URL/,
+    );
   });
 
   it("a stream falls back to HTTP before its first content, never after it", async () => {

@@ -128,6 +128,10 @@ export async function* invokeOverHttp(item: ModelRequestItem, attempt: HttpAttem
     yield answerOf(json, url);
     return;
   }
+  const type = response.headers.get("content-type") ?? "";
+  if (!/^text\/event-stream/i.test(type)) {
+    throw fail(Status.INTERNAL, `the HTTP API at ${url} answered a stream with ${type || "no content type"}, not text/event-stream`);
+  }
   if (!response.body) throw fail(Status.DATA_LOSS, `the HTTP stream from ${url} has no body`);
   const body = response.body;
   try {
