@@ -1,7 +1,7 @@
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import { createSecureContext } from "node:tls";
 import { ServerCredentials } from "@grpc/grpc-js";
-import { composeServerMiddleware, createServer, type ServerMiddleware } from "nice-grpc";
+import { createServer } from "nice-grpc";
 import { HealthDefinition } from "../gen/grpc/health/v1/health.js";
 import { ModelServiceDefinition } from "../gen/model_service/model_service.js";
 import { createTokenVerifier } from "./auth/token-verifier.js";
@@ -9,21 +9,22 @@ import { credentialValues } from "./config/backend-settings.js";
 import { ModelServerConfigError } from "./config/config-error.js";
 import { environmentWithDotEnv } from "./config/dotenv.js";
 import { resolveServerConfig, type ModelServerOptions, type ServerConfig, type ServerTlsOptions } from "./config/server-config.js";
-import { type Authenticated, authenticate } from "./auth/authenticate.js";
+import { authenticate } from "./auth/authenticate.js";
 import { createAnswerStore } from "./dedup/create-answer-store.js";
 import { createSharedCalls } from "./dedup/shared-calls.js";
 import { createHealthBoard } from "./grpc/health-service.js";
-import { callScope, type CallScope } from "./grpc/call-scope.js";
-import { type ConnectionWatch, watchConnections } from "./grpc/connection-watch.js";
+import { callScope } from "./grpc/call-scope.js";
+import { watchConnections } from "./grpc/connection-watch.js";
 import { createInFlightCalls } from "./grpc/in-flight-calls.js";
 import { terminateOnShutdown } from "./grpc/terminate-on-shutdown.js";
 import { redactingLogger, secretRedactor, toServerLogger, type ServerLogger } from "./logging/logger.js";
 import { importPackage } from "./providers/load-sdk.js";
 import { createProviderRegistry } from "./providers/provider-registry.js";
 import type { Backend } from "./providers/provider.js";
-import { createModelService, type ModelServiceContext } from "./service/model-service.js";
+import { createModelService } from "./service/model-service.js";
 import { listenHttpApi, type RunningHttpApi } from "./http/http-server.js";
-import { createServerTelemetry, type TraceScope } from "./telemetry/server-telemetry.js";
+import { httpServiceChain } from "./http/service-call.js";
+import { createServerTelemetry } from "./telemetry/server-telemetry.js";
 import { createTaskStore } from "./tasks/create-task-store.js";
 import { createTaskRunner } from "./tasks/run-task.js";
 
@@ -157,16 +158,10 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
   let serving = true;
   let http: RunningHttpApi | undefined;
   if (config.httpPort !== undefined) {
-    const scoped = composeServerMiddleware<CallScope, ConnectionWatch, {}>(scope, connections.middleware);
-    const traced = composeServerMiddleware<CallScope & ConnectionWatch, TraceScope, {}>(scoped, telemetry.middleware);
-    const middleware: ServerMiddleware<ModelServiceContext> = composeServerMiddleware<CallScope & ConnectionWatch & TraceScope, Authenticated, {}>(
-      traced,
-      authentication,
-    );
     try {
       http = await listenHttpApi(config.host, config.httpPort, {
         service: modelService,
-        middleware,
+        middleware: httpServiceChain(scope, telemetry.middleware, authentication),
         maxBodyBytes: config.maxReceiveMessageBytes,
         serving: () => serving,
       });

@@ -5,8 +5,33 @@
  * abort signal that fires when the caller goes away. The gRPC and HTTP APIs
  * therefore share routing, validation, tenant checks, dedup and logging.
  */
-import { type CallContext, Metadata, type ServerMiddleware } from "nice-grpc";
+import { type CallContext, composeServerMiddleware, Metadata, type ServerMiddleware } from "nice-grpc";
 import type { IncomingMessage } from "node:http";
+import type { Authenticated } from "../auth/authenticate.js";
+import type { CallScope } from "../grpc/call-scope.js";
+import type { ConnectionWatch } from "../grpc/connection-watch.js";
+import type { ModelServiceContext } from "../service/model-service.js";
+import type { TraceScope } from "../telemetry/server-telemetry.js";
+
+/**
+ * The connection watch of an HTTP call: over HTTP/1 a caller's cancel and a
+ * lost connection look the same (the socket closes), so every end is taken
+ * for a cancel and the upstream request stops at once.
+ */
+const httpConnectionWatch: ServerMiddleware<ConnectionWatch> = async function* httpConnectionWatchMiddleware(call, context) {
+  return yield* call.next(call.request, { ...context, lostConnection: () => false });
+};
+
+/** The gRPC server's chain in front of the ModelService, as one middleware for HTTP calls (the connection watch is HTTP's). */
+export function httpServiceChain(
+  scope: ServerMiddleware<CallScope>,
+  telemetry: ServerMiddleware<TraceScope, CallScope>,
+  authentication: ServerMiddleware<Authenticated>,
+): ServerMiddleware<ModelServiceContext> {
+  const scoped = composeServerMiddleware<CallScope, ConnectionWatch, {}>(scope, httpConnectionWatch);
+  const traced = composeServerMiddleware<CallScope & ConnectionWatch, TraceScope, {}>(scoped, telemetry);
+  return composeServerMiddleware<CallScope & ConnectionWatch & TraceScope, Authenticated, {}>(traced, authentication);
+}
 
 /** A method as the middleware sees it. */
 export interface ServiceMethod {
