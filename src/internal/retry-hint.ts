@@ -30,9 +30,10 @@ export function encodeRetryStatus(code: number, message: string, retryDelayMs: n
   // Any { type_url = 1; value = 2 }
   const any = new BinaryWriter().tag(1, WireType.LengthDelimited).string(RETRY_INFO_TYPE_URL).tag(2, WireType.LengthDelimited).bytes(retryInfo).finish();
   // Status { code = 1; message = 2; details = 3 }
-  return new BinaryWriter()
-    .tag(1, WireType.Varint)
-    .int32(code)
+  // proto3 leaves a zero code (OK) out, as every encoder does.
+  const status = new BinaryWriter();
+  if (code !== 0) status.tag(1, WireType.Varint).int32(code);
+  return status
     .tag(2, WireType.LengthDelimited)
     .string(message)
     .tag(3, WireType.LengthDelimited)

@@ -123,7 +123,7 @@ describe("the reference server sends RetryInfo beside retry-after-ms", () => {
     return { upstream, client };
   }
 
-  it("a 429 with Retry-After: both trailers, the Status naming RESOURCE_EXHAUSTED and the delay", async () => {
+  it("a 429 with Retry-After: both trailers, the Status with the call's code (OK), the provider's error and the delay", async () => {
     const { upstream, client } = await stack("2");
     try {
       const trailers: Metadata[] = [];
@@ -137,8 +137,9 @@ describe("the reference server sends RetryInfo beside retry-after-ms", () => {
       expect(details).toBeInstanceOf(Uint8Array);
       expect(retryDelayMsOfStatus(details as Uint8Array)).toBe(2_000);
       expect(trailers[0]!.get("retry-after-ms")).toBe("2000");
-      // code = 1 (field 1, varint) RESOURCE_EXHAUSTED (8)
-      expect([...(details as Uint8Array).subarray(0, 2)]).toEqual([0x08, Status.RESOURCE_EXHAUSTED]);
+      // No code field (proto3 zero: OK, the call's own status); field 2 (message) first, the provider's text.
+      expect((details as Uint8Array)[0]).toBe(0x12);
+      expect(Buffer.from(details as Uint8Array).toString("latin1")).toContain("Rate limit reached");
       expect(upstream.requests).toHaveLength(1);
     } finally {
       await client.close();

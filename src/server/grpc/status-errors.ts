@@ -1,7 +1,6 @@
 import { ServerError } from "nice-grpc";
 import { type Metadata, Status } from "nice-grpc-common";
 import { encodeRetryStatus, RETRY_AFTER_TRAILER, STATUS_DETAILS_TRAILER } from "../../internal/retry-hint.js";
-import type { ProviderRetryHint } from "../providers/retry-after.js";
 import { IncompleteAnswerError } from "../providers/incomplete-answer.js";
 import { ProviderSetupError } from "../providers/provider-setup-error.js";
 
@@ -34,15 +33,14 @@ export function inBandText(error: ServerError): string {
 }
 
 /**
- * Puts a provider's back-off hint in a call's trailers, in both forms a
- * client may read: `retry-after-ms`, and the standard `google.rpc.Status`
- * with a `RetryInfo` detail in `grpc-status-details-bin`. The Status names
- * the failure the hint is about (RESOURCE_EXHAUSTED for a 429, UNAVAILABLE
- * for a 503 / 529) and its text, although the call itself ends OK with the
- * error in-band.
+ * Puts a provider's back-off hint (beside its in-band error) in a call's
+ * trailers, in both forms a client may read: `retry-after-ms`, and the
+ * standard `google.rpc.Status` with a `RetryInfo` detail in
+ * `grpc-status-details-bin`. The Status's code is the call's own, OK (the
+ * error is in-band), as gRPC requires of that trailer and as grpcio's
+ * `rpc_status.from_call` checks; its message is the provider's error.
  */
-export function setRetryTrailers(trailer: Metadata, hint: ProviderRetryHint, error: string): void {
-  trailer.set(RETRY_AFTER_TRAILER, String(hint.ms));
-  const code = hint.httpStatus === 429 ? Status.RESOURCE_EXHAUSTED : Status.UNAVAILABLE;
-  trailer.set(STATUS_DETAILS_TRAILER, encodeRetryStatus(code, error, hint.ms));
+export function setRetryTrailers(trailer: Metadata, retryAfterMs: number, error: string): void {
+  trailer.set(RETRY_AFTER_TRAILER, String(retryAfterMs));
+  trailer.set(STATUS_DETAILS_TRAILER, encodeRetryStatus(Status.OK, error, retryAfterMs));
 }

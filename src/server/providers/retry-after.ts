@@ -14,23 +14,16 @@ function header(headers: HeaderBag, name: string): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
 }
 
-/** A provider's back-off hint: the wait, and the HTTP status it came with (429, 503 or 529). */
-export interface ProviderRetryHint {
-  readonly ms: number;
-  readonly httpStatus: number;
-}
-
-/** The back-off hint of a provider error; undefined when it names none. */
-export function providerRetryHint(error: unknown, now = Date.now()): ProviderRetryHint | undefined {
+/** The wait a provider error asks for, ms; undefined when it names none. */
+export function providerRetryAfterMs(error: unknown, now = Date.now()): number | undefined {
   const { status, headers } = (error ?? {}) as { status?: unknown; headers?: unknown };
   if (typeof status !== "number" || !HINTED_STATUSES.has(status) || typeof headers !== "object" || headers === null) return undefined;
   const bag = headers as HeaderBag;
-  const hinted = (ms: number | undefined) => (ms === undefined ? undefined : { ms, httpStatus: status });
   const ms = header(bag, "retry-after-ms");
-  if (ms !== undefined && /^\d+(\.\d+)?$/.test(ms)) return hinted(Math.ceil(Number(ms)));
+  if (ms !== undefined && /^\d+(\.\d+)?$/.test(ms)) return Math.ceil(Number(ms));
   const after = header(bag, "retry-after");
   if (after === undefined) return undefined;
-  if (/^\d+(\.\d+)?$/.test(after)) return hinted(Math.ceil(Number(after) * 1000));
+  if (/^\d+(\.\d+)?$/.test(after)) return Math.ceil(Number(after) * 1000);
   const at = Date.parse(after);
-  return hinted(Number.isNaN(at) ? undefined : Math.max(0, at - now));
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

@@ -11,7 +11,7 @@ import { inBandText, statusErrorOf } from "../grpc/status-errors.js";
 import { IncompleteAnswerError } from "../providers/incomplete-answer.js";
 import { describeProviderError } from "../providers/provider-error.js";
 import type { ModelProvider, ProviderCall, ProviderChunk, VideoOutput } from "../providers/provider.js";
-import { type ProviderRetryHint, providerRetryHint } from "../providers/retry-after.js";
+import { providerRetryAfterMs } from "../providers/retry-after.js";
 
 /** What a call's answer looked like, for its log record. */
 export interface AnswerSummary {
@@ -31,7 +31,7 @@ export interface AnswerScope {
   /** Filled in as the answer goes. */
   readonly summary: AnswerSummary;
   /** Told the provider's back-off hint, and the in-band error text, when it failed with one (sent to the caller in trailers). */
-  readonly onRetryAfter?: ((hint: ProviderRetryHint, error: string) => void) | undefined;
+  readonly onRetryAfter?: ((ms: number, error: string) => void) | undefined;
 }
 
 /** The messages of one Invoke call. */
@@ -124,8 +124,8 @@ function errorItem(call: ProviderCall, error: unknown, scope: AnswerScope): Mode
   const status = statusErrorOf(error);
   const text = scope.redact(status ? inBandText(status) : describeProviderError(call.backend, error));
   scope.summary.provider_error = text;
-  const hint = providerRetryHint(error);
-  if (hint !== undefined) scope.onRetryAfter?.(hint, text);
+  const retryAfterMs = providerRetryAfterMs(error);
+  if (retryAfterMs !== undefined) scope.onRetryAfter?.(retryAfterMs, text);
   return failedItem(text, scope);
 }
 

@@ -20,7 +20,6 @@ import type { ConnectionWatch } from "../grpc/connection-watch.js";
 import { inBandText, invalidArgument, setRetryTrailers, statusErrorOf } from "../grpc/status-errors.js";
 import type { ProviderRegistry } from "../providers/provider-registry.js";
 import type { ModelProvider, ProviderCall } from "../providers/provider.js";
-import type { ProviderRetryHint } from "../providers/retry-after.js";
 import { checkIdentifiers, checkTaskId } from "../routing/identifier-limits.js";
 import { type PreparedCall, prepareCall } from "../routing/prepare-call.js";
 import type { CallbackAllowList } from "../callbacks/callback-allow-list.js";
@@ -148,9 +147,9 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
         requestId: context.requestId,
         redact: deps.redact,
         summary: context.logFields as AnswerSummary,
-        onRetryAfter: (hint: ProviderRetryHint, error: string) => {
-          setRetryTrailers(context.trailer, hint, error);
-          context.logFields["retry_after_ms"] = hint.ms;
+        onRetryAfter: (ms: number, error: string) => {
+          setRetryTrailers(context.trailer, ms, error);
+          context.logFields["retry_after_ms"] = ms;
         },
       };
       yield* deps.sharedCalls.messages(key, attempt, (signal) => streamAnswer(provider, { ...call, signal }, scope));
