@@ -109,17 +109,21 @@ async function* withFallback(
   const { fallbackItems = [], fallbackOn = DEFAULT_FALLBACK_ON, routeReport, ...rest } = options;
   const retryable = rest.retryableStatuses ?? DEFAULT_RETRYABLE;
   const routes: readonly FallbackRoute[] = [{ item: call.request as ModelRequestItem }, ...fallbackItems];
+  const routeAt = (index: number): ModelRoute => {
+    const { item, http } = routes[index]!;
+    return http === undefined ? routeOf(item, index, address) : routeOf(item, index, http, "http");
+  };
   const attempts: FailedAttempt[] = routeReport?.attempts ?? [];
   const telemetry = callTelemetryOf(options);
   const report = (route: ModelRoute, outcome: AttemptEvent["outcome"], requestId: string | undefined, error?: TamarModelError, fallingBack = false) => {
     onAttempt?.({ requestId, route, outcome, ...(error ? { error } : {}), fallingBack });
     if (fallingBack && telemetry) {
-      telemetry.attempt({ kind: "fallback", error, from: route, to: routeOf(items[route.index + 1]!, route.index + 1, address) });
+      telemetry.attempt({ kind: "fallback", error, from: route, to: routeAt(route.index + 1) });
     }
   };
 
   for (const [index, { item, http }] of routes.entries()) {
-    const route = http === undefined ? routeOf(item, index, address) : routeOf(item, index, http, "http");
+    const route = routeAt(index);
     const requestId = routeRequestId(rest.requestId, index);
     const hasNext = index < routes.length - 1;
     const admission = breakers?.admit(route) ?? ADMITTED;
