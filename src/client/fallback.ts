@@ -18,8 +18,15 @@ import { buildInvokeRequest } from "./request/build-request.js";
  * `channel`, `invokeType`, any parameter). A field set to `undefined` removes
  * it (e.g. `messages: undefined` with `contents` for Google). The tenant and
  * the stream flag are the call's own and cannot be patched.
+ *
+ * With `http`, the route goes to a Model Manager's HTTP API at that base URL
+ * (`POST {http}/v1/invoke`, SSE for streams: the Python SDK's HTTP
+ * fallback) instead of the client's gRPC server; `{ http }` alone sends the
+ * request itself there.
  */
 export type FallbackPatch = {
+  /** Base URL of a Model Manager HTTP API (`http://…` or `https://…`) to send this route to. */
+  readonly http?: string;
   readonly provider?: ProviderType;
   readonly model?: string;
   readonly channel?: Channel;
@@ -29,6 +36,14 @@ export type FallbackPatch = {
 
 const FallbackPatchSchema = v.pipe(
   v.looseObject({
+    http: v.optional(
+      v.pipe(
+        v.string(),
+        v.url("must be the base URL of a Model Manager HTTP API (http://host:port)"),
+        v.check((url) => /^https?:\/\//i.test(url), "must be an http:// or https:// URL"),
+        v.check((url) => !/[?#]/.test(url), "must be a base URL, without query or fragment"),
+      ),
+    ),
     provider: v.optional(v.picklist(Object.values(ProviderType))),
     model: v.optional(v.pipe(v.string(), v.trim(), v.nonEmpty("must be a model name"))),
     channel: v.optional(v.picklist(Object.values(Channel))),
@@ -80,11 +95,17 @@ export function checkFallbackOn(kinds: unknown, where: string): readonly Provide
   return result.output;
 }
 
-/** `request` with `patch` applied; `undefined` values remove fields. */
-function patched(request: InvokeRequest, patch: FallbackPatch): InvokeRequest {
+/** `request` with `patch` applied (its route target aside); `undefined` values remove fields. */
+function patched(request: InvokeRequest, { http: _target, ...patch }: FallbackPatch): InvokeRequest {
   const merged: Record<string, unknown> = { ...request, ...patch };
   for (const [key, value] of Object.entries(patch)) if (value === undefined) delete merged[key];
   return merged as InvokeRequest;
+}
+
+/** A fallback route on the wire: its request, and the HTTP API it goes to when not the client's server. */
+export interface FallbackRoute {
+  readonly item: ModelRequestItem;
+  readonly http?: string;
 }
 
 /**
@@ -95,12 +116,13 @@ export async function buildFallbackItems(
   request: InvokeRequest,
   fallbacks: readonly FallbackPatch[],
   stream: boolean,
-): Promise<ModelRequestItem[]> {
+): Promise<FallbackRoute[]> {
   const issues: ValidationIssue[] = [];
-  const items: ModelRequestItem[] = [];
+  const items: FallbackRoute[] = [];
   for (const [index, patch] of fallbacks.entries()) {
     try {
-      items.push((await buildInvokeRequest(patched(request, patch), stream)).item);
+      const { item } = await buildInvokeRequest(patched(request, patch), stream);
+      items.push(patch.http === undefined ? { item } : { item, http: patch.http });
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       issues.push(...error.issues.map((issue) => ({ path: `fallbacks.${index}${issue.path ? `.${issue.path}` : ""}`, message: issue.message })));

@@ -158,6 +158,11 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
     options.onAttempt?.(event);
   };
   const channel = createGrpcChannel(settings, options.channelOptions);
+  const authorization = createAuthorization({
+    secretKey: settings.jwtSecretKey,
+    token: settings.jwtToken,
+    expiresInSeconds: settings.jwtExpiresInSeconds,
+  });
 
   // Outermost first. The request id is fixed before the retries so that every
   // attempt carries it; the user's call middlewares see the whole call; the
@@ -171,17 +176,11 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
     ...(options.callMiddlewares ?? []),
     deadlineMiddleware,
     streamTimeoutsMiddleware,
-    createFallbackMiddleware({ address: settings.address, breakers, onAttempt }),
+    createFallbackMiddleware({ address: settings.address, breakers, onAttempt, authorization }),
     streamRetryMiddleware,
     unaryRetryMiddleware,
     createConnectionErrorsMiddleware(connectionFacts(settings)),
-    createAttemptMetadataMiddleware(
-      createAuthorization({
-        secretKey: settings.jwtSecretKey,
-        token: settings.jwtToken,
-        expiresInSeconds: settings.jwtExpiresInSeconds,
-      }),
-    ),
+    createAttemptMetadataMiddleware(authorization),
     ...(options.middlewares ?? []),
   ];
   let factory = createClientFactory();

@@ -24,6 +24,9 @@ the environment every call is answered by the offline provider.
 Options (each also read from the environment variable shown):
   --host HOST                   interface to listen on (default 127.0.0.1)
   --port PORT                   port; 0 picks a free one (default ${DEFAULT_PORT})
+  --http-port PORT              also serve the HTTP API (POST /v1/invoke,
+                                /v1/batch-invoke, SSE; the Python SDK's HTTP
+                                fallback) on PORT of the same host (default: none)
   --jwt-secret-file PATH        file holding the shared JWT secret
                                 (default: MODEL_MANAGER_SERVER_JWT_SECRET_KEY)
   --allow-unauthenticated       accept calls without a JWT (development only)
@@ -74,6 +77,7 @@ OpenTelemetry export follows the standard OTEL_* variables (OTEL_TRACES_EXPORTER
 OTEL_EXPORTER_OTLP_ENDPOINT, ...; needs @opentelemetry/sdk-node).`;
 
 const INTEGER_FLAGS = {
+  "http-port": "httpPort",
   "offline-chunk-delay-ms": "offlineChunkDelayMs",
   "batch-concurrency": "batchConcurrency",
   "max-batch-items": "maxBatchItems",
@@ -162,6 +166,7 @@ async function runCli(argv: readonly string[]): Promise<number> {
     process.stdout.write(
       `${NAME} listening on ${server.address} (${mode}; ${server.authenticated ? "JWT required" : "NO authentication"}); clients: ${clientSettings(server, options.tls !== undefined)}\n`,
     );
+    if (server.httpUrl) process.stdout.write(`${NAME} HTTP API on ${server.httpUrl}\n`);
   });
 }
 

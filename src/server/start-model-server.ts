@@ -22,6 +22,8 @@ import { importPackage } from "./providers/load-sdk.js";
 import { createProviderRegistry } from "./providers/provider-registry.js";
 import type { Backend } from "./providers/provider.js";
 import { createModelService } from "./service/model-service.js";
+import { listenHttpApi, type RunningHttpApi } from "./http/http-server.js";
+import { httpServiceChain } from "./http/service-call.js";
 import { createServerTelemetry } from "./telemetry/server-telemetry.js";
 import { createTaskStore } from "./tasks/create-task-store.js";
 import { createTaskRunner } from "./tasks/run-task.js";
@@ -32,6 +34,8 @@ export interface RunningModelServer extends AsyncDisposable {
   readonly address: string;
   /** The bound port (useful when 0 was requested). */
   readonly port: number;
+  /** `http://host:port` of the HTTP API, when `httpPort` was set. */
+  readonly httpUrl: string | undefined;
   /** Why calls are answered offline (`"forced"`, `"no-credentials"`), or false when providers are live. */
   readonly offline: ServerConfig["offline"];
   /** False when the server accepts calls without a JWT. */
@@ -117,28 +121,24 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
       : {}),
     interceptors: [connections.interceptor],
   });
-  server
-    .with(callScope({ logger, inFlight }))
-    .with(connections.middleware)
-    .with(telemetry.middleware)
-    .with(authenticate(config.jwtSecretKey === undefined ? undefined : createTokenVerifier(config.jwtSecretKey)))
-    .add(
-      ModelServiceDefinition,
-      createModelService({
-        registry,
-        batchConcurrency: config.batchConcurrency,
-        maxBatchItems: config.maxBatchItems,
-        sharedCalls,
-        allowEmptyTenant: config.allowEmptyTenant,
-        redact,
-        traced: telemetry.traced,
-        tasks: {
-          store: taskStore,
-          callbacks: config.tasks.webhookSecret === undefined ? undefined : config.tasks.callbackAllowList,
-          now,
-        },
-      }),
-    );
+  // One chain in front of the service, for gRPC and HTTP calls alike.
+  const scope = callScope({ logger, inFlight });
+  const authentication = authenticate(config.jwtSecretKey === undefined ? undefined : createTokenVerifier(config.jwtSecretKey));
+  const modelService = createModelService({
+    registry,
+    batchConcurrency: config.batchConcurrency,
+    maxBatchItems: config.maxBatchItems,
+    sharedCalls,
+    allowEmptyTenant: config.allowEmptyTenant,
+    redact,
+    traced: telemetry.traced,
+    tasks: {
+      store: taskStore,
+      callbacks: config.tasks.webhookSecret === undefined ? undefined : config.tasks.callbackAllowList,
+      now,
+    },
+  });
+  server.with(scope).with(connections.middleware).with(telemetry.middleware).with(authentication).add(ModelServiceDefinition, modelService);
   server.with(terminateOnShutdown(shutdown.signal)).add(HealthDefinition, health.service);
 
   const bracketed = config.host.includes(":") ? `[${config.host}]` : config.host;
@@ -155,12 +155,29 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     throw new ModelServerConfigError(setting, `cannot listen on ${bracketed}:${config.port}: ${message}`);
   }
   const address = `${bracketed}:${port}`;
-  announce(logger, config, address, registry.available);
+  let serving = true;
+  let http: RunningHttpApi | undefined;
+  if (config.httpPort !== undefined) {
+    try {
+      http = await listenHttpApi(config.host, config.httpPort, {
+        service: modelService,
+        middleware: httpServiceChain(scope, telemetry.middleware, authentication),
+        maxBodyBytes: config.maxReceiveMessageBytes,
+        serving: () => serving,
+      });
+    } catch (error) {
+      server.forceShutdown();
+      await Promise.all([taskStore.close(), answers.close()]);
+      throw new ModelServerConfigError("httpPort", `cannot listen on ${bracketed}:${config.httpPort} (HTTP API): ${(error as Error).message}`);
+    }
+  }
+  announce(logger, config, address, registry.available, http?.url);
 
   let closing: Promise<void> | undefined;
   const running: RunningModelServer = {
     address,
     port,
+    httpUrl: http?.url,
     offline: config.offline,
     authenticated: config.jwtSecretKey !== undefined,
     backends: registry.available,
@@ -172,6 +189,8 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
         logger({ level: "info", msg: "shutting down", in_flight: inFlight.size, grace_ms: graceMs });
         health.set("", false);
         health.set(ModelServiceDefinition.fullName, false);
+        serving = false;
+        http?.stopAccepting();
         shutdown.abort();
         // A call losing its connection now is the shutdown, not a network fault: no retry will come here.
         sharedCalls.shutdown();
@@ -180,6 +199,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
         const force = setTimeout(() => {
           logger({ level: "warn", msg: "grace period over: cancelling calls still in flight", in_flight: inFlight.size });
           server.forceShutdown();
+          http?.cutAll();
           forced();
         }, graceMs);
         try {
@@ -187,7 +207,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
           // was destroyed (e.g. a TLS or HTTP/1 client on this port) before it
           // got to close it: it checks session.closed, not destroyed. Once the
           // forced shutdown has run there is nothing left to wait for.
-          await Promise.race([server.shutdown(), forcedShutdown]);
+          await Promise.race([Promise.all([server.shutdown(), http?.closed()]), forcedShutdown]);
           await inFlight.idle();
         } finally {
           clearTimeout(force);
@@ -237,11 +257,12 @@ function credentialsOf(tls: ServerTlsOptions | undefined): ServerCredentials {
   );
 }
 
-function announce(logger: ServerLogger, config: ServerConfig, address: string, backends: readonly Backend[]): void {
+function announce(logger: ServerLogger, config: ServerConfig, address: string, backends: readonly Backend[], httpUrl: string | undefined): void {
   logger({
     level: "info",
     msg: "listening",
     address,
+    ...(httpUrl === undefined ? {} : { http: httpUrl }),
     mode: config.offline ? "offline" : "providers",
     backends: backends.join(","),
     authentication: config.jwtSecretKey !== undefined,

@@ -3,6 +3,8 @@
 // variables.
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { ServerError, Status } from "nice-grpc";
+import { startModelServer } from "tamar-model-client/server";
 import { startScriptedServer, type ScriptedServer } from "../helpers/scripted-server.js";
 
 const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
@@ -18,6 +20,7 @@ describe("README examples", () => {
         "examples/cancellation.ts",
         "examples/errors.ts",
         "examples/fallback.ts",
+        "examples/http-fallback.ts",
         "examples/invoke.ts",
         "examples/load-balancing.ts",
         "examples/logging-middleware.ts",
@@ -108,6 +111,21 @@ describe("README examples", () => {
     };
     expect(await run("fallback.ts")).toBe("answered by anthropic claude-sonnet-4-5\nskipped gpt-4o-mini ProviderError");
     expect(server.calls.slice(-2).map((call) => (call.request as { provider: string }).provider)).toEqual(["openai", "anthropic"]);
+  });
+
+  it("http-fallback.ts", async () => {
+    // The gRPC server is out of service; the reference server's HTTP API answers.
+    server.invoke = async function* () {
+      throw new ServerError(Status.UNAVAILABLE, "out of service");
+    };
+    const reference = await startModelServer({ port: 0, httpPort: 0, jwtSecretKey: "readme-secret", offlineChunkDelayMs: 0, env: {} });
+    process.env["MODEL_MANAGER_HTTP_URL"] = reference.httpUrl;
+    try {
+      expect(await run("http-fallback.ts")).toBe("answered over http after UnavailableError");
+    } finally {
+      delete process.env["MODEL_MANAGER_HTTP_URL"];
+      await reference.close({ graceMs: 0 });
+    }
   });
 
   it("load-balancing.ts", async () => {

@@ -3,7 +3,7 @@
 import type { ModelRequestItem } from "../../gen/model_service/model_service.js";
 import type { InvokeRequest } from "../../schemas/invoke-request.js";
 import type { CallOptions } from "./call.js";
-import { buildFallbackItems, checkFallbacks } from "../fallback.js";
+import { buildFallbackItems, checkFallbacks, type FallbackRoute } from "../fallback.js";
 import type { RouteReport } from "./fallback-middleware.js";
 import { clientStateOf } from "./client-state.js";
 import type { ModelCallOptions } from "../model-call-options.js";
@@ -17,13 +17,13 @@ export async function fallbackItemsOf(
   request: InvokeRequest,
   options: CallOptions,
   stream: boolean,
-): Promise<ModelRequestItem[]> {
+): Promise<FallbackRoute[]> {
   const fallbacks = options.fallbacks === undefined ? clientStateOf(client).fallbacks : checkFallbacks(options.fallbacks, "options.fallbacks");
   return fallbacks.length === 0 ? [] : buildFallbackItems(request, fallbacks, stream);
 }
 
 /** Hands the fallback routes to the chain; returns the report the chain fills in. */
-export function withRoutes(callOptions: ModelCallOptions, fallbackItems: ModelRequestItem[]): RouteReport {
+export function withRoutes(callOptions: ModelCallOptions, fallbackItems: FallbackRoute[]): RouteReport {
   const report: RouteReport = { attempts: [] };
   if (fallbackItems.length > 0) callOptions.fallbackItems = fallbackItems;
   callOptions.routeReport = report;

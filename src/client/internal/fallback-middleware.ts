@@ -10,7 +10,9 @@ import {
   toTamarModelError,
 } from "../errors.js";
 import { extend } from "./extend.js";
-import { DEFAULT_FALLBACK_ON } from "../fallback.js";
+import { DEFAULT_FALLBACK_ON, type FallbackRoute } from "../fallback.js";
+import type { Authorization, JwtCallOptions } from "../middleware/jwt.js";
+import { invokeOverHttp } from "./http-route.js";
 import type { CircuitBreakers, Outcome } from "./circuit-breakers.js";
 import { carriesContent } from "./commit-point.js";
 import { routeOf } from "./route.js";
@@ -33,8 +35,8 @@ export interface RouteReport {
 
 /** Call options read by the fallback middleware. */
 export interface FallbackCallOptions {
-  /** The wire requests of the fallback routes, in order (built and validated by the call function). */
-  fallbackItems?: readonly ModelRequestItem[];
+  /** The wire requests of the fallback routes, in order, and where each goes (built and validated by the call function). */
+  fallbackItems?: readonly FallbackRoute[];
   /** Provider error kinds that move the call on to the next route. */
   fallbackOn?: readonly ProviderErrorKind[];
   /** Receives the route that answered and the failed attempts. */
@@ -61,6 +63,8 @@ export interface FallbackMiddlewareSettings {
   readonly breakers: CircuitBreakers | undefined;
   /** Called after each attempt on a route. */
   readonly onAttempt: ((event: AttemptEvent) => void) | undefined;
+  /** The `authorization` of a request, for routes sent over HTTP (the gRPC ones get theirs per attempt, further in). */
+  readonly authorization: (request: unknown, options: CallOptions & JwtCallOptions) => Authorization;
 }
 
 const INVOKE_PATH = "/model_service.ModelService/Invoke";
@@ -71,7 +75,7 @@ const DEFAULT_RETRYABLE = [Status.UNAVAILABLE, Status.RESOURCE_EXHAUSTED];
 const routeRequestId = (base: string | undefined, index: number) =>
   base === undefined || index === 0 ? base : `${base}.fallback-${index}`;
 
-type Options = CallOptions & FallbackCallOptions & RetryOptions & RequestIdOptions & DeadlineOptions;
+type Options = CallOptions & FallbackCallOptions & RetryOptions & RequestIdOptions & DeadlineOptions & JwtCallOptions;
 
 /**
  * Tries the call's routes in order — the request, then each fallback — and
@@ -98,26 +102,30 @@ export function createFallbackMiddleware(settings: FallbackMiddlewareSettings): 
 }
 
 async function* withFallback(
-  { address, breakers, onAttempt }: FallbackMiddlewareSettings,
+  { address, breakers, onAttempt, authorization }: FallbackMiddlewareSettings,
   call: ClientMiddlewareCall<ModelRequestItem, ModelResponseItem>,
   options: Options,
 ): AsyncGenerator<ModelResponseItem, void, undefined> {
   const { fallbackItems = [], fallbackOn = DEFAULT_FALLBACK_ON, routeReport, ...rest } = options;
   const retryable = rest.retryableStatuses ?? DEFAULT_RETRYABLE;
-  const items = [call.request as ModelRequestItem, ...fallbackItems];
+  const routes: readonly FallbackRoute[] = [{ item: call.request as ModelRequestItem }, ...fallbackItems];
+  const routeAt = (index: number): ModelRoute => {
+    const { item, http } = routes[index]!;
+    return http === undefined ? routeOf(item, index, address) : routeOf(item, index, http, "http");
+  };
   const attempts: FailedAttempt[] = routeReport?.attempts ?? [];
   const telemetry = callTelemetryOf(options);
   const report = (route: ModelRoute, outcome: AttemptEvent["outcome"], requestId: string | undefined, error?: TamarModelError, fallingBack = false) => {
     onAttempt?.({ requestId, route, outcome, ...(error ? { error } : {}), fallingBack });
     if (fallingBack && telemetry) {
-      telemetry.attempt({ kind: "fallback", error, from: route, to: routeOf(items[route.index + 1]!, route.index + 1, address) });
+      telemetry.attempt({ kind: "fallback", error, from: route, to: routeAt(route.index + 1) });
     }
   };
 
-  for (const [index, item] of items.entries()) {
-    const route = routeOf(item, index, address);
+  for (const [index, { item, http }] of routes.entries()) {
+    const route = routeAt(index);
     const requestId = routeRequestId(rest.requestId, index);
-    const hasNext = index < items.length - 1;
+    const hasNext = index < routes.length - 1;
     const admission = breakers?.admit(route) ?? ADMITTED;
     if (!admission.admitted) {
       const error = new CircuitOpenError(route, admission.probeAt, { requestId });
@@ -137,7 +145,12 @@ async function* withFallback(
       let inBand: ModelResponseItem | undefined;
       const held: ModelResponseItem[] = [];
       try {
-        for await (const message of call.next(item, requestId === rest.requestId ? rest : extend(rest, { requestId }))) {
+        // An HTTP route is one attempt, sent from here: the retries and per-attempt headers further in are gRPC's.
+        const messages =
+          http === undefined
+            ? call.next(item, requestId === rest.requestId ? rest : extend(rest, { requestId }))
+            : invokeOverHttp(item, { url: http, requestId, signal: rest.signal, metadata: rest.metadata, authorization: authorization(item, rest) });
+        for await (const message of messages) {
           if (committed) {
             yield message;
           } else if (inBand === undefined && message.error === "" && carriesContent(message)) {

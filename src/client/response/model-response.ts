@@ -29,7 +29,10 @@ export interface Usage {
  */
 export interface ModelRoute {
   readonly index: number;
+  /** The gRPC server's address, or the HTTP API's base URL. */
   readonly address: string;
+  /** `grpc`: the client's server; `http`: a Model Manager's HTTP API (a fallback `{ http }`). */
+  readonly transport: "grpc" | "http";
   readonly provider: string;
   readonly model: string | undefined;
   readonly channel: string | undefined;

@@ -28,6 +28,12 @@ export interface ModelServerOptions {
   host?: string | undefined;
   /** Port to listen on; 0 picks a free one. Default 0 in code, 50051 for the CLI. */
   port?: number | undefined;
+  /**
+   * Also serve the HTTP API (`POST /v1/invoke`, `/v1/batch-invoke`, SSE
+   * streams: the Python SDK's HTTP fallback) on this port of `host`; 0 picks
+   * a free one. Default: no HTTP API. Env `TAMAR_MODEL_SERVER_HTTP_PORT`.
+   */
+  httpPort?: number | undefined;
   /** Shared HS256 secret of the callers' JWTs. Env `MODEL_MANAGER_SERVER_JWT_SECRET_KEY`. */
   jwtSecretKey?: string | undefined;
   /** Accept calls without a JWT (development only). Env `TAMAR_MODEL_SERVER_ALLOW_UNAUTHENTICATED`. */
@@ -144,6 +150,8 @@ export interface ModelServerOptions {
 export interface ServerConfig {
   readonly host: string;
   readonly port: number;
+  /** Undefined: no HTTP API. */
+  readonly httpPort: number | undefined;
   readonly jwtSecretKey: string | undefined;
   readonly allowEmptyTenant: boolean;
   readonly offline: "forced" | "no-credentials" | false;
@@ -203,6 +211,7 @@ export function resolveServerConfig(options: ModelServerOptions, env: Env): Serv
   return {
     host,
     port: setting.integer("port", options.port, { min: 0, max: 65_535, fallback: 0, env: false }),
+    httpPort: setting.optionalInteger("httpPort", options.httpPort, { min: 0, max: 65_535 }),
     // Allowing unauthenticated calls turns verification off altogether, secret or not.
     jwtSecretKey: allowUnauthenticated ? undefined : jwtSecretKey,
     allowEmptyTenant: setting.flag("allowEmptyTenant", options.allowEmptyTenant),
@@ -312,6 +321,12 @@ class SettingReader {
   /** A comma-separated list setting. */
   list(option: string): string[] {
     return (this.text(option, undefined) ?? "").split(",").map((entry) => entry.trim()).filter((entry) => entry !== "");
+  }
+
+  /** An integer setting with no default: undefined when neither given nor set. */
+  optionalInteger(option: string, value: number | undefined, rule: Pick<IntegerRule, "min" | "max">): number | undefined {
+    if (value === undefined && (this.env[envNameOf(option)] ?? "").trim() === "") return undefined;
+    return this.integer(option, value, { ...rule, fallback: rule.min });
   }
 
   integer(option: string, value: number | undefined, rule: IntegerRule): number {

@@ -1,5 +1,6 @@
 import { ServerError } from "nice-grpc";
-import { Status } from "nice-grpc-common";
+import { type Metadata, Status } from "nice-grpc-common";
+import { encodeRetryStatus, RETRY_AFTER_TRAILER, STATUS_DETAILS_TRAILER } from "../../internal/retry-hint.js";
 import { IncompleteAnswerError } from "../providers/incomplete-answer.js";
 import { ProviderSetupError } from "../providers/provider-setup-error.js";
 
@@ -29,4 +30,17 @@ export function statusErrorOf(error: unknown): ServerError | undefined {
 /** The in-band text of a request-level error, for batch items: `"INVALID_ARGUMENT: …"`. */
 export function inBandText(error: ServerError): string {
   return `${Status[error.code]}: ${error.details}`;
+}
+
+/**
+ * Puts a provider's back-off hint (beside its in-band error) in a call's
+ * trailers, in both forms a client may read: `retry-after-ms`, and the
+ * standard `google.rpc.Status` with a `RetryInfo` detail in
+ * `grpc-status-details-bin`. The Status's code is the call's own, OK (the
+ * error is in-band), as gRPC requires of that trailer and as grpcio's
+ * `rpc_status.from_call` checks; its message is the provider's error.
+ */
+export function setRetryTrailers(trailer: Metadata, retryAfterMs: number, error: string): void {
+  trailer.set(RETRY_AFTER_TRAILER, String(retryAfterMs));
+  trailer.set(STATUS_DETAILS_TRAILER, encodeRetryStatus(Status.OK, error, retryAfterMs));
 }

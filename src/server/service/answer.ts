@@ -30,8 +30,8 @@ export interface AnswerScope {
   readonly redact: (text: string) => string;
   /** Filled in as the answer goes. */
   readonly summary: AnswerSummary;
-  /** Told the provider's back-off hint when it failed with one (sent to the caller as a trailer). */
-  readonly onRetryAfter?: ((ms: number) => void) | undefined;
+  /** Told the provider's back-off hint, and the in-band error text, when it failed with one (sent to the caller in trailers). */
+  readonly onRetryAfter?: ((ms: number, error: string) => void) | undefined;
 }
 
 /** The messages of one Invoke call. */
@@ -125,7 +125,7 @@ function errorItem(call: ProviderCall, error: unknown, scope: AnswerScope): Mode
   const text = scope.redact(status ? inBandText(status) : describeProviderError(call.backend, error));
   scope.summary.provider_error = text;
   const retryAfterMs = providerRetryAfterMs(error);
-  if (retryAfterMs !== undefined) scope.onRetryAfter?.(retryAfterMs);
+  if (retryAfterMs !== undefined) scope.onRetryAfter?.(retryAfterMs, text);
   return failedItem(text, scope);
 }
 

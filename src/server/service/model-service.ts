@@ -17,7 +17,7 @@ import type { Attempt, SharedCalls } from "../dedup/shared-calls.js";
 import type { Authenticated } from "../auth/authenticate.js";
 import type { CallScope } from "../grpc/call-scope.js";
 import type { ConnectionWatch } from "../grpc/connection-watch.js";
-import { inBandText, invalidArgument, statusErrorOf } from "../grpc/status-errors.js";
+import { inBandText, invalidArgument, setRetryTrailers, statusErrorOf } from "../grpc/status-errors.js";
 import type { ProviderRegistry } from "../providers/provider-registry.js";
 import type { ModelProvider, ProviderCall } from "../providers/provider.js";
 import { checkIdentifiers, checkTaskId } from "../routing/identifier-limits.js";
@@ -54,9 +54,6 @@ export interface TaskServiceDeps {
 
 export type ModelServiceContext = CallScope & TraceScope & Authenticated & ConnectionWatch;
 type HandlerContext = ModelServiceContext & CallContext;
-
-/** Trailer with the provider's back-off hint, ms (the client waits that long before retrying). */
-export const RETRY_AFTER_TRAILER = "retry-after-ms";
 
 const notFound = (taskId: string) => `no task ${quoted(taskId)} for this tenant (it may have expired)`;
 
@@ -150,8 +147,8 @@ export function createModelService(deps: ModelServiceDeps): ModelServiceImplemen
         requestId: context.requestId,
         redact: deps.redact,
         summary: context.logFields as AnswerSummary,
-        onRetryAfter: (ms: number) => {
-          context.trailer.set(RETRY_AFTER_TRAILER, String(ms));
+        onRetryAfter: (ms: number, error: string) => {
+          setRetryTrailers(context.trailer, ms, error);
           context.logFields["retry_after_ms"] = ms;
         },
       };
