@@ -45,6 +45,7 @@ export interface ClientSettings {
   keepaliveTimeMs: number;
   maxMessageBytes: number;
   requireFinishReason: boolean;
+  httpFallbackUrl: string | undefined;
 }
 
 /** Options of the settings that can also come from the environment. */
@@ -118,6 +119,14 @@ export interface SettingsOptions {
    * providers' finish reasons. Default true.
    */
   requireFinishReason?: boolean;
+  /**
+   * A Model Manager HTTP API tried after every other route, as the Python
+   * SDK's `http_fallback_url`: the same as ending `fallbacks` with
+   * `{ http: url }` (same triggers; `invokeBatch` takes no fallbacks). Env
+   * `MODEL_CLIENT_HTTP_FALLBACK_URL`, used only when
+   * `MODEL_CLIENT_RESILIENT_ENABLED` is true, as by the Python SDK.
+   */
+  httpFallbackUrl?: string;
   /** Environment to read instead of `process.env`. */
   env?: Record<string, string | undefined>;
   /** `.env` file to read (relative to the working directory), or `false` for none. Default `.env`. */
@@ -133,6 +142,7 @@ const SETTINGS_OPTION_KEYS = {
   jwtToken: true,
   jwtExpiresInSeconds: true,
   useTls: true,
+  httpFallbackUrl: true,
   tls: true,
   defaultAuthority: true,
   maxRetries: true,
@@ -181,6 +191,10 @@ function loadEnv(options: SettingsOptions): Record<string, string | undefined> {
     throw new ConfigurationError(`Cannot read the env file ${path}: ${(error as Error).message}`, { cause: error });
   }
 }
+
+/** Where the Python SDK's resilient mode reads its HTTP fallback, and whether it is on. */
+export const HTTP_FALLBACK_URL_VARIABLE = "MODEL_CLIENT_HTTP_FALLBACK_URL";
+export const RESILIENT_ENABLED_VARIABLE = "MODEL_CLIENT_RESILIENT_ENABLED";
 
 interface NumberRule {
   integer?: boolean;
@@ -231,6 +245,26 @@ export function resolveSettings(options: SettingsOptions, warn: (message: string
     if (given === undefined) return fallback;
     if (typeof given !== "boolean") throw new ConfigurationError(`Invalid option ${option}: expected true or false, got ${JSON.stringify(given)}`);
     return given;
+  }
+
+  // The Python SDK's resilient mode: its URL counts only when the mode is on.
+  function httpFallbackUrl(): string | undefined {
+    if (options.httpFallbackUrl !== undefined) {
+      if (typeof options.httpFallbackUrl !== "string") throw new ConfigurationError(`Invalid option httpFallbackUrl: expected a URL, got ${JSON.stringify(options.httpFallbackUrl)}`);
+      return options.httpFallbackUrl;
+    }
+    const url = fromEnv(HTTP_FALLBACK_URL_VARIABLE);
+    const raw = fromEnv(RESILIENT_ENABLED_VARIABLE);
+    const enabled = parseBooleanWord(raw);
+    if (enabled === null) {
+      throw new ConfigurationError(`Invalid environment variable ${RESILIENT_ENABLED_VARIABLE}: expected ${BOOLEAN_WORDS_HINT}, got "${raw}"`);
+    }
+    if (url !== undefined && enabled !== true) {
+      warn(`${HTTP_FALLBACK_URL_VARIABLE} is ignored because ${RESILIENT_ENABLED_VARIABLE} is not true (as in the Python SDK)`);
+      return undefined;
+    }
+    if (url === undefined && enabled === true) warn(`${RESILIENT_ENABLED_VARIABLE} is true but ${HTTP_FALLBACK_URL_VARIABLE} is not set: no HTTP fallback`);
+    return enabled === true ? url : undefined;
   }
 
   if (options.tls !== undefined) checkOptionKeys(options.tls, TLS_OPTION_KEYS, "option tls.");
@@ -313,5 +347,6 @@ export function resolveSettings(options: SettingsOptions, warn: (message: string
     keepaliveTimeMs: number("keepaliveTimeMs", undefined, 300_000, { min: 10_000, max: MAX_TIMER_MS }),
     maxMessageBytes: number("maxMessageBytes", undefined, 128 * 1024 * 1024, { min: 4 * 1024 * 1024, max: 2 ** 31 - 1, integer: true }),
     requireFinishReason: flag("requireFinishReason", true),
+    httpFallbackUrl: httpFallbackUrl(),
   };
 }

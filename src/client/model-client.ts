@@ -2,7 +2,7 @@ import { type Channel, type ChannelOptions, type Client, type ClientMiddleware, 
 import { ModelServiceDefinition } from "../gen/model_service/model_service.js";
 import { serverOf } from "./address.js";
 import { createGrpcChannel, hostOf } from "./internal/grpc-channel.js";
-import { checkOptionKeys, type ClientSettings, resolveSettings, type SettingsOptions, settingsOptionKeys } from "./config.js";
+import { checkOptionKeys, type ClientSettings, HTTP_FALLBACK_URL_VARIABLE, resolveSettings, type SettingsOptions, settingsOptionKeys } from "./config.js";
 import { bindClientState, type ClientState } from "./internal/client-state.js";
 import { createClientTelemetry } from "./internal/telemetry/client-telemetry.js";
 import { ClientClosedError, ConfigurationError, ValidationError } from "./errors.js";
@@ -134,7 +134,10 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
     if (logger) logger.warn({ event: "config.warning" }, message);
     else process.emitWarning(message, { code: "TAMAR_MODEL_CLIENT_CONFIG" });
   });
-  const fallbacks = asConfiguration(() => checkFallbacks(options.fallbacks ?? [], "fallbacks"));
+  const fallbacks = [
+    ...asConfiguration(() => checkFallbacks(options.fallbacks ?? [], "fallbacks")),
+    ...(settings.httpFallbackUrl === undefined ? [] : [httpFallback(settings.httpFallbackUrl, options.httpFallbackUrl !== undefined)]),
+  ];
   const fallbackOn = asConfiguration(() => checkFallbackOn(options.fallbackOn ?? DEFAULT_FALLBACK_ON, "fallbackOn"));
   const breakerOptions = options.circuitBreaker === true ? {} : options.circuitBreaker || undefined;
   const breakers =
@@ -232,6 +235,18 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
   };
   bindClientState(client, state);
   return client;
+}
+
+// The HTTP fallback setting is a last route like any other, checked as one,
+// its errors naming the setting it came from.
+function httpFallback(url: string, fromOption: boolean): FallbackPatch {
+  try {
+    return checkFallbacks([{ http: url }], "fallbacks")[0]!;
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    const where = fromOption ? "option httpFallbackUrl" : `environment variable ${HTTP_FALLBACK_URL_VARIABLE}`;
+    throw new ConfigurationError(`Invalid ${where}: ${error.issues.map((issue) => issue.message).join("; ")}, got ${JSON.stringify(url)}`);
+  }
 }
 
 // A bad client option is a configuration error, whatever checked it.

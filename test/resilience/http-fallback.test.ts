@@ -121,6 +121,33 @@ describe("HTTP fallback triggers", () => {
     });
   }
 
+  it("the Python SDK's environment: MODEL_CLIENT_HTTP_FALLBACK_URL with MODEL_CLIENT_RESILIENT_ENABLED=true is the last route", async () => {
+    const http = await httpReference();
+    const warnings: string[] = [];
+    const logger = { debug() {}, info() {}, warn: (_fields: object, message?: string) => void warnings.push(message ?? ""), error() {} };
+    const base = { server: { jwtSecret: SECRET }, client: { jwtSecretKey: SECRET, maxRetries: 0, logger } };
+    const on = await setup({ ...base, client: { ...base.client, env: { MODEL_CLIENT_RESILIENT_ENABLED: "true", MODEL_CLIENT_HTTP_FALLBACK_URL: http.url } } });
+    on.server.invoke = failingWith(Status.UNAVAILABLE, "down");
+    const response = await invoke(on.client, request);
+    expect(response.route).toMatchObject({ transport: "http", address: http.url, index: 1 });
+    expect(on.client.settings.httpFallbackUrl).toBe(http.url);
+
+    // Without the resilient switch the URL is ignored, as by the Python SDK, and a warning says so.
+    const off = await setup({ ...base, client: { ...base.client, env: { MODEL_CLIENT_HTTP_FALLBACK_URL: http.url } } });
+    off.server.invoke = failingWith(Status.UNAVAILABLE, "down");
+    await expect(invoke(off.client, request)).rejects.toBeInstanceOf(UnavailableError);
+    expect(warnings).toContainEqual(expect.stringContaining("MODEL_CLIENT_HTTP_FALLBACK_URL is ignored because MODEL_CLIENT_RESILIENT_ENABLED is not true"));
+    expect(http.calls).toHaveLength(1);
+
+    expect(() => createModelClient({ address: "127.0.0.1:1", useTls: false, envFile: false, env: { MODEL_CLIENT_RESILIENT_ENABLED: "on", MODEL_CLIENT_HTTP_FALLBACK_URL: "ftp://x" } })).toThrow(
+      /Invalid environment variable MODEL_CLIENT_HTTP_FALLBACK_URL: must be an http:\/\/ or https:\/\/ URL, got "ftp:\/\/x"/,
+    );
+    expect(() => createModelClient({ address: "127.0.0.1:1", useTls: false, envFile: false, env: {}, httpFallbackUrl: "not a url" })).toThrow(/Invalid option httpFallbackUrl/);
+    expect(() => createModelClient({ address: "127.0.0.1:1", useTls: false, envFile: false, env: { MODEL_CLIENT_RESILIENT_ENABLED: "maybe" } })).toThrow(
+      /MODEL_CLIENT_RESILIENT_ENABLED: expected true/,
+    );
+  });
+
   it("a request the client refuses never leaves: a bad http URL or a patched request is a ValidationError", async () => {
     const http = await httpReference();
     const { server, client } = await setup({ client: { jwtSecretKey: SECRET } });
