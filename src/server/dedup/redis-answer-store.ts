@@ -10,6 +10,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { ModelServerConfigError } from "../config/config-error.js";
+import { reachRedis } from "../redis/reach-redis.js";
 import type { ServerLogger } from "../logging/logger.js";
 import type { ImportModule } from "../providers/load-sdk.js";
 import type { AnswerStore } from "./answer-store.js";
@@ -97,13 +98,7 @@ export async function createRedisAnswerStore(settings: RedisAnswerStoreSettings)
   const redis = new Redis(settings.url, { lazyConnect: true, maxRetriesPerRequest: 1, connectionName: `${settings.prefix}:dedup` });
   // ioredis reconnects by itself; without a listener it would print every failure.
   redis.on("error", (error: Error) => logger({ level: "warn", msg: "redis connection error (answer store)", error: error.message }));
-  try {
-    await redis.connect();
-    await redis.ping();
-  } catch (error) {
-    redis.disconnect();
-    throw new ModelServerConfigError("redisUrl", `cannot reach Redis at the configured redisUrl: ${(error as Error).message}`);
-  }
+  await reachRedis(redis);
 
   const base = `${settings.prefix}:dedup`;
   const answerKey = (key: string) => `${base}:answer:${key}`;

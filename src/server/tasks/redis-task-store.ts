@@ -13,6 +13,7 @@
  * `bullmq` and `ioredis` are optional dependencies, loaded only here.
  */
 import { ModelServerConfigError } from "../config/config-error.js";
+import { reachRedis } from "../redis/reach-redis.js";
 import { callbackOf, type CallbackDelivery } from "../callbacks/deliver-callback.js";
 import type { ServerLogger } from "../logging/logger.js";
 import type { ImportModule } from "../providers/load-sdk.js";
@@ -75,13 +76,7 @@ export async function createRedisTaskStore(deps: TaskStoreDeps, settings: RedisT
     return client;
   };
   const redis = connect();
-  try {
-    await redis.connect();
-    await redis.ping();
-  } catch (error) {
-    redis.disconnect();
-    throw new ModelServerConfigError("redisUrl", `cannot reach Redis at the configured redisUrl: ${(error as Error).message}`);
-  }
+  await reachRedis(redis);
   const recordKey = (taskId: string) => `${prefix}:task:${taskId}`;
   const queueOptions = { connection: redis, prefix };
   const tasks = new Queue<TaskJobData>("tasks", queueOptions);
