@@ -24,7 +24,8 @@ export function invokeTypesOf(provider: unknown): string[] {
  * image-generation-genai when a `config` comes with it), Anthropic → messages;
  * video: a `sora-*` model or `prompt` + `seconds` → video-generation, a
  * `veo-*` model or `source` → video-generation-genai (`inferredFromModel`
- * goes first). `undefined` when nothing fits.
+ * goes first); the other providers' rules are in the route table
+ * (test/schemas/inference.test.ts lists them all). `undefined` when nothing fits.
  */
 export function inferInvokeType(provider: unknown, request: Readonly<Record<string, unknown>>): string | undefined {
   const model = request["model"];
@@ -35,9 +36,9 @@ export function inferInvokeType(provider: unknown, request: Readonly<Record<stri
   if (byModel !== undefined) return PAIRS[byModel].invokeType;
   let best: PairName | undefined;
   for (const name of pairNames) {
-    const keys = PAIRS[name].inferredFrom;
-    if (!serves(name, provider) || !keys.every((key) => request[key] !== undefined)) continue;
-    if (best === undefined || keys.length > PAIRS[best].inferredFrom.length) best = name;
+    const keys: readonly string[] | null = PAIRS[name].inferredFrom;
+    if (keys === null || !serves(name, provider) || !keys.every((key) => request[key] !== undefined)) continue;
+    if (best === undefined || keys.length > PAIRS[best].inferredFrom!.length) best = name;
   }
   return best === undefined ? undefined : PAIRS[best].invokeType;
 }

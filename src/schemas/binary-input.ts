@@ -19,3 +19,16 @@ export const BinaryInputSchema = v.union([
 
 /** One file input; see {@link BinaryInputSchema}. */
 export type BinaryInput = v.InferInput<typeof BinaryInputSchema>;
+
+/** A Tamar file store reference (the Python SDK's `TamarFileIdInput`), as it travels: `{ file_id }`. */
+export const FileIdSchema = v.strictObject({ file_id: nonEmptyString });
+
+/**
+ * A file the provider fetches itself (fal.ai `image_url`, Freepik `image`, …):
+ * a URL, a data URL or base64 text as that provider takes it, or a Tamar
+ * `{ file_id }` reference.
+ */
+export const RemoteFileSchema = v.union([nonEmptyString, FileIdSchema]);
+
+/** One remote file input; see {@link RemoteFileSchema}. */
+export type RemoteFile = v.InferInput<typeof RemoteFileSchema>;

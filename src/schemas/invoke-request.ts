@@ -4,6 +4,19 @@
 import * as v from "valibot";
 import { AnthropicMessagesEntries } from "./anthropic-messages.js";
 import { AsyncTaskEntries } from "./async-task.js";
+import { BflFluxEntries } from "./bfl-flux.js";
+import { BytePlusVideoGenerationEntries } from "./byteplus-video-generation.js";
+import {
+  FalKlingVideoEntries,
+  FalQwenImageEditEntries,
+  FalQwenImageEditMultiAngleEntries,
+  FalQwenImageLayeredEntries,
+  FalSam3ImageEntries,
+  FalSam3VideoEntries,
+  FalWanVideoReplaceEntries,
+  FalZImageEntries,
+} from "./fal-ai.js";
+import { FreepikImageUpscalerEntries } from "./freepik-image-upscaler.js";
 import { PAIRS, type PairName, type PairRoute, PROVIDERS } from "../routes/route-table.js";
 import { identifier } from "./fields.js";
 import { GoogleGenAIImageGenerationEntries } from "./google-genai-image-generation.js";
@@ -72,6 +85,22 @@ export const RequestPairs = {
   googleGenAIImageGeneration: pair("googleGenAIImageGeneration", GoogleGenAIImageGenerationEntries),
   googleGenAIVideoGeneration: pair("googleGenAIVideoGeneration", GoogleGenAIVideoGenerationEntries),
   anthropicMessages: pair("anthropicMessages", AnthropicMessagesEntries),
+  anthropicChatCompletions: pair("anthropicChatCompletions", OpenAIChatCompletionsEntries),
+  anthropicResponses: pair("anthropicResponses", OpenAIResponsesEntries),
+  resellerGoogleGeneration: pair("resellerGoogleGeneration", GoogleGenerationEntries),
+  resellerVideoGeneration: pair("resellerVideoGeneration", OpenAIVideoGenerationEntries),
+  freepikImageUpscaler: pair("freepikImageUpscaler", FreepikImageUpscalerEntries),
+  bytePlusVideoGeneration: pair("bytePlusVideoGeneration", BytePlusVideoGenerationEntries),
+  falZImageGeneration: pair("falZImageGeneration", FalZImageEntries),
+  falSam3ImageSegmentation: pair("falSam3ImageSegmentation", FalSam3ImageEntries),
+  falQwenImageEdit: pair("falQwenImageEdit", FalQwenImageEditEntries),
+  falQwenImageEditMultiAngle: pair("falQwenImageEditMultiAngle", FalQwenImageEditMultiAngleEntries),
+  falQwenImageLayered: pair("falQwenImageLayered", FalQwenImageLayeredEntries),
+  falWanVideoReplace: pair("falWanVideoReplace", FalWanVideoReplaceEntries),
+  falKlingVideoGeneration: pair("falKlingVideoGeneration", FalKlingVideoEntries),
+  falSam3VideoSegmentation: pair("falSam3VideoSegmentation", FalSam3VideoEntries),
+  bflImageGeneration: pair("bflImageGeneration", BflFluxEntries),
+  bflImageEdit: pair("bflImageEdit", BflFluxEntries),
 } satisfies Record<PairName, unknown>;
 
 type Pairs = typeof RequestPairs;

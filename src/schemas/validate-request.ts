@@ -248,6 +248,13 @@ export function checkRequest(request: unknown, asItem: boolean, prefix: string, 
     });
     return undefined;
   }
+  if (invokeTypesOf(provider).length === 0) {
+    issues.push({
+      path: `${prefix}provider`,
+      message: `${String(provider)} has no checked request form (the Python SDK 0.5 had none either): send it unchecked, as { unchecked: { provider, invokeType, params }${asItem ? "" : ", userContext"} }`,
+    });
+    return undefined;
+  }
   const invokeType = fields["invokeType"] ?? inferInvokeType(provider, fields);
   const pair = findPair(provider, invokeType);
   if (pair === undefined) {

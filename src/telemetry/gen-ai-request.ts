@@ -41,13 +41,25 @@ export function clientProviderName(provider: string, channel: string | undefined
   }
 }
 
-/** `gen_ai.provider.name` of a server backend. */
+/**
+ * `gen_ai.provider.name` of a server backend: the convention's well-known
+ * names, else the provider's own wire name.
+ */
 export const BACKEND_PROVIDER_NAMES = {
   openai: "openai",
   azure: "azure.ai.openai",
   "google-ai-studio": "gcp.gemini",
   "google-vertex": "gcp.vertex_ai",
   anthropic: "anthropic",
+  "anthropic-openai": "anthropic",
+  freepik: "freepik",
+  byteplus: "byteplus",
+  doubao: "doubao",
+  "fal-ai": "fal-ai",
+  bfl: "bfl",
+  xfusionai: "xfusionai",
+  tuzi: "tuzi",
+  "kling-ai": "kling-ai",
 } as const;
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>

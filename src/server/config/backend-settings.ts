@@ -3,7 +3,7 @@
  * official SDK's own variable names, so an existing `.env` keeps working.
  */
 import type { Env } from "../../internal/env-file.js";
-import type { Backend } from "../providers/provider.js";
+import type { SdkBackend } from "../providers/provider.js";
 import { ModelServerConfigError } from "./config-error.js";
 
 export type { Env };
@@ -45,13 +45,14 @@ export interface BackendSettings {
 }
 
 /** What to set to configure each backend, for error messages and the README. */
-export const BACKEND_REQUIREMENTS: Readonly<Record<Backend, string>> = {
+export const BACKEND_REQUIREMENTS: Readonly<Record<SdkBackend, string>> = {
   openai: "OPENAI_API_KEY (optional: OPENAI_BASE_URL, OPENAI_ORG_ID, OPENAI_PROJECT_ID)",
   azure: "AZURE_OPENAI_API_KEY, AZURE_OPENAI_ENDPOINT and OPENAI_API_VERSION",
   "google-ai-studio": "GEMINI_API_KEY or GOOGLE_API_KEY (optional: GOOGLE_GEMINI_BASE_URL)",
   "google-vertex":
     "GOOGLE_CLOUD_PROJECT (optional: GOOGLE_CLOUD_LOCATION, GOOGLE_VERTEX_BASE_URL; credentials from Application Default Credentials)",
   anthropic: "ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN (optional: ANTHROPIC_BASE_URL)",
+  "anthropic-openai": "ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN (optional: ANTHROPIC_BASE_URL)",
 };
 
 /** Reads the backends' settings; a half-configured backend is a config error. */

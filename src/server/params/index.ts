@@ -6,6 +6,19 @@
  */
 import type { ModelApi } from "../providers/provider.js";
 import { anthropicMessagesParams } from "./anthropic-messages.js";
+import { bflFluxParams } from "./bfl-flux.js";
+import { bytePlusVideoGenerationParams } from "./byteplus-video-generation.js";
+import {
+  falKlingVideoParams,
+  falQwenImageEditMultiAngleParams,
+  falQwenImageEditParams,
+  falQwenImageLayeredParams,
+  falSam3ImageParams,
+  falSam3VideoParams,
+  falWanVideoReplaceParams,
+  falZImageParams,
+} from "./fal-ai.js";
+import { freepikImageUpscalerParams } from "./freepik-image-upscaler.js";
 import { googleGenerateContentParams } from "./google-generate-content.js";
 import { googleGenerateImagesParams, googleVertexImagenParams } from "./google-generate-images.js";
 import { googleGenerateVideosParams } from "./google-generate-videos.js";
@@ -30,4 +43,15 @@ export const PARAMS_PARSERS = {
   "google.generate-images": googleGenerateImagesParams,
   "google.generate-videos": googleGenerateVideosParams,
   "google.vertex-imagen": googleVertexImagenParams,
+  "freepik.image-upscaler": freepikImageUpscalerParams,
+  "bfl.flux": bflFluxParams,
+  "byteplus.video-generation": bytePlusVideoGenerationParams,
+  "fal.z-image": falZImageParams,
+  "fal.sam-3-image": falSam3ImageParams,
+  "fal.sam-3-video": falSam3VideoParams,
+  "fal.qwen-image-edit": falQwenImageEditParams,
+  "fal.qwen-image-edit-multi-angle": falQwenImageEditMultiAngleParams,
+  "fal.qwen-image-layered": falQwenImageLayeredParams,
+  "fal.wan-video-replace": falWanVideoReplaceParams,
+  "fal.kling-video": falKlingVideoParams,
 } satisfies Record<ModelApi | "google.vertex-imagen", ParamsParser>;

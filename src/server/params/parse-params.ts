@@ -142,3 +142,17 @@ function pick(record: Readonly<Record<string, unknown>>, keys: readonly string[]
 function omit(record: Readonly<Record<string, unknown>>, keys: readonly string[]): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).filter(([key]) => !keys.includes(key)));
 }
+
+/**
+ * A parser for an HTTP API the server has no official SDK for (fal.ai,
+ * Freepik, BFL, BytePlus): the required fields checked, the rest passed as sent.
+ */
+export function plainParams(schema: v.GenericSchema<Record<string, unknown>, Record<string, unknown>>): ParamsParser {
+  return (extra, context) => parseWith(schema, extra, context);
+}
+
+/** A file a provider fetches itself: a URL or base64 text, or a Tamar `{ file_id }`. */
+export const remoteFile = v.union(
+  [v.pipe(v.string(), v.nonEmpty("must not be empty")), v.looseObject({ file_id: v.pipe(v.string(), v.nonEmpty("must not be empty")) })],
+  "expected a URL or { file_id }",
+);

@@ -4,7 +4,7 @@
  * backend. A request for an unconfigured backend is FAILED_PRECONDITION naming
  * what to set — never a silent offline answer.
  */
-import { BACKEND_REQUIREMENTS } from "../config/backend-settings.js";
+import { type AnthropicSettings, BACKEND_REQUIREMENTS, type OpenAISettings } from "../config/backend-settings.js";
 import type { ServerConfig } from "../config/server-config.js";
 import type { ServerLogger } from "../logging/logger.js";
 import { createAnthropicProvider } from "./anthropic-provider.js";
@@ -13,7 +13,7 @@ import { createGoogleProvider } from "./google-provider.js";
 import type { ImportModule } from "./load-sdk.js";
 import { createOfflineProvider } from "./offline/offline-provider.js";
 import { createOpenAIProvider } from "./openai-provider.js";
-import { BACKENDS, type Backend, type ModelApi, type ModelProvider } from "./provider.js";
+import { BACKENDS, type Backend, type ModelApi, type ModelProvider, OFFLINE_ONLY_BACKENDS, type OfflineOnlyBackend } from "./provider.js";
 
 export interface ProviderRegistry {
   /**
@@ -54,7 +54,10 @@ export function createProviderRegistry(config: ServerConfig, deps: ProviderRegis
         createGoogleProvider({ ...sdk, backend: "google-vertex", settings: vertex, googleAuthOptions: deps.googleAuthOptions }),
       );
     }
-    if (backends.anthropic) providers.set("anthropic", createAnthropicProvider({ ...sdk, settings: backends.anthropic }));
+    if (backends.anthropic) {
+      providers.set("anthropic", createAnthropicProvider({ ...sdk, settings: backends.anthropic }));
+      providers.set("anthropic-openai", createOpenAIProvider({ ...sdk, backend: "openai", settings: anthropicOpenAISettings(backends.anthropic) }));
+    }
     for (const [backend, provider] of Object.entries(deps.overrides) as Array<[Backend, ModelProvider]>) {
       providers.set(backend, provider);
     }
@@ -66,10 +69,22 @@ export function createProviderRegistry(config: ServerConfig, deps: ProviderRegis
     available: BACKENDS.filter((backend) => providers.has(backend)),
     providerFor(backend) {
       const provider = providers.get(backend);
-      if (!provider) {
-        throw new ProviderSetupError(`the ${backend} backend is not configured on this server: set ${BACKEND_REQUIREMENTS[backend]}`);
+      if (provider) return provider;
+      if (isOfflineOnly(backend)) {
+        throw new ProviderSetupError(
+          `the ${backend} backend has no provider in this reference server (it calls official TypeScript SDKs only, and ${backend} has none): only its offline mode answers it (TAMAR_MODEL_SERVER_OFFLINE=true); send ${backend} calls to a Model Manager that routes them`,
+        );
       }
-      return provider;
+      throw new ProviderSetupError(`the ${backend} backend is not configured on this server: set ${BACKEND_REQUIREMENTS[backend]}`);
     },
   };
+}
+
+const isOfflineOnly = (backend: Backend): backend is OfflineOnlyBackend => (OFFLINE_ONLY_BACKENDS as readonly string[]).includes(backend);
+
+// Anthropic's OpenAI SDK compatibility endpoint: `<base>/v1/chat/completions`
+// with the Anthropic key as the bearer token.
+function anthropicOpenAISettings(settings: AnthropicSettings): OpenAISettings {
+  const base = (settings.baseURL ?? "https://api.anthropic.com").replace(/\/+$/, "");
+  return { apiKey: (settings.apiKey ?? settings.authToken)!, baseURL: `${base}/v1`, organization: undefined, project: undefined };
 }

@@ -3,11 +3,32 @@
  * an async iterable of chunks out, stopped by an AbortSignal.
  */
 
-/** Upstream services a request can be routed to. */
-export type Backend = "openai" | "azure" | "google-ai-studio" | "google-vertex" | "anthropic";
+/**
+ * Upstream services a request can be routed to. `anthropic-openai` is
+ * Anthropic's OpenAI-compatible endpoint (its chat completions), called with
+ * the anthropic backend's settings.
+ */
+export type Backend = SdkBackend | OfflineOnlyBackend;
+
+/** Backends the server calls through an official SDK when they are configured. */
+export type SdkBackend = "openai" | "azure" | "google-ai-studio" | "google-vertex" | "anthropic" | "anthropic-openai";
+
+/**
+ * Providers of the Model Manager this reference server has no official
+ * TypeScript SDK for: only its offline provider answers them, and with
+ * provider credentials configured a call is FAILED_PRECONDITION naming the
+ * backend, never a silent offline answer.
+ */
+export type OfflineOnlyBackend = "freepik" | "byteplus" | "doubao" | "fal-ai" | "bfl" | "xfusionai" | "tuzi" | "kling-ai";
+
+/** Every SDK backend, in the order the server describes them. */
+export const SDK_BACKENDS: readonly SdkBackend[] = ["openai", "azure", "google-ai-studio", "google-vertex", "anthropic", "anthropic-openai"];
+
+/** Every offline-only backend. */
+export const OFFLINE_ONLY_BACKENDS: readonly OfflineOnlyBackend[] = ["freepik", "byteplus", "doubao", "fal-ai", "bfl", "xfusionai", "tuzi", "kling-ai"];
 
 /** Every backend, in the order the server describes them. */
-export const BACKENDS: readonly Backend[] = ["openai", "azure", "google-ai-studio", "google-vertex", "anthropic"];
+export const BACKENDS: readonly Backend[] = [...SDK_BACKENDS, ...OFFLINE_ONLY_BACKENDS];
 
 /** Provider APIs the server calls; each (provider, invoke type) route maps to one. */
 export type ModelApi =
@@ -19,10 +40,32 @@ export type ModelApi =
   | "google.generate-content"
   | "google.generate-images"
   | "google.generate-videos"
-  | "anthropic.messages";
+  | "anthropic.messages"
+  | ImageOnlyApi
+  | VideoOnlyApi;
+
+/** Image APIs of the offline-only backends. */
+export type ImageOnlyApi =
+  | "freepik.image-upscaler"
+  | "bfl.flux"
+  | "fal.z-image"
+  | "fal.sam-3-image"
+  | "fal.qwen-image-edit"
+  | "fal.qwen-image-edit-multi-angle"
+  | "fal.qwen-image-layered";
+
+/** Video APIs of the offline-only backends. */
+export type VideoOnlyApi = "byteplus.video-generation" | "fal.wan-video-replace" | "fal.kling-video" | "fal.sam-3-video";
 
 /** APIs that produce videos: long-running operations, always run as asynchronous tasks. */
-export const VIDEO_APIS: ReadonlySet<ModelApi> = new Set(["openai.videos", "google.generate-videos"]);
+export const VIDEO_APIS: ReadonlySet<ModelApi> = new Set<ModelApi>([
+  "openai.videos",
+  "google.generate-videos",
+  "byteplus.video-generation",
+  "fal.wan-video-replace",
+  "fal.kling-video",
+  "fal.sam-3-video",
+]);
 
 /**
  * Per-request HTTP options for the upstream call, from the Python client's

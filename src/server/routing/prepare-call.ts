@@ -4,7 +4,7 @@
  * the field.
  */
 import { quoted } from "../../internal/bounded-text.js";
-import { invalidArgument as invalid } from "../grpc/status-errors.js";
+import { failedPrecondition, invalidArgument as invalid } from "../grpc/status-errors.js";
 import type { ModelRequestItem } from "../../gen/model_service/model_service.js";
 import { type Backend, type ModelApi, type UpstreamOptions, VIDEO_APIS } from "../providers/provider.js";
 import { type ChannelOf, PAIRS, PROVIDERS, type ProviderName } from "../../routes/route-table.js";
@@ -36,6 +36,28 @@ const BACKENDS: { readonly [P in ProviderName]: { readonly [C in ChannelOf<P>]: 
   azure: { normal: "azure", openai: "azure" },
   google: { normal: GOOGLE_DEFAULT, "ai-studio": "google-ai-studio", vertexai: "google-vertex" },
   anthropic: { normal: "anthropic", anthropic: "anthropic" },
+  freepik: { normal: "freepik" },
+  byteplus: { normal: "byteplus", omnihuman: "byteplus", seedance: "byteplus" },
+  doubao: { normal: "doubao", omnihuman: "doubao", seedance: "doubao" },
+  "fal-ai": { normal: "fal-ai" },
+  bfl: { normal: "bfl" },
+  xfusionai: { normal: "xfusionai" },
+  tuzi: { normal: "tuzi" },
+  "kling-ai": { normal: "kling-ai" },
+};
+
+// A provider's API that another backend serves, or that no backend serves:
+// the route table lets Anthropic take OpenAI-shaped requests as the Python
+// SDK 0.5 does; this server sends chat completions to Anthropic's
+// OpenAI-compatible endpoint and refuses Responses, which Anthropic lacks.
+const API_BACKENDS: Partial<Record<Backend, Partial<Record<ModelApi, Backend | { readonly refused: string }>>>> = {
+  anthropic: {
+    "openai.chat-completions": "anthropic-openai",
+    "openai.responses": {
+      refused:
+        "anthropic responses: Anthropic has no Responses API (its OpenAI-compatible endpoint serves chat completions only) and this server does not translate between APIs: use invokeType messages or chat-completions, or a Model Manager that routes it",
+    },
+  },
 };
 
 interface ProviderRoutes {
@@ -85,8 +107,11 @@ export function prepareCall(item: ModelRequestItem, googleDefault: (api: ModelAp
   // Own keys only: "constructor" or "__proto__" is no route.
   const parserName = Object.hasOwn(routes.invokeTypes, invokeType) ? routes.invokeTypes[invokeType] : undefined;
   if (!parserName) {
+    const supported = Object.keys(routes.invokeTypes);
     throw invalid(
-      `invoke_type ${quoted(invokeType)} is not supported for provider ${quoted(provider)} (supported: ${Object.keys(routes.invokeTypes).join(", ")})`,
+      supported.length === 0
+        ? `invoke_type ${quoted(invokeType)} is not supported for provider ${quoted(provider)}: this server routes no invoke type of it (the Python SDK 0.5 had none either)`
+        : `invoke_type ${quoted(invokeType)} is not supported for provider ${quoted(provider)} (supported: ${supported.join(", ")})`,
     );
   }
   const target = Object.hasOwn(routes.channels, channel) ? routes.channels[channel] : undefined;
@@ -106,11 +131,14 @@ export function prepareCall(item: ModelRequestItem, googleDefault: (api: ModelAp
   if (isTask && item.stream) {
     throw invalid(`stream: an asynchronous task${enableAsyncTask ? "" : ` (${invokeType} always is one)`} answers with its task id, not a stream`);
   }
+  const channelBackend = target === GOOGLE_DEFAULT ? googleDefault(api) : target;
+  const apiBackend = API_BACKENDS[channelBackend]?.[api];
+  if (typeof apiBackend === "object") throw failedPrecondition(apiBackend.refused);
   return {
     provider,
     channel,
     invokeType,
-    backend: target === GOOGLE_DEFAULT ? googleDefault(api) : target,
+    backend: apiBackend ?? channelBackend,
     api,
     model: typeof model === "string" ? model : undefined,
     params,

@@ -55,6 +55,17 @@ const OPERATION_OF_API: Record<ModelApi, string> = {
   "openai.images.edit": "generate_content",
   "openai.videos": "generate_content",
   "google.generate-videos": "generate_content",
+  "freepik.image-upscaler": "generate_content",
+  "bfl.flux": "generate_content",
+  "fal.z-image": "generate_content",
+  "fal.sam-3-image": "generate_content",
+  "fal.qwen-image-edit": "generate_content",
+  "fal.qwen-image-edit-multi-angle": "generate_content",
+  "fal.qwen-image-layered": "generate_content",
+  "byteplus.video-generation": "generate_content",
+  "fal.wan-video-replace": "generate_content",
+  "fal.kling-video": "generate_content",
+  "fal.sam-3-video": "generate_content",
 };
 
 // gRPC server statuses that are the server's failure (the RPC conventions' list); the rest are the caller's.

@@ -5,6 +5,8 @@ import { solidMp4 } from "./mp4.js";
 import {
   googleImagesResponse,
   googleVideosOperation,
+  offlineOnlyImagesResponse,
+  offlineOnlyVideoJob,
   openAIVideoObject,
   openAIImagesResponse,
   textShapeOf,
@@ -76,6 +78,10 @@ async function* answerImages(call: ProviderCall): AsyncGenerator<ProviderChunk> 
     yield { content: "", usage: {}, raw: googleImagesResponse(pngs) };
     return;
   }
+  if (call.api !== "openai.images.generate" && call.api !== "openai.images.edit") {
+    yield { content: "", usage: {}, raw: offlineOnlyImagesResponse(identity, pngs) };
+    return;
+  }
   const counts: OfflineCounts = { promptTokens: prompt.promptTokens, completionTokens: count };
   const raw = openAIImagesResponse(identity, pngs, call.params["response_format"] === "url", counts);
   yield { content: "", usage: raw.usage, raw };
@@ -93,13 +99,18 @@ async function* answerVideos(call: ProviderCall, options: OfflineProviderOptions
     mimeType: "video/mp4",
     bytes: solidMp4([16 + ((digest[i % 32] ?? 0) % 220), 16 + ((digest[(i + 1) % 32] ?? 0) % 225), 16 + ((digest[(i + 2) % 32] ?? 0) % 225)]),
   }));
-  const raw = call.api === "openai.videos" ? openAIVideoObject(identity, call.params) : googleVideosOperation(identity, count);
+  const raw =
+    call.api === "openai.videos"
+      ? openAIVideoObject(identity, call.params)
+      : call.api === "google.generate-videos"
+        ? googleVideosOperation(identity, count)
+        : offlineOnlyVideoJob(identity);
   yield { content: "", raw, videos };
 }
 
 function imageCount(call: ProviderCall): number {
   const config = call.params["config"] as Record<string, unknown> | undefined;
-  const requested = call.api === "google.generate-images" ? config?.["numberOfImages"] : call.params["n"];
+  const requested = call.api === "google.generate-images" ? config?.["numberOfImages"] : (call.params["n"] ?? call.params["num_images"]);
   return typeof requested === "number" ? requested : 1;
 }
 

@@ -241,3 +241,21 @@ export function googleVideosOperation(identity: OfflineIdentity, count: number) 
     response: { generatedVideos: Array.from({ length: count }, () => ({ video: { mimeType: "video/mp4" } })) },
   };
 }
+
+/**
+ * The answer of an image API of an offline-only backend (fal.ai, Freepik,
+ * BFL): fal's `{ images: [{ url, content_type }] }`, the PNGs as data URLs.
+ * These providers report no token usage.
+ */
+export function offlineOnlyImagesResponse(identity: OfflineIdentity, pngs: readonly Buffer[]) {
+  return {
+    id: identity.id,
+    model: identity.model,
+    images: pngs.map((png) => ({ url: `data:image/png;base64,${png.toString("base64")}`, content_type: "image/png" })),
+  };
+}
+
+/** The finished job of a video API of an offline-only backend (BytePlus, fal.ai). */
+export function offlineOnlyVideoJob(identity: OfflineIdentity) {
+  return { id: identity.id, model: identity.model, status: "succeeded" };
+}

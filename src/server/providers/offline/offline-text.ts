@@ -73,6 +73,9 @@ function conversationOf(api: ModelApi, params: Readonly<Record<string, unknown>>
       return params["prompt"];
     case "google.generate-videos":
       return params["prompt"] ?? (params["source"] as { prompt?: unknown } | undefined)?.prompt ?? "";
+    default:
+      // The offline-only backends' APIs: a prompt (or Seedance's content list) when there is one.
+      return params["prompt"] ?? params["content"] ?? "";
   }
 }
 
