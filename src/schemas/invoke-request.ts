@@ -28,6 +28,7 @@ import { OpenAIImageEditEntries } from "./openai-image-edit.js";
 import { OpenAIImageGenerationEntries } from "./openai-image-generation.js";
 import { OpenAIResponsesEntries } from "./openai-responses.js";
 import { OpenAIVideoGenerationEntries } from "./openai-video-generation.js";
+import type { UncheckedAsyncInvokeRequest, UncheckedBatchItem, UncheckedInvokeRequest } from "./unchecked-request.js";
 import { UserContextSchema } from "./user-context.js";
 
 /** The channels of the given providers: a request naming another fails validation and type-checking. */
@@ -123,22 +124,101 @@ export type RequestPairName = keyof Pairs;
 /** The pairs that also answer directly (every pair but video generation). */
 export type DirectPairName = { [K in RequestPairName]: Pairs[K]["asyncOnly"] extends true ? never : K }[RequestPairName];
 
-/** A single model call, as `invoke` and `invokeStream` take it. */
-export type InvokeRequest = { [K in DirectPairName]: AcceptReadonly<v.InferInput<Pairs[K]["request"]>> }[DirectPairName];
 
 /**
  * A single call run as an asynchronous task (`enableAsyncTask: true`): `invoke`
  * answers with the task it created. Video generation is only this kind.
  */
-export type AsyncInvokeRequest = {
-  [K in RequestPairName]: AcceptReadonly<v.InferInput<Pairs[K]["asyncRequest"]>>;
-}[RequestPairName];
+export type AsyncInvokeRequest =
+  | {
+      [K in RequestPairName]: AcceptReadonly<v.InferInput<Pairs[K]["asyncRequest"]>>;
+    }[RequestPairName]
+  | UncheckedAsyncInvokeRequest;
 
 /** One item of a batch, as `invokeBatch` takes it. */
-export type BatchItem = { [K in DirectPairName]: AcceptReadonly<v.InferInput<Pairs[K]["item"]>> }[DirectPairName];
+export type BatchItem = { [K in DirectPairName]: AcceptReadonly<v.InferInput<Pairs[K]["item"]>> }[DirectPairName] | UncheckedBatchItem;
 
 /** Provider parameters of a single call for one pair, e.g. `InvokeRequestOf<"anthropicMessages">`. */
 export type InvokeRequestOf<K extends DirectPairName> = AcceptReadonly<v.InferInput<Pairs[K]["request"]>>;
 
 /** An asynchronous call for one pair, e.g. `AsyncInvokeRequestOf<"openaiVideoGeneration">`. */
 export type AsyncInvokeRequestOf<K extends RequestPairName> = AcceptReadonly<v.InferInput<Pairs[K]["asyncRequest"]>>;
+
+// Named request types, one per pair: what an editor shows on hover and in
+// type errors, and what the compiler caches instead of re-expanding the schema type.
+
+/** A single call of OpenAI / Azure Chat Completions. */
+export interface OpenAIChatRequest extends InvokeRequestOf<"openaiChatCompletions"> {}
+/** A single call of OpenAI / Azure Responses. */
+export interface OpenAIResponsesRequest extends InvokeRequestOf<"openaiResponses"> {}
+/** A single call of OpenAI / Azure image generation. */
+export interface OpenAIImageGenerationRequest extends InvokeRequestOf<"openaiImageGeneration"> {}
+/** A single call of OpenAI / Azure image edit. */
+export interface OpenAIImageEditRequest extends InvokeRequestOf<"openaiImageEdit"> {}
+/** A single call of OpenAI / Azure video generation (an asynchronous task). */
+export interface OpenAIVideoGenerationRequest extends AsyncInvokeRequestOf<"openaiVideoGeneration"> {}
+/** A single call of Google generateContent. */
+export interface GoogleGenerationRequest extends InvokeRequestOf<"googleGeneration"> {}
+/** A single call of Google Vertex AI Imagen, Python field names. */
+export interface GoogleVertexImageGenerationRequest extends InvokeRequestOf<"googleVertexImageGeneration"> {}
+/** A single call of Google generateImages. */
+export interface GoogleGenAIImageGenerationRequest extends InvokeRequestOf<"googleGenAIImageGeneration"> {}
+/** A single call of Google generateVideos (an asynchronous task). */
+export interface GoogleGenAIVideoGenerationRequest extends AsyncInvokeRequestOf<"googleGenAIVideoGeneration"> {}
+/** A single call of Anthropic Messages. */
+export interface AnthropicMessagesRequest extends InvokeRequestOf<"anthropicMessages"> {}
+/** A single call of Anthropic through its OpenAI-compatible Chat Completions. */
+export interface AnthropicChatCompletionsRequest extends InvokeRequestOf<"anthropicChatCompletions"> {}
+/** A single call of Anthropic with OpenAI Responses fields. */
+export interface AnthropicResponsesRequest extends InvokeRequestOf<"anthropicResponses"> {}
+/** A single call of xfusionai / tuzi generateContent. */
+export interface ResellerGoogleGenerationRequest extends InvokeRequestOf<"resellerGoogleGeneration"> {}
+/** A single call of xfusionai / tuzi OpenAI-style video generation (an asynchronous task). */
+export interface ResellerVideoGenerationRequest extends AsyncInvokeRequestOf<"resellerVideoGeneration"> {}
+/** A single call of Freepik image upscaler. */
+export interface FreepikImageUpscalerRequest extends InvokeRequestOf<"freepikImageUpscaler"> {}
+/** A single call of BytePlus / Doubao OmniHuman and Seedance video (an asynchronous task). */
+export interface BytePlusVideoGenerationRequest extends AsyncInvokeRequestOf<"bytePlusVideoGeneration"> {}
+/** A single call of fal.ai Z-Image. */
+export interface FalZImageRequest extends InvokeRequestOf<"falZImageGeneration"> {}
+/** A single call of fal.ai SAM 3 on an image. */
+export interface FalSam3ImageSegmentationRequest extends InvokeRequestOf<"falSam3ImageSegmentation"> {}
+/** A single call of fal.ai Qwen image edit. */
+export interface FalQwenImageEditRequest extends InvokeRequestOf<"falQwenImageEdit"> {}
+/** A single call of fal.ai Qwen multiple angles. */
+export interface FalQwenImageEditMultiAngleRequest extends InvokeRequestOf<"falQwenImageEditMultiAngle"> {}
+/** A single call of fal.ai Qwen layered. */
+export interface FalQwenImageLayeredRequest extends InvokeRequestOf<"falQwenImageLayered"> {}
+/** A single call of fal.ai Wan replace (an asynchronous task). */
+export interface FalWanVideoReplaceRequest extends AsyncInvokeRequestOf<"falWanVideoReplace"> {}
+/** A single call of fal.ai Kling video (an asynchronous task). */
+export interface FalKlingVideoRequest extends AsyncInvokeRequestOf<"falKlingVideoGeneration"> {}
+/** A single call of fal.ai SAM 3 on a video (an asynchronous task). */
+export interface FalSam3VideoSegmentationRequest extends AsyncInvokeRequestOf<"falSam3VideoSegmentation"> {}
+/** A single call of Black Forest Labs FLUX generation. */
+export interface BflImageGenerationRequest extends InvokeRequestOf<"bflImageGeneration"> {}
+/** A single call of Black Forest Labs FLUX edit. */
+export interface BflImageEditRequest extends InvokeRequestOf<"bflImageEdit"> {}
+
+/** A single model call, as `invoke` and `invokeStream` take it: one of the named requests, or an unchecked one. */
+export type InvokeRequest =
+  | OpenAIChatRequest
+  | OpenAIResponsesRequest
+  | OpenAIImageGenerationRequest
+  | OpenAIImageEditRequest
+  | GoogleGenerationRequest
+  | GoogleVertexImageGenerationRequest
+  | GoogleGenAIImageGenerationRequest
+  | AnthropicMessagesRequest
+  | AnthropicChatCompletionsRequest
+  | AnthropicResponsesRequest
+  | ResellerGoogleGenerationRequest
+  | FreepikImageUpscalerRequest
+  | FalZImageRequest
+  | FalSam3ImageSegmentationRequest
+  | FalQwenImageEditRequest
+  | FalQwenImageEditMultiAngleRequest
+  | FalQwenImageLayeredRequest
+  | BflImageGenerationRequest
+  | BflImageEditRequest
+  | UncheckedInvokeRequest;

@@ -54,6 +54,9 @@ function unknownFieldMessage(key: string, nested: boolean, known: object, provid
   if (provider === "google" && Object.hasOwn(GoogleGenerateContentConfigSchema.entries, key)) {
     return `unknown field: Google takes it inside config (config.${key})`;
   }
+  if (!["openai", "azure", "google", "anthropic"].includes(provider as string)) {
+    return `unknown field for ${String(provider)} ${invokeType}; a parameter this SDK does not know goes through the unchecked form ({ unchecked: { provider, invokeType, params } })`;
+  }
   const escapeHatch = provider === "google" ? "config.httpOptions.extraBody" : "extra_body (merged into the provider request body)";
   return `unknown field for ${provider} ${invokeType}; a provider parameter newer than this SDK goes in ${escapeHatch}`;
 }

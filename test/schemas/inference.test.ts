@@ -28,7 +28,7 @@ describe("invokeType inference", () => {
     const { server, client } = await setup();
     await invoke(client, request);
     const sent = server.calls[0]!.request as { invokeType: string; channel: string; provider: string };
-    expect(sent).toMatchObject({ invokeType, channel: "normal", provider: request.provider });
+    expect(sent).toMatchObject({ invokeType, channel: "normal", provider: (request as { provider: string }).provider });
   });
 
   it("sends an explicit invokeType and channel as given (Python's generation alias included)", async () => {

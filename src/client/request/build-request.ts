@@ -5,6 +5,7 @@ import type { ModelRequest, ModelRequestItem } from "../../gen/model_service/mod
 import { quoted } from "../../internal/bounded-text.js";
 import type { BatchRequest } from "../../schemas/batch-request.js";
 import type { AsyncInvokeRequest, BatchItem, InvokeRequest } from "../../schemas/invoke-request.js";
+import { UncheckedAsyncRequestSchema, UncheckedBatchItemSchema, UncheckedRequestSchema } from "../../schemas/unchecked-request.js";
 import { UserContextSchema, type UserContext } from "../../schemas/user-context.js";
 import { checkRequest, validate, type ValidationIssue } from "../../schemas/validate-request.js";
 import { ValidationError } from "../errors.js";
@@ -47,6 +48,9 @@ function isUnset(value: unknown): boolean {
 interface Checked {
   provider: string;
   invokeType: string;
+  channel: string | undefined;
+  /** True for the unchecked form: `extra` is its params as given. */
+  unchecked: boolean;
   /** True for an asynchronous task (`enableAsyncTask`). */
   async: boolean;
   extra: Record<string, unknown>;
@@ -57,6 +61,7 @@ interface Checked {
  * appending problems to `walk.issues` (paths prefixed with `prefix`).
  */
 function check(request: unknown, asItem: boolean, prefix: string, walk: StructWalk): Checked | undefined {
+  if (isRecord(request) && Object.hasOwn(request, "unchecked")) return checkUnchecked(request, asItem, prefix, walk);
   const schemaIssues: ValidationIssue[] = [];
   const checked = checkRequest(request, asItem, prefix, schemaIssues);
   if (checked === undefined) {
@@ -82,7 +87,50 @@ function check(request: unknown, asItem: boolean, prefix: string, walk: StructWa
     extra["enable_async_task"] = true;
     if (typeof fields["callbackUrl"] === "string") extra["callback_url"] = fields["callbackUrl"];
   }
-  return { provider: checked.provider, invokeType: checked.invokeType, async: checked.async, extra };
+  return {
+    provider: checked.provider,
+    invokeType: checked.invokeType,
+    channel: fields["channel"] as string | undefined,
+    unchecked: false,
+    async: checked.async,
+    extra,
+  };
+}
+
+/**
+ * The unchecked form: the route as given, its params checked only for what a
+ * Struct carries and sent as they are (nothing dropped, no `stream` added).
+ */
+function checkUnchecked(request: Record<string, unknown>, asItem: boolean, prefix: string, walk: StructWalk): Checked | undefined {
+  const async = !asItem && request["enableAsyncTask"] !== undefined;
+  const schema = asItem ? UncheckedBatchItemSchema : async ? UncheckedAsyncRequestSchema : UncheckedRequestSchema;
+  const schemaIssues = validate(schema, request, undefined, "", prefix, asItem);
+  const call = request["unchecked"];
+  const params = isRecord(call) && isRecord(call["params"]) ? call["params"] : undefined;
+  const extra: Record<string, unknown> = {};
+  const path: (string | number)[] = [...(prefix ? prefix.slice(0, -1).split(".") : []), "unchecked", "params"];
+  const structWalk: StructWalk = { issues: [], blobs: walk.blobs };
+  for (const key in params) {
+    if (params[key] === undefined) continue;
+    path.push(key);
+    extra[key] = toStructValue(params[key], path, structWalk);
+    path.pop();
+  }
+  const refused = new Set(schemaIssues.map((issue) => issue.path));
+  walk.issues.push(...schemaIssues, ...structWalk.issues.filter((issue) => !refused.has(issue.path)));
+  if (schemaIssues.length > 0 || !isRecord(call)) return undefined;
+  if (async) {
+    extra["enable_async_task"] = true;
+    if (typeof request["callbackUrl"] === "string") extra["callback_url"] = request["callbackUrl"];
+  }
+  return {
+    provider: call["provider"] as string,
+    invokeType: call["invokeType"] as string,
+    channel: call["channel"] as string | undefined,
+    unchecked: true,
+    async,
+    extra,
+  };
 }
 
 function newWalk(): StructWalk {
@@ -98,7 +146,7 @@ async function finish(walk: StructWalk, extras: Record<string, unknown>[]): Prom
 function wireItem(request: Record<string, unknown>, checked: Checked, user: UserContext, stream: boolean): ModelRequestItem {
   return {
     provider: checked.provider,
-    channel: (request["channel"] as string | undefined) ?? "normal",
+    channel: checked.channel ?? "normal",
     invokeType: checked.invokeType,
     stream,
     orgId: user.orgId,
@@ -145,7 +193,7 @@ export async function buildInvokeRequest(
   await finish(walk, checked ? [checked.extra] : []);
   // The Python SDK also sends `stream: true` inside `extra` for the SDKs that
   // take it as a parameter (all but Google's); existing servers may rely on it.
-  if (stream && checked!.provider !== "google") checked!.extra["stream"] = true;
+  if (stream && !checked!.unchecked && checked!.provider !== "google") checked!.extra["stream"] = true;
   const item = wireItem(request as Record<string, unknown>, checked!, request.userContext, stream);
   return { item, async: checked!.async };
 }
