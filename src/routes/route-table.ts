@@ -128,7 +128,7 @@ export const PAIRS = {
     aliases: [],
     inferredFrom: null,
     params: "openai.responses",
-    note: "OpenAI Responses fields; the reference server refuses it (Anthropic has no Responses API)",
+    note: "OpenAI Responses fields; the reference server refuses it: Anthropic has no Responses API",
   },
   resellerGoogleGeneration: { providers: resellers, invokeType: "generation", aliases: [], inferredFrom: ["contents"], params: "google.generate-content", note: "Google generateContent fields" },
   resellerVideoGeneration: {

@@ -27,6 +27,7 @@ describe("README examples", () => {
         "examples/stream.ts",
         "examples/tasks.ts",
         "examples/telemetry.ts",
+        "examples/unchecked.ts",
       ],
     );
     for (const [file, code] of blocks) {
