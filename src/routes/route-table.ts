@@ -150,7 +150,16 @@ export const PAIRS = {
     params: "byteplus.video-generation",
     note: "OmniHuman and Seedance fields; always an asynchronous task",
   },
-  falZImageGeneration: { providers: ["fal-ai"], invokeType: "image-generation", aliases: [], inferredFrom: ["prompt"], params: "fal.z-image", note: "Z-Image" },
+  // `prompt` alone is every fal model's: inferred from the model only.
+  falZImageGeneration: {
+    providers: ["fal-ai"],
+    invokeType: "image-generation",
+    aliases: [],
+    inferredFrom: null,
+    inferredFromModel: "fal-ai/z-image",
+    params: "fal.z-image",
+    note: "Z-Image",
+  },
   falSam3ImageSegmentation: {
     providers: ["fal-ai"],
     invokeType: "image-segmentation",
