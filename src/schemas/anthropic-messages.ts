@@ -1,9 +1,10 @@
 import * as v from "valibot";
-import { ContentPartSchema } from "./openai-chat-completions.js";
 import {
+  anObject,
   identifier,
   nonEmptyString,
   openObject,
+  optionalBoolean,
   optionalInteger,
   optionalNumber,
   optionalObject,
@@ -11,13 +12,136 @@ import {
   optionalOneOf,
   optionalString,
   optionalStringList,
+  keyOf,
+  type PassedThrough,
+  passThroughTypes,
   sdkRequestOptionEntries,
+  shapeOf,
 } from "./fields.js";
 
-const AnthropicMessageSchema = openObject({
-  role: v.picklist(["user", "assistant", "system"]),
-  content: v.union([v.string(), v.array(ContentPartSchema)]),
+const cacheControl = optionalObject;
+
+/** A text block (@anthropic-ai/sdk `TextBlockParam`). */
+export const AnthropicTextBlockSchema = v.strictObject({
+  type: v.literal("text"),
+  text: v.string(),
+  cache_control: cacheControl,
+  citations: optionalObjectList,
 });
+
+const imageBlock = v.strictObject({
+  type: v.literal("image"),
+  source: v.variant("type", [
+    v.strictObject({ type: v.literal("base64"), media_type: v.picklist(["image/jpeg", "image/png", "image/gif", "image/webp"]), data: nonEmptyString }),
+    v.strictObject({ type: v.literal("url"), url: nonEmptyString }),
+    v.strictObject({ type: v.literal("file"), file_id: nonEmptyString }),
+  ]),
+  cache_control: cacheControl,
+});
+
+const documentBlock = v.strictObject({
+  type: v.literal("document"),
+  source: openObject({ type: v.picklist(["base64", "text", "content", "url", "file"]) }),
+  cache_control: cacheControl,
+  citations: optionalObject,
+  context: optionalString,
+  title: optionalString,
+});
+
+const caller = optionalObject;
+
+// Block types this SDK passes through with their `type` checked only: server
+// tool calls and results, which the model writes and the caller sends back.
+const PASSED_BLOCKS = [
+  "search_result",
+  "server_tool_use",
+  "web_search_tool_result",
+  "web_fetch_tool_result",
+  "code_execution_tool_result",
+  "bash_code_execution_tool_result",
+  "text_editor_code_execution_tool_result",
+  "tool_search_tool_result",
+  "container_upload",
+] as const;
+const PASSED_RESULT_BLOCKS = ["search_result", "tool_reference", "browser_state"] as const;
+
+const toolResultBlock = v.strictObject({
+  type: v.literal("tool_result"),
+  tool_use_id: nonEmptyString,
+  content: v.nullish(
+    v.union([
+      v.string(),
+      v.array(
+        v.variant("type", [AnthropicTextBlockSchema, imageBlock, documentBlock, ...passThroughTypes(PASSED_RESULT_BLOCKS)]) as unknown as v.GenericSchema<
+          | v.InferInput<typeof AnthropicTextBlockSchema | typeof imageBlock | typeof documentBlock>
+          | PassedThrough<{ type: (typeof PASSED_RESULT_BLOCKS)[number] }>
+        >,
+      ),
+    ]),
+  ),
+  is_error: optionalBoolean,
+  cache_control: cacheControl,
+  toolset_name: optionalString,
+});
+
+const checkedBlocks = [
+  AnthropicTextBlockSchema,
+  imageBlock,
+  documentBlock,
+  v.strictObject({ type: v.literal("thinking"), thinking: v.string(), signature: v.string() }),
+  v.strictObject({ type: v.literal("redacted_thinking"), data: v.string() }),
+  v.strictObject({
+    type: v.literal("tool_use"),
+    id: nonEmptyString,
+    name: nonEmptyString,
+    input: v.unknown(),
+    cache_control: cacheControl,
+    caller,
+    toolset_name: optionalString,
+  }),
+  toolResultBlock,
+] as const;
+
+/** A content block of a message (@anthropic-ai/sdk `ContentBlockParam`). */
+export type AnthropicContentBlock = v.InferInput<(typeof checkedBlocks)[number]> | PassedThrough<{ type: (typeof PASSED_BLOCKS)[number] }>;
+export const AnthropicContentBlockSchema = v.variant("type", [...checkedBlocks, ...passThroughTypes(PASSED_BLOCKS)]) as unknown as v.GenericSchema<AnthropicContentBlock>;
+
+const message = v.variant("role", [
+  v.strictObject({ role: v.picklist(["user", "assistant"]), content: v.union([v.string(), v.array(AnthropicContentBlockSchema)]) }),
+  // @anthropic-ai/sdk `SystemMessageParam`: text only.
+  v.strictObject({ role: v.literal("system"), content: v.union([v.string(), v.array(AnthropicTextBlockSchema)]) }),
+]);
+
+/** One message (@anthropic-ai/sdk `MessageParam`): `user` or `assistant` with text or content blocks, or `system` with text. */
+export type AnthropicMessage = v.InferInput<typeof message>;
+export const AnthropicMessageSchema: v.GenericSchema<AnthropicMessage> = message;
+
+const customTool = v.strictObject({
+  name: nonEmptyString,
+  input_schema: anObject,
+  type: v.nullish(v.literal("custom")),
+  description: optionalString,
+  cache_control: cacheControl,
+  strict: optionalBoolean,
+  allowed_callers: optionalStringList,
+  defer_loading: optionalBoolean,
+  eager_input_streaming: optionalBoolean,
+  input_examples: optionalObjectList,
+});
+
+// Server tools (bash_20250124, web_search_20250305, …): named by a versioned
+// type, their settings passed through.
+const serverTool = v.looseObject({
+  type: v.pipe(v.string(), v.check((type) => type !== "custom", "a custom tool takes name and input_schema")),
+  name: nonEmptyString,
+});
+
+/** A tool (@anthropic-ai/sdk `ToolUnion`): a custom tool (`name`, `input_schema`) or a versioned server tool. */
+export type AnthropicTool = v.InferInput<typeof customTool> | PassedThrough<{ type: string; name: string }>;
+export const AnthropicToolSchema = shapeOf([customTool, serverTool], (input) => {
+  const type = keyOf(input, "type");
+  return type === undefined || type === null || type === "custom" ? customTool : serverTool;
+}) as unknown as v.GenericSchema<AnthropicTool>;
 
 /**
  * Parameters of the Messages API (@anthropic-ai/sdk `MessageCreateParams`).
@@ -37,11 +161,11 @@ export const AnthropicMessagesEntries = {
   service_tier: optionalOneOf(["auto", "standard_only"]),
   speed: optionalOneOf(["standard", "fast"]),
   stop_sequences: optionalStringList,
-  system: v.nullish(v.union([v.string(), v.array(ContentPartSchema)])),
+  system: v.nullish(v.union([v.string(), v.array(AnthropicTextBlockSchema)])),
   temperature: optionalNumber,
   thinking: optionalObject,
   tool_choice: optionalObject,
-  tools: optionalObjectList,
+  tools: v.nullish(v.array(AnthropicToolSchema)),
   top_k: optionalInteger,
   top_p: optionalNumber,
   user_profile_id: optionalString,

@@ -61,3 +61,31 @@ export const sdkRequestOptionEntries = {
   extra_headers: v.nullish(v.record(v.string(), v.nullable(v.string()))),
   extra_query: v.nullish(v.record(v.string(), v.unknown())),
 };
+
+/**
+ * A provider object checked only for its `type` (and the given fields): typed
+ * as those fields, alone (SDK interfaces have no index signature) or with any
+ * others (object literals carrying the provider's fields).
+ */
+export type PassedThrough<TFields extends object> = TFields | (TFields & { readonly [key: string]: unknown });
+
+/** One loose object per `type` value, for a `v.variant` on `type`; type it with {@link PassedThrough}. */
+export const passThroughTypes = <const T extends string>(types: readonly T[]) => types.map((type) => v.looseObject({ type: v.literal(type) }));
+
+/**
+ * One of several object shapes, picked by looking at the input (`choose`),
+ * so that a mistake is reported against the shape the caller meant (its
+ * missing and unknown fields) rather than against every shape at once.
+ */
+export function shapeOf<const TOptions extends readonly v.GenericSchema[]>(options: TOptions, choose: (input: unknown) => TOptions[number]) {
+  // Anything but a plain object is none of the shapes (valibot's object schemas would take a list).
+  // The options stay on the schema for tools that walk schemas (the fuzzer).
+  const schema = v.lazy((input) => (isPlainObject(input) ? choose(input) : objectOnly)) as unknown as v.LazySchema<TOptions[number]>;
+  return Object.assign(schema, { options });
+}
+
+const objectOnly = v.custom<never>(isPlainObject, (issue) => `Invalid type: Expected Object but received ${issue.received}`);
+
+/** The value of `key` when `input` is a plain object. */
+export const keyOf = (input: unknown, key: string): unknown =>
+  typeof input === "object" && input !== null && !Array.isArray(input) ? (input as Record<string, unknown>)[key] : undefined;

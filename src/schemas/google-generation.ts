@@ -12,14 +12,95 @@ import {
   optionalString,
   optionalStringList,
   optionalStringRecord,
+  keyOf,
+  shapeOf,
 } from "./fields.js";
 
-const PartSchema = v.union([v.string(), anObject]);
-
-const ContentSchema = openObject({
-  role: v.optional(v.string()),
-  parts: v.optional(v.array(PartSchema)),
+const part = v.strictObject({
+  text: optionalString,
+  thought: optionalBoolean,
+  thoughtSignature: optionalString,
+  inlineData: v.nullish(v.strictObject({ data: optionalString, mimeType: optionalString, displayName: optionalString })),
+  fileData: v.nullish(v.strictObject({ fileUri: optionalString, mimeType: optionalString, displayName: optionalString })),
+  functionCall: v.nullish(
+    v.strictObject({ id: optionalString, name: optionalString, args: v.nullish(v.record(v.string(), v.unknown())), partialArgs: optionalObjectList, willContinue: optionalBoolean }),
+  ),
+  functionResponse: optionalObject,
+  executableCode: optionalObject,
+  codeExecutionResult: optionalObject,
+  videoMetadata: optionalObject,
+  mediaResolution: optionalObject,
+  partMetadata: v.nullish(v.record(v.string(), v.unknown())),
+  toolCall: optionalObject,
+  toolResponse: optionalObject,
+  audioTranscription: optionalObject,
+  mediaProcessing: optionalString,
+  speechMetadata: optionalObject,
 });
+
+/** A part of a content (@google/genai `Part`): text, inline or file data, a function call or response, … */
+export type GooglePart = v.InferInput<typeof part>;
+export const GooglePartSchema: v.GenericSchema<GooglePart> = part;
+
+const PartSchema = v.union(
+  [v.string(), shapeOf([GooglePartSchema], () => GooglePartSchema)],
+  (issue) => `Invalid type: Expected string or Object but received ${issue.received}`,
+);
+
+
+const content = v.strictObject({
+  role: optionalString,
+  parts: v.nullish(v.array(PartSchema)),
+});
+
+/** A turn (@google/genai `Content`): its role (`user`, `model`) and parts. */
+export type GoogleContent = v.InferInput<typeof content>;
+export const GoogleContentSchema: v.GenericSchema<GoogleContent> = content;
+
+// A content (`role`, `parts`) or a bare part (`text`, `inlineData`, …), told apart by their keys.
+const contentOrPart = shapeOf([GoogleContentSchema, GooglePartSchema], (input) =>
+  keyOf(input, "role") !== undefined || keyOf(input, "parts") !== undefined ? GoogleContentSchema : GooglePartSchema,
+);
+
+const functionDeclaration = v.strictObject({
+  name: optionalString,
+  description: optionalString,
+  behavior: optionalString,
+  parameters: optionalObject,
+  parametersJsonSchema: v.optional(v.unknown()),
+  response: optionalObject,
+  responseJsonSchema: v.optional(v.unknown()),
+});
+
+const tool = v.strictObject({
+  functionDeclarations: v.nullish(v.array(functionDeclaration)),
+  googleSearch: optionalObject,
+  googleSearchRetrieval: optionalObject,
+  codeExecution: optionalObject,
+  urlContext: optionalObject,
+  retrieval: optionalObject,
+  googleMaps: optionalObject,
+  enterpriseWebSearch: optionalObject,
+  computerUse: optionalObject,
+  fileSearch: optionalObject,
+  mcpServers: optionalObjectList,
+  exaAiSearch: optionalObject,
+  parallelAiSearch: optionalObject,
+});
+
+/**
+ * @google/genai's `CallableTool` (an MCP client's tools): typed so that a
+ * `GenerateContentConfig` typed with that SDK type-checks, and refused at run
+ * time, where its functions cannot travel.
+ */
+export interface GoogleCallableTool {
+  tool(): Promise<unknown>;
+  callTool(functionCalls: never[]): Promise<unknown>;
+}
+
+/** A tool (@google/genai `Tool`): function declarations or a built-in tool (googleSearch, codeExecution, …). */
+export type GoogleTool = v.InferInput<typeof tool> | GoogleCallableTool;
+export const GoogleToolSchema = tool as unknown as v.GenericSchema<GoogleTool>;
 
 /**
  * `contents` as @google/genai accepts it: a string, a `Content`
@@ -27,8 +108,11 @@ const ContentSchema = openObject({
  */
 export const GoogleContentsSchema = v.union([
   nonEmptyString,
-  ContentSchema,
-  v.pipe(v.array(v.union([v.string(), ContentSchema])), v.minLength(1, "needs at least one content")),
+  contentOrPart,
+  v.pipe(
+    v.array(v.union([v.string(), contentOrPart], (issue) => `Invalid type: Expected string or Object but received ${issue.received}`)),
+    v.minLength(1, "needs at least one content"),
+  ),
 ]);
 
 /**
@@ -46,7 +130,7 @@ export const GoogleHttpOptionsSchema = v.nullish(v.strictObject({ extraBody: v.o
 export const GoogleGenerateContentConfigSchema = v.strictObject({
   httpOptions: GoogleHttpOptionsSchema,
   serviceTier: optionalString,
-  systemInstruction: v.nullish(v.union([v.string(), anObject, v.array(PartSchema)])),
+  systemInstruction: v.nullish(v.union([v.string(), contentOrPart, v.array(PartSchema)])),
   temperature: optionalNumber,
   topP: optionalNumber,
   topK: optionalNumber,
@@ -64,7 +148,7 @@ export const GoogleGenerateContentConfigSchema = v.strictObject({
   routingConfig: optionalObject,
   modelSelectionConfig: optionalObject,
   safetySettings: optionalObjectList,
-  tools: optionalObjectList,
+  tools: v.nullish(v.array(GoogleToolSchema)),
   toolConfig: optionalObject,
   labels: optionalStringRecord,
   cachedContent: optionalString,

@@ -53,10 +53,18 @@ export const BatchItemRoutingEntries = {
 // One pair of the route table with its parameters: the request schema of a
 // single call, of the same call as an asynchronous task, and of a batch item.
 function pair<const K extends PairName, const TEntries extends v.ObjectEntries>(name: K, entries: TEntries) {
-  const { providers, invokeType, aliases }: (typeof PAIRS)[K] = PAIRS[name];
+  // Annotated: a property read on the generic `(typeof PAIRS)[K]` would widen to every pair's.
+  type Route = (typeof PAIRS)[K];
+  const providers = PAIRS[name].providers as Route["providers"];
+  const invokeType = PAIRS[name].invokeType as Route["invokeType"];
+  const aliases = PAIRS[name].aliases as Route["aliases"];
   const asyncOnly = (PAIRS[name] as PairRoute).asyncOnly === true;
-  const invokeTypes: readonly ((typeof PAIRS)[K]["invokeType"] | (typeof PAIRS)[K]["aliases"][number])[] = [invokeType, ...aliases];
-  const route = { provider: v.picklist(providers), channel: channelOf<(typeof PAIRS)[K]["providers"][number]>(providers), invokeType: v.optional(v.picklist(invokeTypes)) };
+  const invokeTypes: readonly (Route["invokeType"] | Route["aliases"][number])[] = [invokeType, ...aliases];
+  const route = {
+    provider: v.picklist(providers as readonly Route["providers"][number][]),
+    channel: channelOf<Route["providers"][number]>(providers),
+    invokeType: v.optional(v.picklist(invokeTypes)),
+  };
   return {
     providers,
     /** The invoke type inference picks, then its aliases. */

@@ -15,14 +15,82 @@ import {
   sdkRequestOptionEntries,
 } from "./fields.js";
 
-/** A content part (`{ type: "text", text }`, `{ type: "image_url", … }`, …). */
-export const ContentPartSchema = openObject({ type: nonEmptyString });
+/** A text part (openai-node `ChatCompletionContentPartText`). */
+export const OpenAITextPartSchema = v.strictObject({ type: v.literal("text"), text: v.string() });
 
-const ChatMessageSchema = openObject({
-  role: v.picklist(["system", "developer", "user", "assistant", "tool", "function"]),
-  // null is legal on assistant messages that only carry tool calls.
-  content: v.nullish(v.union([v.string(), v.array(ContentPartSchema)])),
+const RefusalPartSchema = v.strictObject({ type: v.literal("refusal"), refusal: v.string() });
+
+const userPart = v.variant("type", [
+  OpenAITextPartSchema,
+  v.strictObject({
+    type: v.literal("image_url"),
+    image_url: v.strictObject({ url: nonEmptyString, detail: optionalOneOf(["auto", "low", "high"]) }),
+  }),
+  v.strictObject({
+    type: v.literal("input_audio"),
+    input_audio: v.strictObject({ data: nonEmptyString, format: v.picklist(["wav", "mp3"]) }),
+  }),
+  v.strictObject({
+    type: v.literal("file"),
+    file: v.strictObject({ file_data: optionalString, file_id: optionalString, filename: optionalString }),
+  }),
+]);
+
+/** A content part of a user message (openai-node `ChatCompletionContentPart`): text, image_url, input_audio or file. */
+export type OpenAIChatContentPart = v.InferInput<typeof userPart>;
+export const OpenAIChatContentPartSchema: v.GenericSchema<OpenAIChatContentPart> = userPart;
+
+const textContent = v.union([v.string(), v.array(OpenAITextPartSchema)]);
+
+const toolCall = v.variant("type", [
+  v.strictObject({ id: nonEmptyString, type: v.literal("function"), function: v.strictObject({ name: nonEmptyString, arguments: v.string() }) }),
+  v.strictObject({ id: nonEmptyString, type: v.literal("custom"), custom: v.strictObject({ name: nonEmptyString, input: v.string() }) }),
+]);
+
+const chatMessage = v.variant("role", [
+  v.strictObject({ role: v.literal("system"), content: textContent, name: optionalString }),
+  v.strictObject({ role: v.literal("developer"), content: textContent, name: optionalString }),
+  v.strictObject({ role: v.literal("user"), content: v.union([v.string(), v.array(OpenAIChatContentPartSchema)]), name: optionalString }),
+  v.strictObject({
+    role: v.literal("assistant"),
+    // null is legal on assistant messages that only carry tool calls.
+    content: v.nullish(v.union([v.string(), v.array(v.variant("type", [OpenAITextPartSchema, RefusalPartSchema]))])),
+    name: optionalString,
+    refusal: optionalString,
+    tool_calls: v.nullish(v.array(toolCall)),
+    function_call: v.nullish(v.strictObject({ name: nonEmptyString, arguments: v.string() })),
+    audio: v.nullish(v.strictObject({ id: nonEmptyString })),
+  }),
+  v.strictObject({ role: v.literal("tool"), content: textContent, tool_call_id: nonEmptyString }),
+  v.strictObject({ role: v.literal("function"), content: v.nullable(v.string()), name: nonEmptyString }),
+]);
+
+/**
+ * One message of a chat (openai-node `ChatCompletionMessageParam`): system,
+ * developer, user, assistant, tool or function, each with its own fields.
+ */
+export type OpenAIChatMessage = v.InferInput<typeof chatMessage>;
+export const OpenAIChatMessageSchema: v.GenericSchema<OpenAIChatMessage> = chatMessage;
+
+/** A function's definition (openai-node `FunctionDefinition`), shared by Chat Completions and Responses. */
+export const OpenAIFunctionDefinitionSchema = v.strictObject({
+  name: nonEmptyString,
+  description: optionalString,
+  parameters: optionalObject,
+  strict: optionalBoolean,
 });
+
+const chatTool = v.variant("type", [
+  v.strictObject({ type: v.literal("function"), function: OpenAIFunctionDefinitionSchema }),
+  v.strictObject({
+    type: v.literal("custom"),
+    custom: v.strictObject({ name: nonEmptyString, description: optionalString, format: optionalObject }),
+  }),
+]);
+
+/** A tool of a chat (openai-node `ChatCompletionTool`): a function or a custom tool. */
+export type OpenAIChatTool = v.InferInput<typeof chatTool>;
+export const OpenAIChatToolSchema: v.GenericSchema<OpenAIChatTool> = chatTool;
 
 /**
  * Parameters of the Chat Completions API (openai-node
@@ -30,7 +98,7 @@ const ChatMessageSchema = openObject({
  */
 export const OpenAIChatCompletionsEntries = {
   model: identifier,
-  messages: v.pipe(v.array(ChatMessageSchema), v.minLength(1, "needs at least one message")),
+  messages: v.pipe(v.array(OpenAIChatMessageSchema), v.minLength(1, "needs at least one message")),
   audio: optionalObject,
   frequency_penalty: optionalNumber,
   function_call: v.nullish(v.union([v.picklist(["none", "auto"]), anObject])),
@@ -59,7 +127,7 @@ export const OpenAIChatCompletionsEntries = {
   stream_options: optionalObject,
   temperature: optionalNumber,
   tool_choice: v.nullish(v.union([v.picklist(["none", "auto", "required"]), anObject])),
-  tools: optionalObjectList,
+  tools: v.nullish(v.array(OpenAIChatToolSchema)),
   top_logprobs: optionalInteger,
   top_p: optionalNumber,
   user: optionalString,

@@ -39,11 +39,38 @@ const batchItemHints: Record<string, string> = {
   user_context: "userContext belongs on the batch ({ userContext, items }), not on its items",
 };
 
-function unknownFieldMessage(key: string, nested: boolean, known: object, provider: unknown, invokeType: string, asItem: boolean): string {
-  if (nested || provider === undefined) {
-    const camel = camelCase(key);
-    return camel !== key && Object.hasOwn(known, camel) ? `unknown field (did you mean ${camel}?)` : "unknown field";
+// Optimal string alignment distance: edits, with a swap of neighbours as one.
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) rows[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, rows[i - 2]![j - 2]! + 1);
+      rows[i]![j] = best;
+    }
   }
+  return rows[a.length]![b.length]!;
+}
+
+/** The known key `key` is probably a misspelling of: its camelCase form, or the one a typo or two away. */
+function didYouMean(key: string, known: object): string | undefined {
+  const camel = camelCase(key);
+  if (camel !== key && Object.hasOwn(known, camel)) return camel;
+  const limit = key.length <= 4 ? 1 : 2;
+  let best: string | undefined;
+  let bestDistance = limit + 1;
+  for (const candidate of Object.keys(known)) {
+    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best;
+}
+
+function unknownFieldMessage(key: string, nested: boolean, known: object, provider: unknown, invokeType: string, asItem: boolean): string {
+  const suggestion = didYouMean(key, known);
+  if (nested || provider === undefined) return suggestion === undefined ? "unknown field" : `unknown field (did you mean ${suggestion}?)`;
   const hints = asItem ? { ...callOptionHints, ...batchItemHints } : callOptionHints;
   const hint = Object.hasOwn(hints, key) ? hints[key] : undefined;
   if (hint) return `unknown field: ${hint}`;
@@ -54,6 +81,7 @@ function unknownFieldMessage(key: string, nested: boolean, known: object, provid
   if (provider === "google" && Object.hasOwn(GoogleGenerateContentConfigSchema.entries, key)) {
     return `unknown field: Google takes it inside config (config.${key})`;
   }
+  if (suggestion !== undefined) return `unknown field (did you mean ${suggestion}?)`;
   if (!["openai", "azure", "google", "anthropic"].includes(provider as string)) {
     return `unknown field for ${String(provider)} ${invokeType}; a parameter this SDK does not know goes through the unchecked form ({ unchecked: { provider, invokeType, params } })`;
   }
@@ -63,6 +91,8 @@ function unknownFieldMessage(key: string, nested: boolean, known: object, provid
 
 type AnySchema = v.GenericSchema & {
   wrapped?: AnySchema;
+  key?: string;
+  getter?: (input: unknown) => AnySchema;
   pipe?: AnySchema[];
   entries?: Record<string, AnySchema>;
   item?: AnySchema;
@@ -80,7 +110,42 @@ function unwrap(schema: AnySchema): AnySchema {
   }
 }
 
-/** Every key of `input` that a strict object of `schema` (nested ones included) does not declare. */
+const isObject = (input: unknown): input is Record<string, unknown> => typeof input === "object" && input !== null && !Array.isArray(input);
+
+// The option of a variant or union that `input` is meant to be: a variant's
+// by its discriminator, a union's the object shape sharing the most keys with
+// it (or the list option for a list). `undefined` when one option accepts it
+// as it is, or none fits.
+function optionFor(at: AnySchema, input: unknown): AnySchema | undefined {
+  const options = at.options!;
+  if (at.type === "variant") {
+    if (!isObject(input)) return undefined;
+    return options.find((option) => {
+      const inner = unwrap(option);
+      if (inner.type === "variant") return optionFor(inner, input) !== undefined;
+      const discriminator = inner.entries?.[at.key!];
+      return discriminator !== undefined && v.is(discriminator, input[at.key!]);
+    });
+  }
+  if (options.some((option) => v.is(option, input))) return undefined;
+  if (Array.isArray(input)) return options.find((option) => unwrap(option).type === "array");
+  if (!isObject(input)) return undefined;
+  let best: AnySchema | undefined;
+  let shared = -1;
+  for (const option of options) {
+    let inner = unwrap(option);
+    if (inner.type === "lazy") inner = unwrap(inner.getter!(input));
+    if (!inner.entries) continue;
+    const count = Object.keys(input).filter((key) => Object.hasOwn(inner.entries!, key)).length;
+    if (count > shared) [best, shared] = [inner, count];
+  }
+  return best;
+}
+
+/**
+ * Every key of `input` that a strict object of `schema` (nested ones, list
+ * items and the meant option of a union included) does not declare.
+ */
 function unknownFieldIssues(
   schema: v.GenericSchema,
   input: unknown,
@@ -90,18 +155,28 @@ function unknownFieldIssues(
   depth = 0,
   asItem = false,
 ): ValidationIssue[] {
-  const strict = unwrap(schema as AnySchema);
-  if (strict.type !== "strict_object" || typeof input !== "object" || input === null || Array.isArray(input)) return [];
-  const entries = strict.entries!;
+  let at = unwrap(schema as AnySchema);
+  if (at.type === "lazy") at = unwrap(at.getter!(input));
+  if (depth > 64) return [];
+  const inside = (child: AnySchema, value: unknown, key: string | number) =>
+    unknownFieldIssues(child, value, provider, invokeType, `${prefix}${key}.`, depth + 1, asItem);
+  if (at.type === "variant" || at.type === "union") {
+    const option = optionFor(at, input);
+    return option ? unknownFieldIssues(option, input, provider, invokeType, prefix, depth, asItem) : [];
+  }
+  if (at.type === "array" && Array.isArray(input)) return input.flatMap((item, index) => inside(at.item!, item, index));
+  if (!at.entries || !isObject(input)) return [];
+  const entries = at.entries;
   return Object.keys(input).flatMap((key) => {
-    const value = (input as Record<string, unknown>)[key];
+    const value = input[key];
     // undefined means "not given", as everywhere in the request.
     if (value === undefined) return [];
     // Own keys only: `constructor`, `toString` or `__proto__` are unknown fields too.
     if (!Object.hasOwn(entries, key)) {
+      if (at.type !== "strict_object") return [];
       return [{ path: prefix + key, message: unknownFieldMessage(key, depth > 0, entries, provider, invokeType, asItem) }];
     }
-    return unknownFieldIssues(entries[key]!, value, provider, invokeType, `${prefix}${key}.`, depth + 1, asItem);
+    return inside(entries[key]!, value, key);
   });
 }
 
@@ -131,7 +206,8 @@ const pathOf = ({ prefix, keys }: ListWalk) => (keys.length === 0 ? prefix.slice
 
 function walkForLists(schema: AnySchema, input: unknown, walk: ListWalk): void {
   if (typeof input !== "object" || input === null) return;
-  const at = unwrap(schema);
+  let at = unwrap(schema);
+  if (at.type === "lazy") at = unwrap(at.getter!(input));
   const record = input as Record<string, unknown>;
   const inside = (child: AnySchema, key: string | number) => {
     walk.keys.push(key);
@@ -142,7 +218,7 @@ function walkForLists(schema: AnySchema, input: unknown, walk: ListWalk): void {
     if (Array.isArray(input)) walk.issues.push({ path: pathOf(walk), message: "Invalid type: Expected Object but received Array" });
     else if (at.type === "record") for (const key of Object.keys(input)) inside(at.value!, key);
     else for (const key in at.entries) if (Object.hasOwn(input, key)) inside(at.entries[key]!, key);
-  } else if (at.type === "union") unionIssues(at, input, walk);
+  } else if (at.type === "union" || at.type === "variant") unionIssues(at, input, walk);
   else if (!Array.isArray(input)) return;
   else if (at.type === "array") for (let index = 0; index < input.length; index++) inside(at.item!, index);
   else if (at.type === "tuple" || at.type === "strict_tuple") at.items!.forEach((item, index) => inside(item, index));
@@ -186,8 +262,13 @@ function flatten(issue: v.BaseIssue<unknown>): v.BaseIssue<unknown>[] {
     .flatMap((item) => flatten({ ...item, path: [...(issue.path ?? []), ...item.path!] as v.BaseIssue<unknown>["path"] }));
 }
 
-const messageOf = (issue: v.BaseIssue<unknown>) =>
-  issue.input === undefined && issue.expected?.startsWith('"') ? "required field is missing" : issue.message;
+function messageOf(issue: v.BaseIssue<unknown>): string {
+  if (issue.input !== undefined || !issue.expected) return issue.message;
+  if (issue.expected.startsWith('"')) return "required field is missing";
+  // A variant's discriminator: `("text" | "image_url")`.
+  if (issue.expected.startsWith('("')) return `required field is missing: one of ${issue.expected.slice(1, -1).split(" | ").join(", ")}`;
+  return issue.message;
+}
 
 /**
  * All problems of `input` against `schema`: every unknown field, then every
@@ -207,8 +288,15 @@ export function validate(
   if (result.success) return lists;
   const out = unknownFieldIssues(schema, input, provider, invokeType, prefix, 0, asItem);
   for (const issue of result.issues.flatMap(flatten)) {
-    if (issue.type === "strict_object" && issue.expected === "never") continue; // reported above
     const path = prefix + (v.getDotPath(issue) ?? "");
+    if (issue.type === "strict_object" && issue.expected === "never") {
+      // Reported above with what to use instead; a place that walk did not reach is still named
+      // (an undefined value means "not given", as everywhere in the request; a
+      // list where the object belongs is reported as such by the list walk).
+      const at = issue.path?.at(-1);
+      if (at?.value !== undefined && !Array.isArray(at?.input) && !out.some((seen) => seen.path === path)) out.push({ path, message: "unknown field" });
+      continue;
+    }
     const message = messageOf(issue);
     // Union options can report the same place twice.
     if (!out.some((seen) => seen.path === path && seen.message === message)) out.push({ path, message });

@@ -108,7 +108,7 @@ describe("the Python SDK 0.5 case table, through the client", () => {
         .map(([key]) => key);
       expect(schemaRequired.sort()).toEqual([...required].sort());
       for (const field of required) {
-        const { [field]: _left, ...without } = request;
+        const { [field]: _left, ...without } = request as Record<string, unknown>;
         const error = await buildInvokeRequest(without as never, false).catch((e: unknown) => e);
         expect(error, field).toBeInstanceOf(ValidationError);
         expect((error as ValidationError).issues, field).toContainEqual({ path: field, message: "required field is missing" });

@@ -28,10 +28,10 @@ describe("a list where an object belongs", () => {
   it.each([
     ["a top-level object parameter", { ...chat, metadata: ["a"] }, "metadata"],
     ["a strict object", { ...google, config: ["x"] }, "config"],
-    ["a list inside a union (Google contents)", { ...google, contents: [["x"]] }, "contents"],
+    ["a list inside a union (Google contents)", { ...google, contents: [["x"]] }, "contents.0", "Invalid type: Expected string or Object but received Array"],
     ["an item of a list of objects (OpenAI Responses input)", { ...chat, messages: undefined, invokeType: "responses", input: [[1]] }, "input.0"],
-  ])("%s is refused at its path", async (_name, request, path) => {
-    expect(await issuesOf(request)).toEqual([[path, listMessage]]);
+  ])("%s is refused at its path", async (_name, request, path, message = listMessage) => {
+    expect(await issuesOf(request)).toEqual([[path, message]]);
   });
 
   it("a union whose only object option gets a list is refused", async () => {

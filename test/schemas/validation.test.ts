@@ -34,7 +34,7 @@ const cases: [string, unknown, [string, string][]][] = [
   ["an image quality no model knows", { provider: "openai", prompt: "cat", quality: "ultra", userContext }, [["quality", "Expected"]]],
   ["a malformed image size", { provider: "openai", prompt: "cat", size: "big", userContext }, [["size", "<width>x<height>"]]],
   ["a bigint", { ...chat, response_format: { type: "json_schema", json_schema: { max: 10n } } }, [["response_format.json_schema.max", "bigint"]]],
-  ["a function", { ...chat, tools: [{ type: "function", run: () => 1 }] }, [["tools.0.run", "function"]]],
+  ["a function", { ...chat, tools: [{ type: "function", function: { name: "f", parameters: { run: () => 1 } } }] }, [["tools.0.function.parameters.run", "function"]]],
   ["a symbol", { ...chat, metadata: { tag: Symbol("x") } }, [["metadata.tag", "Expected string"]]],
   ["non-finite numbers", { ...chat, temperature: Number.NaN, top_p: Infinity }, [["temperature", "NaN"], ["top_p", "Infinity"]]],
   ["an integer beyond 2^53", { ...chat, seed: 2 ** 60 }, [["seed", "beyond 2^53"]]],

@@ -112,6 +112,9 @@ export function valueArbitrary(schema: AnySchema): fc.Arbitrary<unknown> {
     case "custom":
       return freeObject; // anObject: any object
     case "union":
+    case "variant":
+    // shapeOf (src/schemas/fields.ts): one of its options, picked by the input
+    case "lazy":
       return fc.oneof(...(schema.options as AnySchema[]).map(valueArbitrary));
     case "record":
       return fc.dictionary(freeKey, valueArbitrary(schema.value!), { maxKeys: 3 });
