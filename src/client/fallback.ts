@@ -99,7 +99,7 @@ export function checkFallbackOn(kinds: unknown, where: string): readonly Provide
 function patched(request: InvokeRequest, { http: _target, ...patch }: FallbackPatch): InvokeRequest {
   const merged: Record<string, unknown> = { ...request, ...patch };
   for (const [key, value] of Object.entries(patch)) if (value === undefined) delete merged[key];
-  return merged as InvokeRequest;
+  return merged as unknown as InvokeRequest;
 }
 
 /** A fallback route on the wire: its request, and the HTTP API it goes to when not the client's server. */

@@ -28,8 +28,10 @@ import { type ModelResponse, toModelResponse } from "./response/model-response.j
  * const task = await invoke(client, { provider: "openai", model: "sora-2",
  *   prompt: "a red kite", enableAsyncTask: true, userContext });
  */
-export async function invoke(client: ModelClient, request: AsyncInvokeRequest, options?: CallOptions): Promise<CreatedTask>;
+// The direct form first: a one-call file then never has the compiler expand
+// every asynchronous request type (direct requests carry no enableAsyncTask).
 export async function invoke(client: ModelClient, request: InvokeRequest, options?: CallOptions): Promise<ModelResponse>;
+export async function invoke(client: ModelClient, request: AsyncInvokeRequest, options?: CallOptions): Promise<CreatedTask>;
 export async function invoke(
   client: ModelClient,
   request: InvokeRequest | AsyncInvokeRequest,

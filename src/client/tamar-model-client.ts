@@ -40,8 +40,8 @@ export class TamarModelClient implements AsyncDisposable {
   }
 
   /** See {@link invoke}. */
-  invoke(request: AsyncInvokeRequest, options?: CallOptions): Promise<CreatedTask>;
   invoke(request: InvokeRequest, options?: CallOptions): Promise<ModelResponse>;
+  invoke(request: AsyncInvokeRequest, options?: CallOptions): Promise<CreatedTask>;
   invoke(request: InvokeRequest | AsyncInvokeRequest, options?: CallOptions): Promise<ModelResponse | CreatedTask> {
     return invoke(this.client, request as InvokeRequest, options);
   }

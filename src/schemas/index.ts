@@ -1,15 +1,38 @@
 // The request schemas and the types inferred from them. The `*Entries` objects
 // they are built from stay inside: they are how, not what.
-export { AnthropicMessagesSchema } from "./anthropic-messages.js";
+export {
+  AnthropicContentBlockSchema,
+  AnthropicMessageSchema,
+  AnthropicMessagesSchema,
+  AnthropicToolSchema,
+  type AnthropicContentBlock,
+  type AnthropicMessage,
+  type AnthropicTool,
+} from "./anthropic-messages.js";
+export { BflFluxSchema } from "./bfl-flux.js";
+export { BytePlusVideoGenerationSchema } from "./byteplus-video-generation.js";
+export { FreepikImageUpscalerSchema } from "./freepik-image-upscaler.js";
 export { CallbackUrlSchema } from "./async-task.js";
 export { BatchRequestSchema, type BatchRequest } from "./batch-request.js";
 export { BinaryInputSchema, FileIdSchema, RemoteFileSchema, type BinaryInput, type RemoteFile } from "./binary-input.js";
 export { GoogleGenAIImageGenerationSchema, GoogleGenerateImagesConfigSchema } from "./google-genai-image-generation.js";
-export { GoogleContentsSchema, GoogleGenerateContentConfigSchema, GoogleGenerationSchema } from "./google-generation.js";
+export {
+  GoogleContentSchema,
+  GoogleContentsSchema,
+  GoogleGenerateContentConfigSchema,
+  GoogleGenerationSchema,
+  GooglePartSchema,
+  GoogleToolSchema,
+  type GoogleCallableTool,
+  type GoogleContent,
+  type GooglePart,
+  type GoogleTool,
+} from "./google-generation.js";
 export { GoogleGenAIVideoGenerationSchema, GoogleGenerateVideosConfigSchema } from "./google-genai-video-generation.js";
 export { GoogleVertexImageGenerationSchema } from "./google-vertex-image-generation.js";
 export {
   RequestPairs,
+  type DirectCall,
   type OpenAIChatRequest,
   type OpenAIResponsesRequest,
   type OpenAIImageGenerationRequest,
@@ -45,10 +68,26 @@ export {
   type InvokeRequestOf,
   type RequestPairName,
 } from "./invoke-request.js";
-export { OpenAIChatCompletionsSchema } from "./openai-chat-completions.js";
+export {
+  OpenAIChatCompletionsSchema,
+  OpenAIChatContentPartSchema,
+  OpenAIChatMessageSchema,
+  OpenAIChatToolSchema,
+  type OpenAIChatContentPart,
+  type OpenAIChatMessage,
+  type OpenAIChatTool,
+} from "./openai-chat-completions.js";
 export { OpenAIImageEditSchema } from "./openai-image-edit.js";
 export { ImageSizeSchema, OpenAIImageGenerationSchema } from "./openai-image-generation.js";
-export { OpenAIResponsesSchema } from "./openai-responses.js";
+export {
+  OpenAIResponsesContentPartSchema,
+  OpenAIResponsesInputItemSchema,
+  OpenAIResponsesSchema,
+  OpenAIResponsesToolSchema,
+  type OpenAIResponsesContentPart,
+  type OpenAIResponsesInputItem,
+  type OpenAIResponsesTool,
+} from "./openai-responses.js";
 export { OpenAIVideoGenerationSchema } from "./openai-video-generation.js";
 export { UserContextSchema, type UserContext } from "./user-context.js";
 export {

@@ -155,48 +155,57 @@ export type AsyncInvokeRequestOf<K extends RequestPairName> = AcceptReadonly<v.I
 // Named request types, one per pair: what an editor shows on hover and in
 // type errors, and what the compiler caches instead of re-expanding the schema type.
 
+/**
+ * What makes a single call direct: no `enableAsyncTask` (an asynchronous
+ * task is an {@link AsyncInvokeRequest}), so that `invoke` picks the right
+ * answer type for a typed value too.
+ */
+export interface DirectCall {
+  readonly enableAsyncTask?: undefined;
+}
+
 /** A single call of OpenAI / Azure Chat Completions. */
-export interface OpenAIChatRequest extends InvokeRequestOf<"openaiChatCompletions"> {}
+export interface OpenAIChatRequest extends InvokeRequestOf<"openaiChatCompletions">, DirectCall {}
 /** A single call of OpenAI / Azure Responses. */
-export interface OpenAIResponsesRequest extends InvokeRequestOf<"openaiResponses"> {}
+export interface OpenAIResponsesRequest extends InvokeRequestOf<"openaiResponses">, DirectCall {}
 /** A single call of OpenAI / Azure image generation. */
-export interface OpenAIImageGenerationRequest extends InvokeRequestOf<"openaiImageGeneration"> {}
+export interface OpenAIImageGenerationRequest extends InvokeRequestOf<"openaiImageGeneration">, DirectCall {}
 /** A single call of OpenAI / Azure image edit. */
-export interface OpenAIImageEditRequest extends InvokeRequestOf<"openaiImageEdit"> {}
+export interface OpenAIImageEditRequest extends InvokeRequestOf<"openaiImageEdit">, DirectCall {}
 /** A single call of OpenAI / Azure video generation (an asynchronous task). */
 export interface OpenAIVideoGenerationRequest extends AsyncInvokeRequestOf<"openaiVideoGeneration"> {}
 /** A single call of Google generateContent. */
-export interface GoogleGenerationRequest extends InvokeRequestOf<"googleGeneration"> {}
+export interface GoogleGenerationRequest extends InvokeRequestOf<"googleGeneration">, DirectCall {}
 /** A single call of Google Vertex AI Imagen, Python field names. */
-export interface GoogleVertexImageGenerationRequest extends InvokeRequestOf<"googleVertexImageGeneration"> {}
+export interface GoogleVertexImageGenerationRequest extends InvokeRequestOf<"googleVertexImageGeneration">, DirectCall {}
 /** A single call of Google generateImages. */
-export interface GoogleGenAIImageGenerationRequest extends InvokeRequestOf<"googleGenAIImageGeneration"> {}
+export interface GoogleGenAIImageGenerationRequest extends InvokeRequestOf<"googleGenAIImageGeneration">, DirectCall {}
 /** A single call of Google generateVideos (an asynchronous task). */
 export interface GoogleGenAIVideoGenerationRequest extends AsyncInvokeRequestOf<"googleGenAIVideoGeneration"> {}
 /** A single call of Anthropic Messages. */
-export interface AnthropicMessagesRequest extends InvokeRequestOf<"anthropicMessages"> {}
+export interface AnthropicMessagesRequest extends InvokeRequestOf<"anthropicMessages">, DirectCall {}
 /** A single call of Anthropic through its OpenAI-compatible Chat Completions. */
-export interface AnthropicChatCompletionsRequest extends InvokeRequestOf<"anthropicChatCompletions"> {}
+export interface AnthropicChatCompletionsRequest extends InvokeRequestOf<"anthropicChatCompletions">, DirectCall {}
 /** A single call of Anthropic with OpenAI Responses fields. */
-export interface AnthropicResponsesRequest extends InvokeRequestOf<"anthropicResponses"> {}
+export interface AnthropicResponsesRequest extends InvokeRequestOf<"anthropicResponses">, DirectCall {}
 /** A single call of xfusionai / tuzi generateContent. */
-export interface ResellerGoogleGenerationRequest extends InvokeRequestOf<"resellerGoogleGeneration"> {}
+export interface ResellerGoogleGenerationRequest extends InvokeRequestOf<"resellerGoogleGeneration">, DirectCall {}
 /** A single call of xfusionai / tuzi OpenAI-style video generation (an asynchronous task). */
 export interface ResellerVideoGenerationRequest extends AsyncInvokeRequestOf<"resellerVideoGeneration"> {}
 /** A single call of Freepik image upscaler. */
-export interface FreepikImageUpscalerRequest extends InvokeRequestOf<"freepikImageUpscaler"> {}
+export interface FreepikImageUpscalerRequest extends InvokeRequestOf<"freepikImageUpscaler">, DirectCall {}
 /** A single call of BytePlus / Doubao OmniHuman and Seedance video (an asynchronous task). */
 export interface BytePlusVideoGenerationRequest extends AsyncInvokeRequestOf<"bytePlusVideoGeneration"> {}
 /** A single call of fal.ai Z-Image. */
-export interface FalZImageRequest extends InvokeRequestOf<"falZImageGeneration"> {}
+export interface FalZImageRequest extends InvokeRequestOf<"falZImageGeneration">, DirectCall {}
 /** A single call of fal.ai SAM 3 on an image. */
-export interface FalSam3ImageSegmentationRequest extends InvokeRequestOf<"falSam3ImageSegmentation"> {}
+export interface FalSam3ImageSegmentationRequest extends InvokeRequestOf<"falSam3ImageSegmentation">, DirectCall {}
 /** A single call of fal.ai Qwen image edit. */
-export interface FalQwenImageEditRequest extends InvokeRequestOf<"falQwenImageEdit"> {}
+export interface FalQwenImageEditRequest extends InvokeRequestOf<"falQwenImageEdit">, DirectCall {}
 /** A single call of fal.ai Qwen multiple angles. */
-export interface FalQwenImageEditMultiAngleRequest extends InvokeRequestOf<"falQwenImageEditMultiAngle"> {}
+export interface FalQwenImageEditMultiAngleRequest extends InvokeRequestOf<"falQwenImageEditMultiAngle">, DirectCall {}
 /** A single call of fal.ai Qwen layered. */
-export interface FalQwenImageLayeredRequest extends InvokeRequestOf<"falQwenImageLayered"> {}
+export interface FalQwenImageLayeredRequest extends InvokeRequestOf<"falQwenImageLayered">, DirectCall {}
 /** A single call of fal.ai Wan replace (an asynchronous task). */
 export interface FalWanVideoReplaceRequest extends AsyncInvokeRequestOf<"falWanVideoReplace"> {}
 /** A single call of fal.ai Kling video (an asynchronous task). */
@@ -204,9 +213,9 @@ export interface FalKlingVideoRequest extends AsyncInvokeRequestOf<"falKlingVide
 /** A single call of fal.ai SAM 3 on a video (an asynchronous task). */
 export interface FalSam3VideoSegmentationRequest extends AsyncInvokeRequestOf<"falSam3VideoSegmentation"> {}
 /** A single call of Black Forest Labs FLUX generation. */
-export interface BflImageGenerationRequest extends InvokeRequestOf<"bflImageGeneration"> {}
+export interface BflImageGenerationRequest extends InvokeRequestOf<"bflImageGeneration">, DirectCall {}
 /** A single call of Black Forest Labs FLUX edit. */
-export interface BflImageEditRequest extends InvokeRequestOf<"bflImageEdit"> {}
+export interface BflImageEditRequest extends InvokeRequestOf<"bflImageEdit">, DirectCall {}
 
 /** A single model call, as `invoke` and `invokeStream` take it: one of the named requests, or an unchecked one. */
 export type InvokeRequest =

@@ -49,6 +49,8 @@ export interface UncheckedCall {
  */
 export interface UncheckedInvokeRequest extends Omit<v.InferInput<typeof UncheckedRequestSchema>, "unchecked"> {
   readonly unchecked: UncheckedCall;
+  /** A direct call; see {@link UncheckedAsyncInvokeRequest} for a task. */
+  readonly enableAsyncTask?: undefined;
 }
 
 /** An unchecked asynchronous task (`enableAsyncTask: true`). */

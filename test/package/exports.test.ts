@@ -8,16 +8,21 @@ import * as middleware from "tamar-model-client/middleware";
 
 it("the root entry exports the application API and nothing else", () => {
   expect(Object.keys(root).sort()).toEqual([
-    "AnthropicMessagesSchema", "AuthenticationError", "BatchRequestSchema", "BinaryInputSchema", "CallbackUrlSchema", "CancelledError",
-    "Channel", "CircuitOpenError", "ClientClosedError", "ConfigurationError", "ConflictError", "DeadlineExceededError", "FallbackExhaustedError",
-    "GoogleContentsSchema", "GoogleGenAIImageGenerationSchema", "GoogleGenAIVideoGenerationSchema",
+    "AnthropicContentBlockSchema", "AnthropicMessageSchema", "AnthropicMessagesSchema", "AnthropicToolSchema",
+    "AuthenticationError", "BatchRequestSchema", "BflFluxSchema", "BinaryInputSchema", "BytePlusVideoGenerationSchema",
+    "CallbackUrlSchema", "CancelledError", "Channel", "CircuitOpenError", "ClientClosedError", "ConfigurationError",
+    "ConflictError", "DeadlineExceededError", "FallbackExhaustedError", "FileIdSchema", "FreepikImageUpscalerSchema",
+    "GoogleContentSchema", "GoogleContentsSchema", "GoogleGenAIImageGenerationSchema", "GoogleGenAIVideoGenerationSchema",
     "GoogleGenerateContentConfigSchema", "GoogleGenerateImagesConfigSchema", "GoogleGenerateVideosConfigSchema",
-    "GoogleGenerationSchema", "GoogleVertexImageGenerationSchema", "ImageSizeSchema",
-    "IncompleteAnswerError", "InternalError", "InvalidArgumentError", "InvokeType", "MessageTooLargeError", "NotFoundError", "OpenAIChatCompletionsSchema",
-    "OpenAIImageEditSchema", "OpenAIImageGenerationSchema", "OpenAIResponsesSchema", "OpenAIVideoGenerationSchema",
-    "PermissionDeniedError", "ProviderChannels", "ProviderError", "ProviderType", "RateLimitError", "RequestPairs", "Status",
-    "StreamInterruptedError", "TASK_STATES", "TamarModelClient", "TamarModelError", "TaskTimeoutError",
-    "UnavailableError", "UserContextSchema", "ValidationError", "batchGetTaskStatus", "collectStream",
+    "GoogleGenerationSchema", "GooglePartSchema", "GoogleToolSchema", "GoogleVertexImageGenerationSchema",
+    "ImageSizeSchema", "IncompleteAnswerError", "InternalError", "InvalidArgumentError", "InvokeType", "MessageTooLargeError",
+    "NotFoundError", "OpenAIChatCompletionsSchema", "OpenAIChatContentPartSchema", "OpenAIChatMessageSchema",
+    "OpenAIChatToolSchema", "OpenAIImageEditSchema", "OpenAIImageGenerationSchema", "OpenAIResponsesContentPartSchema",
+    "OpenAIResponsesInputItemSchema", "OpenAIResponsesSchema", "OpenAIResponsesToolSchema", "OpenAIVideoGenerationSchema",
+    "PermissionDeniedError", "ProviderChannels", "ProviderError", "ProviderType", "RateLimitError", "RemoteFileSchema",
+    "RequestPairs", "Status", "StreamInterruptedError", "TASK_STATES", "TamarModelClient", "TamarModelError",
+    "TaskTimeoutError", "UnavailableError", "UncheckedAsyncRequestSchema", "UncheckedBatchItemSchema", "UncheckedCallSchema",
+    "UncheckedRequestSchema", "UserContextSchema", "ValidationError", "batchGetTaskStatus", "collectStream",
     "createModelClient", "getTaskStatus", "invoke", "invokeBatch", "invokeStream", "waitForTask",
   ]);
 });

@@ -248,7 +248,7 @@ describe("fuzzed requests", () => {
       fc.asyncProperty(anyValidRequest(), async ({ pair, request }) => {
         tally(`valid ${pair}`);
         const before = accepting.server.calls.length;
-        await invoke(accepting.client, request as InvokeRequest);
+        await invoke(accepting.client, request as unknown as InvokeRequest);
         const received = accepting.server.calls[before]!.request as ModelRequestItem;
         const user = request["userContext"] as { orgId: string; userId: string; clientType: string };
         expect(received.extra).toEqual(expectedExtra(pair, request, false));

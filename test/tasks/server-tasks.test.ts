@@ -3,7 +3,7 @@
 // background, read by their tenant only, expired after the TTL.
 import { Status } from "nice-grpc";
 import { describe, expect, it } from "vitest";
-import { createModelClient, type ModelClient, NotFoundError, waitForTask, getTaskStatus, invoke, batchGetTaskStatus } from "tamar-model-client";
+import { type AsyncInvokeRequest, createModelClient, type ModelClient, NotFoundError, waitForTask, getTaskStatus, invoke, batchGetTaskStatus } from "tamar-model-client";
 import type { ModelServerOptions } from "tamar-model-client/server";
 import { authMetadata, clientErrorOf, collect } from "../helpers/grpc-client.js";
 import { startReferenceServer } from "../helpers/reference-server.js";
@@ -62,7 +62,7 @@ describe("asynchronous tasks, in memory", () => {
     ["google", "video-generation-genai", { model: "veo-3.0-generate-001", prompt: "a red kite" }, { done: true }],
   ])("a %s %s task ends with a small valid MP4", async (provider, invokeType, params, raw) => {
     await using s = await serverAndClient({ offlineTaskDelayMs: 20 });
-    const task = await invoke(s.modelClient, { provider, ...params, enableAsyncTask: true, userContext } as never);
+    const task = await invoke(s.modelClient, { provider, ...params, enableAsyncTask: true, userContext } as AsyncInvokeRequest);
     expect(task.status).toBe("processing");
     const done = await waitForTask(s.modelClient, task.taskId, { pollIntervalMs: 5, timeoutMs: 10_000, userContext });
     expect(done).toMatchObject({ status: "completed", invokeType, model: params.model });

@@ -2,7 +2,7 @@
 // providers' real wire formats: OpenAI / Azure videos (create, poll,
 // download) and Google Veo operations (AI Studio and Vertex AI).
 import { describe, expect, it } from "vitest";
-import { createModelClient, invoke, waitForTask } from "tamar-model-client";
+import { type AsyncInvokeRequest, createModelClient, invoke, waitForTask } from "tamar-model-client";
 import type { ModelServerOptions } from "tamar-model-client/server";
 import { startFakeUpstream, type RecordedRequest } from "../helpers/fake-upstream.js";
 import { openAIVideosApi, VIDEO_BYTES, veoApi } from "../helpers/provider-wire/videos.js";
@@ -13,7 +13,7 @@ import { userContext } from "../helpers/user-context.js";
 async function runTask(options: ModelServerOptions, request: object) {
   const { server } = await startReferenceServer({ providerMaxRetries: 0, providerPollIntervalMs: 5, ...options });
   await using client = createModelClient({ address: server.address, jwtSecretKey: SECRET, useTls: false, env: {}, envFile: false });
-  const task = await invoke(client, { ...request, enableAsyncTask: true, userContext } as never);
+  const task = await invoke(client, { ...request, enableAsyncTask: true, userContext } as AsyncInvokeRequest);
   return await waitForTask(client, task.taskId, { userContext, pollIntervalMs: 5, timeoutMs: 15_000 });
 }
 
