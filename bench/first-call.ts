@@ -35,10 +35,10 @@ async function buildRawClient(): Promise<string> {
   return join(generatedJs, "model_service", "model_service.js");
 }
 
-function sdkScript(address: string): string {
+function sdkScript(address: string, entry = clientEntryPath): string {
   return `
     const started = performance.now();
-    const { createModelClient, invoke } = await import(${JSON.stringify(clientEntryPath)});
+    const { createModelClient, invoke } = await import(${JSON.stringify(entry)});
     const client = createModelClient({ address: ${JSON.stringify(address)}, jwtSecretKey: ${JSON.stringify(JWT_SECRET)}, useTls: false, env: {}, envFile: false });
     await invoke(client, ${JSON.stringify(unaryRequest)});
     const ms = performance.now() - started;
@@ -72,12 +72,22 @@ function rawScript(rawClient: string, wire: WireSetup): string {
     process.stdout.write(String(ms));`;
 }
 
-/** `runs` fresh processes per way against the server at `wire.address`, raw grpc-js (the baseline) and the SDK taking turns. */
-export async function firstCallScenario(wire: WireSetup, runs: number): Promise<FirstCallResult> {
+/** Another build of the client to time alongside: the path of its `dist/index.js`. */
+export interface OtherClient {
+  readonly name: string;
+  readonly entry: string;
+}
+
+/**
+ * `runs` fresh processes per way against the server at `wire.address`, raw
+ * grpc-js (the baseline) and the SDK taking turns, then any other builds.
+ */
+export async function firstCallScenario(wire: WireSetup, runs: number, others: readonly OtherClient[] = []): Promise<FirstCallResult> {
   const rawClient = await buildRawClient();
   const ways = [
     { name: "raw grpc-js", script: rawScript(rawClient, wire) },
     { name: "tamar createModelClient + invoke", script: sdkScript(wire.address) },
+    ...others.map((other) => ({ name: `${other.name} build: createModelClient + invoke`, script: sdkScript(wire.address, other.entry) })),
   ];
   // Round 0 warms the disk cache and is dropped.
   const samples = await interleavedRounds(ways, runs, async (way) => {

@@ -27,11 +27,19 @@ export interface GatewaySettings {
   calls: { 1: number; 32: number };
   /** Streams per contender per round (one after another); a round's figure is their median time to the first chunk. */
   streams: number;
+  /**
+   * Other builds' servers (`dist/server/cli.js` of another checkout), each one
+   * more gateway row after this build's, interleaved with it: a change's effect
+   * measured apart from the machine's drift.
+   */
+  otherServers?: ReadonlyArray<{ readonly name: string; readonly cli: string }>;
+  /** Node flags for the gateway servers, e.g. `--cpu-prof`. */
+  serverNodeArgs?: readonly string[];
 }
 
 export interface GatewayResult {
   settings: GatewaySettings;
-  /** Baseline (the openai SDK calling the fake) first, then the SDK through the server. */
+  /** Baseline (the openai SDK calling the fake) first, then the SDK through the server, then through any other builds' servers. */
   unary: Array<{ concurrency: number; rows: Row<GatewayUnaryMetric>[] }>;
   stream: Row<"firstChunkMs">[];
 }
@@ -81,12 +89,17 @@ function openAIDirect(baseURL: string): Contender {
   };
 }
 
-async function unaryRounds(contenders: Contender[], server: ServerProcess, concurrency: number, calls: number, rounds: number) {
-  const gateway = contenders[1]!.name;
+interface Gateway {
+  readonly contender: Contender;
+  readonly server: ServerProcess;
+}
+
+async function unaryRounds(contenders: Contender[], servers: ReadonlyMap<string, ServerProcess>, concurrency: number, calls: number, rounds: number) {
   const samples = await interleavedRounds(contenders, rounds, async (contender) => {
-    const before = contender.name === gateway ? server.cpuMicros() : undefined;
+    const server = servers.get(contender.name);
+    const before = server?.cpuMicros();
     const sample = await closedLoop(() => contender.unary(), concurrency, calls);
-    const after = contender.name === gateway ? server.cpuMicros() : undefined;
+    const after = server?.cpuMicros();
     return { ...sample, serverCpu: before === undefined || after === undefined ? Number.NaN : (after - before) / calls };
   });
   return {
@@ -101,17 +114,32 @@ async function unaryRounds(contenders: Contender[], server: ServerProcess, concu
   };
 }
 
+async function startGateway(fake: FakeUpstream, name: string, settings: GatewaySettings, cli?: string): Promise<Gateway> {
+  const server = await startServerProcess(JWT_SECRET, {
+    offline: false,
+    env: { OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: `${fake.url}/v1` },
+    ...(cli === undefined ? {} : { cli }),
+    ...(settings.serverNodeArgs ? { nodeArgs: settings.serverNodeArgs } : {}),
+  });
+  try {
+    return { server, contender: tamarClient(server.address, undefined, name, { unary: unaryRequest, stream: unaryRequest }) };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+}
+
 export async function gatewayScenario(settings: GatewaySettings): Promise<GatewayResult> {
   const fake = await startFakeOpenAI();
-  let server: ServerProcess | undefined;
-  let sdk: ReturnType<typeof tamarClient> | undefined;
+  const gateways: Gateway[] = [];
   try {
-    server = await startServerProcess(JWT_SECRET, { offline: false, env: { OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: `${fake.url}/v1` } });
-    sdk = tamarClient(server.address, undefined, "tamar invoke → server → fake", { unary: unaryRequest, stream: unaryRequest });
-    const contenders = [openAIDirect(`${fake.url}/v1`), sdk];
+    gateways.push(await startGateway(fake, "tamar invoke → server → fake", settings));
+    for (const other of settings.otherServers ?? []) gateways.push(await startGateway(fake, `tamar invoke → ${other.name} server → fake`, settings, other.cli));
+    const servers = new Map(gateways.map((gateway) => [gateway.contender.name, gateway.server]));
+    const contenders = [openAIDirect(`${fake.url}/v1`), ...gateways.map((gateway) => gateway.contender)];
     for (const contender of contenders) await contender.unary(); // connects; the SDK signs its token
     const unary = [];
-    for (const concurrency of [1, 32] as const) unary.push(await unaryRounds(contenders, server, concurrency, settings.calls[concurrency], settings.rounds));
+    for (const concurrency of [1, 32] as const) unary.push(await unaryRounds(contenders, servers, concurrency, settings.calls[concurrency], settings.rounds));
     const streamSamples = await interleavedRounds(contenders, settings.rounds, async (contender) => {
       const firsts: number[] = [];
       for (let index = 0; index < settings.streams; index++) firsts.push((await timedStream((onFirst) => contender.stream(onFirst))).firstChunkMs);
@@ -119,8 +147,10 @@ export async function gatewayScenario(settings: GatewaySettings): Promise<Gatewa
     });
     return { settings, unary, stream: summarise(contenders, streamSamples, { firstChunkMs: (ms: number) => ms }) };
   } finally {
-    await sdk?.close();
-    await server?.stop();
+    for (const gateway of gateways) {
+      await gateway.contender.close();
+      await gateway.server.stop();
+    }
     await fake.stop();
   }
 }

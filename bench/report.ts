@@ -176,7 +176,7 @@ ${table(
 )}`;
 }
 
-function firstCallSection(f: FirstCallResult): string {
+export function firstCallSection(f: FirstCallResult): string {
   return `## 8. First completed call in a fresh process
 
 Import, create a client, sign a token, one unary \`invoke\` to its answer, timed from the script's first line (Node's own
@@ -186,7 +186,7 @@ token from \`node:crypto\`. Median of ${f.runs} fresh processes per way, taking 
 ${table(["way", "ms", "× raw"], f.rows.map((r) => [label(r), num(r.metrics.ms.median, 1), x(r.metrics.ms.ratio)]))}`;
 }
 
-function gatewaySection(g: GatewayResult): string {
+export function gatewaySection(g: GatewayResult): string {
   const [direct, through] = g.stream as [Row<"firstChunkMs">, Row<"firstChunkMs">];
   return `## 9. The reference server as a gateway
 

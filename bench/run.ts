@@ -3,7 +3,8 @@
 // streams, a big batch, the first call of a fresh process and the server as a
 // gateway, as ratios measured in one run; checks issue 17's targets. Writes
 // bench/results.md. Length: `--quick` (2-3 minutes), default (under about 12
-// minutes on 2 cores), `--long`; or BENCH_MODE=quick|long.
+// minutes on 2 cores), `--long`; or BENCH_MODE=quick|long. `--only SCENARIO`
+// runs one scenario alone and only prints it (single-scenario.ts).
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, release, totalmem, type } from "node:os";
@@ -20,6 +21,7 @@ import { type PythonRunners, startPythonRunners } from "./python-runners.js";
 import { type BenchResults, type Meta, renderReport } from "./report.js";
 import { batchScenario, streamScenario, unaryScenario } from "./scenarios.js";
 import { startServerProcess } from "./server-process.js";
+import { runSingleScenario, SINGLE_SCENARIOS, type SingleScenario } from "./single-scenario.js";
 import { prepareContenders } from "./setup.js";
 import { checkTargets } from "./targets.js";
 import { BIG_BATCH_ITEMS, JWT_SECRET, OPEN_STREAMS } from "./workload.js";
@@ -187,4 +189,12 @@ async function main(): Promise<void> {
   log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s; bench/results.md written; targets met ${count("met")}, not met ${count("not met")}, skipped ${count("skipped")}`);
 }
 
-await main();
+const onlyAt = args.indexOf("--only");
+const only = onlyAt === -1 ? args.find((arg) => arg.startsWith("--only="))?.slice("--only=".length) : args[onlyAt + 1];
+if (only !== undefined) {
+  if (!SINGLE_SCENARIOS.includes(only as SingleScenario)) throw new Error(`--only ${only}: choose one of ${SINGLE_SCENARIOS.join(", ")}`);
+  log(`mode ${modeName}, only ${only}`);
+  await runSingleScenario(only as SingleScenario, { gateway: mode.gateway, coldRuns: mode.coldRuns }, args, log);
+} else {
+  await main();
+}

@@ -39,12 +39,16 @@ export interface ServerOptions {
   env?: Readonly<Record<string, string>>;
   /** False: answer through the provider SDKs (the gateway scenario). */
   offline?: boolean;
+  /** The server's CLI script: another build's `dist/server/cli.js` to compare builds; this checkout's by default. */
+  cli?: string;
+  /** Node flags before the script, e.g. `--cpu-prof`. */
+  nodeArgs?: readonly string[];
 }
 
 /** Starts the server on a free loopback port and resolves once it accepts calls. */
 export function startServerProcess(jwtSecretKey: string, options: ServerOptions = {}): Promise<ServerProcess> {
   const offline = options.offline === false ? [] : ["--offline", "--offline-chunk-delay-ms", "0"];
-  const { child, exited } = spawnTracked(process.execPath, [CLI, "--host", "127.0.0.1", "--port", "0", ...offline, "--log-level", "error", ...(options.args ?? [])], {
+  const { child, exited } = spawnTracked(process.execPath, [...(options.nodeArgs ?? []), options.cli ?? CLI, "--host", "127.0.0.1", "--port", "0", ...offline, "--log-level", "error", ...(options.args ?? [])], {
     env: { PATH: process.env["PATH"] ?? "", ...options.env, MODEL_MANAGER_SERVER_JWT_SECRET_KEY: jwtSecretKey },
     stdio: ["ignore", "pipe", "pipe"],
   });
