@@ -8,6 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { AzureSettings, OpenAISettings } from "../config/backend-settings.js";
 import { IncompleteAnswerError } from "./incomplete-answer.js";
 import { lazySdk } from "./load-sdk.js";
+import { createNodeHttpFetch } from "./node-http-fetch.js";
 import { type BinaryFile, DEFAULT_POLL_INTERVAL_MS, isBinaryFile, type ModelProvider, type ProviderCall, type ProviderChunk } from "./provider.js";
 import { sdkLogger, stainlessRequestOptions, type SdkProviderDeps } from "./sdk-support.js";
 
@@ -37,9 +38,11 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
 }
 
 // Every setting is passed explicitly so the SDK reads nothing from process.env
-// behind the server's back.
+// behind the server's back. One client per backend, made on its first call and
+// kept, so its connections to the provider are reused.
 function createClient(sdk: OpenAISdk, options: OpenAIProviderOptions): OpenAIClient {
   const common = {
+    fetch: createNodeHttpFetch(),
     maxRetries: options.maxRetries,
     logger: sdkLogger(options.logger, `openai-sdk (${options.backend})`),
     logLevel: "warn" as const,
