@@ -120,7 +120,7 @@ describe("createNodeHttpFetch", () => {
     const form = new FormData();
     form.set("file", new Blob(["bytes"]), "a.png");
     await (await fetch(`${upstream.url}/upload`, { method: "POST", body: form })).text();
-    await (await fetch(`${upstream.url}/cached`, { method: "GET", cache: "no-store" })).text();
+    await (await fetch(`${upstream.url}/cached`, { method: "GET", redirect: "error" })).text();
     expect(fallbackCalls).toEqual([`GET ${upstream.url}/old`, `POST ${upstream.url}/upload`, `GET ${upstream.url}/cached`]);
     expect(upstream.requests.find((request) => request.path === "/upload")?.headers["content-type"]).toMatch(/^multipart\/form-data/);
   });

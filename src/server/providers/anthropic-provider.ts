@@ -7,6 +7,7 @@ import type { AnthropicSettings } from "../config/backend-settings.js";
 import { IncompleteAnswerError } from "./incomplete-answer.js";
 import { lazySdk } from "./load-sdk.js";
 import type { ModelProvider, ProviderCall, ProviderChunk } from "./provider.js";
+import { createNodeHttpFetch } from "./node-http-fetch.js";
 import { sdkLogger, stainlessRequestOptions, type SdkProviderDeps } from "./sdk-support.js";
 
 type AnthropicSdk = typeof import("@anthropic-ai/sdk");
@@ -44,6 +45,7 @@ function createClient(sdk: AnthropicSdk, options: AnthropicProviderOptions): Ant
     timeout: REQUEST_TIMEOUT_MS,
     logger: sdkLogger(options.logger, "anthropic-sdk"),
     logLevel: "warn",
+    fetch: createNodeHttpFetch(),
   });
 }
 
