@@ -4,6 +4,8 @@
  * bodies, streams, aborts, connection errors) and hand what it does not take
  * to the built-in fetch.
  */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { createNodeHttpFetch } from "../../src/server/providers/node-http-fetch.js";
@@ -27,6 +29,7 @@ describe("createNodeHttpFetch", () => {
     expect(request?.url).toBe("/v1/things?a=1");
     expect(request?.headers.authorization).toBe("Bearer k");
     expect(request?.headers["accept-encoding"]).toBe("gzip, deflate, br");
+    expect(request?.headers["content-length"]).toBe(String(Buffer.byteLength(JSON.stringify({ hello: "world" }))));
     expect(request?.json()).toEqual({ hello: "world" });
   });
 
@@ -37,6 +40,25 @@ describe("createNodeHttpFetch", () => {
     for (let index = 0; index < 3; index++) ports.add(await (await fetch(counting.url, { method: "GET" })).text());
     await counting.close();
     expect(ports.size).toBe(1);
+  });
+
+  it("closes an idle connection before the server's announced keep-alive timeout", async () => {
+    const server = createServer((_req, res) => {
+      // Announced by hand, so the server itself never closes it: only the client can.
+      res.writeHead(200, { connection: "keep-alive", "keep-alive": "timeout=2" });
+      res.end("ok");
+    });
+    server.keepAliveTimeout = 60_000;
+    const closedByClient = new Promise<void>((resolve) => server.on("connection", (socket) => socket.once("end", resolve)));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const response = await createNodeHttpFetch()(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, { method: "GET" });
+      expect(await response.text()).toBe("ok");
+      await closedByClient;
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it("decodes a gzip body as the built-in fetch does", async () => {
@@ -128,10 +150,9 @@ describe("createNodeHttpFetch", () => {
 
 /** A server that answers each request with the client's port: the same port twice means the same connection. */
 async function startCountingServer(): Promise<{ url: string; close(): Promise<void> }> {
-  const { createServer } = await import("node:http");
   const server = createServer((req, res) => res.end(String(req.socket.remotePort)));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as import("node:net").AddressInfo;
+  const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/`,
     close: () =>

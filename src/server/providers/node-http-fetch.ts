@@ -13,6 +13,7 @@
  */
 import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from "node:http";
 import { request as httpsRequest, Agent as HttpsAgent } from "node:https";
+import type { Duplex } from "node:stream";
 import { Readable } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 
@@ -23,6 +24,11 @@ const ACCEPT_ENCODING = "gzip, deflate, br";
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const TAKEN_INIT_KEYS = new Set(["method", "headers", "body", "signal", "duplex"]);
+// How long an idle connection stays open (undici's default), and how long
+// before the server's announced keep-alive timeout it closes: a request sent
+// on a connection the server is closing fails.
+const IDLE_MS = 4_000;
+const HINT_MARGIN_MS = 1_000;
 
 /**
  * A fetch with its own connection pools (one per scheme), reused by every
@@ -30,13 +36,15 @@ const TAKEN_INIT_KEYS = new Set(["method", "headers", "body", "signal", "duplex"
  * does not take.
  */
 export function createNodeHttpFetch(fallback: Fetch = globalThis.fetch): Fetch {
-  const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+  const agents = { http: closingIdle(new HttpAgent({ keepAlive: true })), https: closingIdle(new HttpsAgent({ keepAlive: true })) };
   return (input, init = {}) => {
     const url = typeof input === "string" ? safeUrl(input) : input instanceof URL ? input : undefined;
     const body = init.body;
     if (
       !url ||
       (url.protocol !== "http:" && url.protocol !== "https:") ||
+      url.username !== "" ||
+      url.password !== "" ||
       !(body === undefined || body === null || typeof body === "string" || body instanceof Uint8Array || body instanceof ArrayBuffer) ||
       Object.keys(init).some((key) => !TAKEN_INIT_KEYS.has(key))
     ) {
@@ -77,6 +85,7 @@ function send(url: URL, init: RequestInit, body: string | Uint8Array | ArrayBuff
     signal?.addEventListener("abort", onAbort, { once: true });
     req.once("error", (error) => fail(new TypeError("fetch failed", { cause: error })));
     req.once("response", (res) => {
+      idleMsOf.set(res.socket, idleMs(res.headers["keep-alive"] as string | undefined));
       const status = res.statusCode ?? 0;
       if (REDIRECT_STATUSES.has(status) && res.headers.location !== undefined) {
         res.resume();
@@ -124,6 +133,37 @@ function send(url: URL, init: RequestInit, body: string | Uint8Array | ArrayBuff
     req.end(body === undefined ? undefined : body instanceof ArrayBuffer ? new Uint8Array(body) : body);
   });
 }
+
+// Per connection, from its last response: how long it may stay idle (0: not reused).
+const idleMsOf = new WeakMap<object, number>();
+
+function idleMs(keepAliveHeader: string | undefined): number {
+  const hint = keepAliveHeader === undefined ? undefined : /(?:^|,)\s*timeout=(\d+)/i.exec(keepAliveHeader)?.[1];
+  return hint === undefined ? IDLE_MS : Math.max(0, Math.min(IDLE_MS, Number(hint) * 1000 - HINT_MARGIN_MS));
+}
+
+// Node's agent keeps idle connections open forever unless given a timeout,
+// which would also apply to requests in flight: the idle time is set when a
+// connection goes idle and cleared when it is reused.
+function closingIdle<A extends HttpAgent>(agent: A): A {
+  const keep = agent.keepSocketAlive.bind(agent);
+  const reuse = agent.reuseSocket.bind(agent);
+  agent.keepSocketAlive = (socket) => {
+    const ms = idleMsOf.get(socket) ?? IDLE_MS;
+    const kept = keep(socket) as unknown as boolean | undefined;
+    if (kept === false || ms === 0) return false as unknown as void;
+    timed(socket).setTimeout?.(ms);
+    return true as unknown as void;
+  };
+  agent.reuseSocket = (socket, request) => {
+    timed(socket).setTimeout?.(0);
+    reuse(socket, request);
+  };
+  return agent;
+}
+
+// The agent's sockets are net.Socket / tls.TLSSocket, typed as Duplex by the agent's hooks.
+const timed = (socket: Duplex) => socket as Duplex & { setTimeout?(ms: number): unknown };
 
 function headerRecord(headers: RequestInit["headers"]): Record<string, string> {
   const record: Record<string, string> = {};
