@@ -4,16 +4,38 @@ const pairNames = Object.keys(PAIRS) as PairName[];
 
 const serves = (name: PairName, provider: unknown) => (PAIRS[name].providers as readonly unknown[]).includes(provider);
 
-const invokeTypesOfPair = (name: PairName): readonly string[] => [PAIRS[name].invokeType, ...PAIRS[name].aliases];
+// Every request is checked against the table: these lookups are built from it
+// once, at load, so a check costs a map read rather than a walk of every pair.
+const pairByRoute = new Map<string, Map<string, PairName>>();
+const invokeTypesByProvider = new Map<string, string[]>();
+for (const name of pairNames) {
+  const route = PAIRS[name];
+  for (const provider of route.providers) {
+    const byInvokeType = pairByRoute.get(provider) ?? new Map<string, PairName>();
+    pairByRoute.set(provider, byInvokeType);
+    const invokeTypes = invokeTypesByProvider.get(provider) ?? [];
+    invokeTypesByProvider.set(provider, invokeTypes);
+    for (const invokeType of [route.invokeType, ...route.aliases]) {
+      if (!byInvokeType.has(invokeType)) byInvokeType.set(invokeType, name);
+      invokeTypes.push(invokeType);
+    }
+  }
+}
 
 /** The pair that handles (provider, invokeType), aliases included, if any. */
 export function findPair(provider: unknown, invokeType: unknown): PairName | undefined {
-  return pairNames.find((name) => serves(name, provider) && (invokeTypesOfPair(name) as readonly unknown[]).includes(invokeType));
+  if (typeof provider !== "string" || typeof invokeType !== "string") return undefined;
+  return pairByRoute.get(provider)?.get(invokeType);
 }
 
 /** The invoke types a provider takes, aliases included, in table order (for error messages). */
 export function invokeTypesOf(provider: unknown): string[] {
-  return pairNames.flatMap((name) => (serves(name, provider) ? invokeTypesOfPair(name) : []));
+  return typeof provider === "string" ? [...(invokeTypesByProvider.get(provider) ?? [])] : [];
+}
+
+/** Whether the table has any pair for `provider`. */
+export function isRoutedProvider(provider: unknown): boolean {
+  return typeof provider === "string" && invokeTypesByProvider.has(provider);
 }
 
 /**

@@ -7,7 +7,7 @@
 import { boundedText, MAX_QUOTED_CHARS, quoted } from "../internal/bounded-text.js";
 import * as v from "valibot";
 import { camelCaseKey as camelCase } from "../internal/camel-case.js";
-import { findPair, inferInvokeType, invokeTypesOf } from "../routes/find-pair.js";
+import { findPair, inferInvokeType, invokeTypesOf, isRoutedProvider } from "../routes/find-pair.js";
 import { PROVIDERS } from "../routes/route-table.js";
 import { GoogleGenerateContentConfigSchema } from "./google-generation.js";
 import { RequestPairs, type RequestPairName } from "./invoke-request.js";
@@ -339,7 +339,7 @@ export function checkRequest(request: unknown, asItem: boolean, prefix: string, 
     });
     return undefined;
   }
-  if (invokeTypesOf(provider).length === 0) {
+  if (!isRoutedProvider(provider)) {
     issues.push({
       path: `${prefix}provider`,
       message: `${String(provider)} has no checked request form (the Python SDK 0.5 had none either): send it unchecked, as { unchecked: { provider, invokeType, params }${asItem ? "" : ", userContext"} }`,
