@@ -67,6 +67,17 @@ describe("README examples", () => {
     expect(await run("invoke.ts")).toBe("echo openai chat-completions gpt-4o-mini 7 stop");
   });
 
+  it("unchecked.ts sends the named pair with its params as extra", async () => {
+    const before = server.calls.length;
+    expect(await run("unchecked.ts")).toBe("echo kling-ai image-generation model");
+    expect(server.calls[before]!.request).toMatchObject({
+      provider: "kling-ai",
+      invokeType: "image-generation",
+      channel: "normal",
+      extra: { model_name: "kling-v2", prompt: "a red kite", n: 1 },
+    });
+  });
+
   it("stream.ts", async () => {
     expect(await run("stream.ts")).toContain("echo google generation gemini-2.5-flash");
   });
