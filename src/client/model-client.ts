@@ -179,7 +179,7 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
     ...(options.callMiddlewares ?? []),
     deadlineMiddleware,
     streamTimeoutsMiddleware,
-    createFallbackMiddleware({ address: settings.address, breakers, onAttempt, authorization }),
+    createFallbackMiddleware({ address: settings.address, breakers, onAttempt, authorization, maxMessageBytes: settings.maxMessageBytes }),
     streamRetryMiddleware,
     unaryRetryMiddleware,
     createConnectionErrorsMiddleware(connectionFacts(settings)),

@@ -10,8 +10,10 @@ import {
   CancelledError,
   createModelClient,
   DeadlineExceededError,
+  FallbackExhaustedError,
   IncompleteAnswerError,
   InvalidArgumentError,
+  MessageTooLargeError,
   invoke,
   invokeStream,
   PermissionDeniedError,
@@ -241,6 +243,34 @@ describe("HTTP route errors are typed", () => {
     });
     const unary = await invoke(client, request, { fallbacks: [{ http: cutBody.url }] }).catch((e: unknown) => e);
     expect(unary).toBeInstanceOf(IncompleteAnswerError);
+  });
+
+  it("an HTTP answer or stream event over maxMessageBytes is a MessageTooLargeError, read no further", async () => {
+    const limit = 4 * 1024 * 1024;
+    const huge = "x".repeat(limit + 1);
+    const fake = await startFakeUpstream((req, res) => {
+      const stream = (req.headers["accept"] ?? "").includes("text/event-stream");
+      if (stream) {
+        startSse(res);
+        res.write(`data: {"content": "${huge}`);
+      } else {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.write(`{"content": "${huge}`);
+      }
+      // Never ends: only the client's bound stops the read.
+    });
+    const { server, client } = await setup({ client: { jwtSecretKey: SECRET, maxRetries: 0, maxMessageBytes: limit } });
+    server.invoke = failingWith(Status.UNAVAILABLE, "down");
+    // The HTTP route is the last one: its error is the last attempt of the exhausted fallbacks.
+    const httpError = (error: unknown) => {
+      expect(error).toBeInstanceOf(FallbackExhaustedError);
+      return (error as FallbackExhaustedError).attempts.at(-1)!.error;
+    };
+    const unary = httpError(await invoke(client, request, { fallbacks: [{ http: fake.url }] }).catch((e: unknown) => e));
+    expect(unary).toBeInstanceOf(MessageTooLargeError);
+    expect((unary as MessageTooLargeError).limitBytes).toBe(limit);
+    const streamed = httpError(await collect(invokeStream(client, request, { fallbacks: [{ http: fake.url }] })).catch((e: unknown) => e));
+    expect(streamed).toBeInstanceOf(MessageTooLargeError);
   });
 
   it("a provider answer cut at the server arrives as an SSE error event: IncompleteAnswerError after the chunks that came", async () => {

@@ -65,6 +65,8 @@ export interface FallbackMiddlewareSettings {
   readonly onAttempt: ((event: AttemptEvent) => void) | undefined;
   /** The `authorization` of a request, for routes sent over HTTP (the gRPC ones get theirs per attempt, further in). */
   readonly authorization: (request: unknown, options: CallOptions & JwtCallOptions) => Authorization;
+  /** Largest answer read from an HTTP route, bytes (the client's `maxMessageBytes`). */
+  readonly maxMessageBytes: number;
 }
 
 const INVOKE_PATH = "/model_service.ModelService/Invoke";
@@ -102,7 +104,7 @@ export function createFallbackMiddleware(settings: FallbackMiddlewareSettings): 
 }
 
 async function* withFallback(
-  { address, breakers, onAttempt, authorization }: FallbackMiddlewareSettings,
+  { address, breakers, onAttempt, authorization, maxMessageBytes }: FallbackMiddlewareSettings,
   call: ClientMiddlewareCall<ModelRequestItem, ModelResponseItem>,
   options: Options,
 ): AsyncGenerator<ModelResponseItem, void, undefined> {
@@ -149,7 +151,7 @@ async function* withFallback(
         const messages =
           http === undefined
             ? call.next(item, requestId === rest.requestId ? rest : extend(rest, { requestId }))
-            : invokeOverHttp(item, { url: http, requestId, signal: rest.signal, metadata: rest.metadata, authorization: authorization(item, rest) });
+            : invokeOverHttp(item, { url: http, requestId, signal: rest.signal, metadata: rest.metadata, authorization: authorization(item, rest), maxMessageBytes });
         for await (const message of messages) {
           if (committed) {
             yield message;

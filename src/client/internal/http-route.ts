@@ -25,7 +25,12 @@ export interface HttpAttempt {
   /** The caller's extra metadata, sent as headers (text values only). */
   readonly metadata: Metadata | undefined;
   readonly authorization: Authorization;
+  /** Largest answer (or stream event) read, bytes: the client's `maxMessageBytes`, as on gRPC. */
+  readonly maxMessageBytes: number;
 }
+
+// How much of an error body is read to word the error.
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 const fail = (code: Status, message: string) => new ClientError(INVOKE_METHOD, code, message);
 
@@ -71,12 +76,39 @@ function cut(error: unknown, signal: AbortSignal | undefined, url: string, what:
   return fail(Status.DATA_LOSS, `the HTTP answer from ${url} was cut before its end (${what}: ${(error as Error).message})`);
 }
 
-/** The events of an SSE body: `{event, data}` per block. */
-async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<{ event: string | undefined; data: string }> {
+// Worded as grpc-js words a message over its limit, so the client's errors make it the same MessageTooLargeError.
+const tooLarge = (url: string, what: string, limit: number) =>
+  fail(Status.RESOURCE_EXHAUSTED, `the HTTP ${what} from ${url} is a message with a size larger than ${limit} (the client's maxMessageBytes)`);
+
+/**
+ * The body's text, at most `limit` bytes: past it, `onOver` decides (an
+ * error for an answer; the text so far for an error body). The server is
+ * not trusted to bound what it sends.
+ */
+async function boundedBody(body: ReadableStream<Uint8Array> | null, limit: number, onOver: (text: string) => string): Promise<string> {
+  if (!body) return "";
+  const decoder = new TextDecoder();
+  let text = "";
+  let bytes = 0;
+  for await (const chunk of body) {
+    bytes += chunk.byteLength;
+    if (bytes > limit) {
+      await body.cancel().catch(() => {});
+      return onOver(text);
+    }
+    text += decoder.decode(chunk, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
+/** The events of an SSE body: `{event, data}` per block, each at most `limit` bytes. */
+async function* sseEvents(body: ReadableStream<Uint8Array>, url: string, limit: number): AsyncGenerator<{ event: string | undefined; data: string }> {
   const decoder = new TextDecoder();
   let buffer = "";
   for await (const bytes of body) {
     buffer += decoder.decode(bytes, { stream: true }).replace(/\r\n?/g, "\n");
+    // Characters, not bytes: an event of multi-byte text is cut later, never earlier, than the limit.
+    if (buffer.indexOf("\n\n") === -1 && buffer.length > limit) throw tooLarge(url, "stream event", limit);
     for (let end = buffer.indexOf("\n\n"); end !== -1; end = buffer.indexOf("\n\n")) {
       const block = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
@@ -109,15 +141,17 @@ export async function* invokeOverHttp(item: ModelRequestItem, attempt: HttpAttem
     throw fail(Status.UNAVAILABLE, `the HTTP API at ${url} is unreachable: ${reason}`);
   }
   if (!response.ok) {
-    const text = await response.text().catch(() => "");
+    const text = await boundedBody(response.body, MAX_ERROR_BODY_BYTES, (head) => head).catch(() => "");
     throw statusError(url, response.status, text);
   }
   if (!item.stream) {
     let text: string;
     try {
-      text = await response.text();
+      text = await boundedBody(response.body, attempt.maxMessageBytes, () => {
+        throw tooLarge(url, "answer", attempt.maxMessageBytes);
+      });
     } catch (error) {
-      throw cut(error, attempt.signal, url, "body");
+      throw error instanceof ClientError ? error : cut(error, attempt.signal, url, "body");
     }
     let json: unknown;
     try {
@@ -135,7 +169,7 @@ export async function* invokeOverHttp(item: ModelRequestItem, attempt: HttpAttem
   if (!response.body) throw fail(Status.DATA_LOSS, `the HTTP stream from ${url} has no body`);
   const body = response.body;
   try {
-    for await (const { event, data } of sseEvents(body)) {
+    for await (const { event, data } of sseEvents(body, url, attempt.maxMessageBytes)) {
       if (event === SSE_ERROR_EVENT) throw statusError(url, 500, data);
       if (data === SSE_DONE) return;
       let json: unknown;
