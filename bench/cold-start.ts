@@ -53,10 +53,15 @@ export interface BundleSize {
   largest: Array<[string, number]>;
 }
 
-/** Minified size of our own code in an esbuild bundle importing `names` from the built entry, dependencies external. */
+/**
+ * Minified size of our own code in an esbuild bundle importing `names` from the
+ * entry, dependencies external. It starts from the sources, not from
+ * dist/index.js: that file is itself a bundle, which would hide which module
+ * the bytes come from.
+ */
 export async function bundleSize(names: string[]): Promise<BundleSize> {
   const result = await build({
-    stdin: { contents: `export { ${names.join(", ")} } from ${JSON.stringify(join(dist, "index.js"))};`, resolveDir: root },
+    stdin: { contents: `export { ${names.join(", ")} } from ${JSON.stringify(join(root, "src", "index.ts"))};`, resolveDir: root },
     bundle: true,
     minify: true,
     format: "esm",
@@ -69,14 +74,14 @@ export async function bundleSize(names: string[]): Promise<BundleSize> {
   });
   const output = Object.values(result.metafile.outputs)[0]!;
   const own = Object.entries(output.inputs)
-    .filter(([path]) => path.startsWith("dist/"))
+    .filter(([path]) => path.startsWith("src/"))
     .map(([path, input]) => [path, input.bytesInOutput] as [string, number])
     .sort((a, b) => b[1] - a[1]);
   const sum = (entries: Array<[string, number]>) => entries.reduce((total, [, bytes]) => total + bytes, 0);
   return {
     exports: names.join(" + "),
     ownBytes: sum(own),
-    generatedBytes: sum(own.filter(([path]) => path.startsWith("dist/gen/"))),
+    generatedBytes: sum(own.filter(([path]) => path.startsWith("src/gen/"))),
     largest: own.slice(0, 5),
   };
 }

@@ -227,7 +227,7 @@ export function renderReport(results: BenchResults, analysis = ""): string {
     kb(b.ownBytes),
     kb(b.generatedBytes),
     kb(b.ownBytes - b.generatedBytes),
-    b.largest.map(([path, bytes]) => `${path.replace(/^dist\//, "")} ${kb(bytes)}`).join(", "),
+    b.largest.map(([path, bytes]) => `${path.replace(/^src\//, "").replace(/\.ts$/, ".js")} ${kb(bytes)}`).join(", "),
   ]);
   return `# Benchmark results
 

@@ -87,7 +87,8 @@ export function telemetrySource<Instruments>(
 
 /** Name and version of this package: the instrumentation scope of its tracers and meters. */
 export function instrumentationScope(): { readonly name: string; readonly version: string } {
-  // src/telemetry and dist/telemetry are both two levels below the package root.
-  const { name, version } = createRequire(import.meta.url)("../../package.json") as { name: string; version: string };
+  // By the package's own name (a self-reference through its exports), not a
+  // relative path: the same code runs from src/, from dist/ and from a bundle chunk.
+  const { name, version } = createRequire(import.meta.url)("tamar-model-client/package.json") as { name: string; version: string };
   return { name, version };
 }
