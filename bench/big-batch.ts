@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import * as grpc from "@grpc/grpc-js";
 import type { WireModelRequest, WireModelResponse } from "tamar-model-client/middleware";
-import { tamar } from "./client-under-test.js";
+import { modulesOf, tamar } from "./client-under-test.js";
 import { generated } from "./codegen.js";
 import type { WireSetup } from "./contenders/contender.js";
 import { interleavedRounds } from "./measure.js";
@@ -39,7 +39,7 @@ export async function bigBatchScenario(client: ReturnType<typeof tamar.createMod
   const { userContext: _, ...item } = unaryRequest;
   const request = { userContext: TENANT, items: Array.from({ length: items }, () => item) };
   // The SDK's own request building (from the same build), run once here: the raw client sends its result.
-  const { buildBatchRequest } = (await import(new URL("../dist/client/request/build-request.js", import.meta.url).href)) as BuildRequest;
+  const { buildBatchRequest } = (await import(new URL("client/request/build-request.js", modulesOf(new URL("../dist/", import.meta.url))).href)) as BuildRequest;
   const { message } = await buildBatchRequest(request);
   const { ModelServiceClient } = (await import(generated.grpcJs)) as { ModelServiceClient: new (address: string, credentials: grpc.ChannelCredentials, options: object) => RawBatchClient };
   const raw = new ModelServiceClient(wire.address, grpc.credentials.createInsecure(), { "grpc.max_receive_message_length": client.settings.maxMessageBytes, "grpc.max_send_message_length": client.settings.maxMessageBytes });

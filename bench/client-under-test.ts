@@ -19,8 +19,16 @@ export async function loadSdk(dist: URL): Promise<Sdk> {
   const root = await import(new URL("index.js", dist).href);
   const middlewareEntry = new URL("middleware.js", dist);
   if (!existsSync(middlewareEntry)) return root as Sdk;
-  const wireDeadline = (await import(new URL("client/middleware/wire-deadline.js", dist).href)) as WireDeadline;
+  const wireDeadline = (await import(new URL("client/middleware/wire-deadline.js", modulesOf(dist)).href)) as WireDeadline;
   return { ...root, ...(await import(middlewareEntry.href)), grpcTimeout: wireDeadline.grpcTimeout } as Sdk;
+}
+
+/**
+ * Where a build keeps each module on its own, for the internal pieces: dist/
+ * itself for builds before the bundled entries, tsc's output beside it since.
+ */
+export function modulesOf(dist: URL): URL {
+  return existsSync(new URL("client/", dist)) ? dist : new URL("../build/tsc/", dist);
 }
 
 const dist = new URL("../dist/", import.meta.url);
@@ -34,7 +42,7 @@ export const clientEntryPath = new URL("index.js", dist).pathname;
 // what createModelClient installs).
 type AttemptMetadata = typeof import("../src/client/middleware/attempt-metadata.js");
 type Jwt = typeof import("../src/client/middleware/jwt.js");
-const internal = async <T>(path: string): Promise<T> => (await import(new URL(`client/${path}`, dist).href)) as T;
+const internal = async <T>(path: string): Promise<T> => (await import(new URL(`client/${path}`, modulesOf(dist)).href)) as T;
 
 /** `createAttemptMetadataMiddleware` and `createAuthorization` of the built client. */
 export const chainInternals = {

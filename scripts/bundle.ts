@@ -1,39 +1,37 @@
-// Rewrites the package's entry files in dist/ as esbuild bundles of the
-// modules tsc emitted, so a fresh process resolves and loads a handful of
-// files instead of one per source module (cold start, issue 17).
+// Builds dist/ from tsc's output in build/tsc: each file package.json points
+// users at (exports and bins) becomes an esbuild bundle, so a fresh process
+// resolves and loads a handful of files instead of one per source module
+// (cold start, issue 17); the declaration files are copied as tsc wrote them,
+// so the package's types do not change.
 //
-// tsc's output stays beside the bundles: the declaration files are the
-// package's types (unchanged), and the benchmarks load internal modules from
-// it. Only the entries named in package.json's exports point at bundles.
-// Code shared by several entries lives in one chunk, so an error class or
-// a registry is the same object whichever entry a user imports it from.
-import { chmodSync, readFileSync, rmSync } from "node:fs";
+// Code shared by several entries lives in one chunk, so an error class or a
+// registry is the same object whichever entry a user imports it from.
+// build/tsc keeps every module on its own for the benchmarks, which measure
+// internal pieces; it is not part of the package.
+import { chmodSync, cpSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
+const MODULES = "build/tsc";
+const OUT = "dist";
 const packageJson = JSON.parse(readFileSync(`${root}package.json`, "utf8")) as {
   exports: Record<string, string | { default?: string }>;
   bin: Record<string, string>;
 };
 
-/** Every JavaScript file package.json points users at: export targets and bins. */
-function entryFiles(): string[] {
-  const targets = Object.values(packageJson.exports).map((target) => (typeof target === "string" ? target : target.default));
-  const files = [...targets, ...Object.values(packageJson.bin)].filter((file): file is string => file?.endsWith(".js") === true);
-  return [...new Set(files.map((file) => file.replace(/^\.\//, "")))];
-}
+const inPackage = (file: string) => file.replace(/^\.\//, "");
+const bins = Object.values(packageJson.bin).map(inPackage);
+const exported = Object.values(packageJson.exports).map((target) => (typeof target === "string" ? target : target.default));
+const entries = [...new Set([...exported.filter((file): file is string => file?.endsWith(".js") === true).map(inPackage), ...bins])];
 
-const CHUNKS = "dist/chunks";
-rmSync(`${root}${CHUNKS}`, { recursive: true, force: true });
+cpSync(`${root}${MODULES}`, `${root}${OUT}`, { recursive: true, filter: (source) => !source.endsWith(".js") });
 
-const entries = entryFiles();
 await build({
   absWorkingDir: root,
-  entryPoints: entries,
-  outdir: "dist",
-  outbase: "dist",
-  allowOverwrite: true,
+  entryPoints: entries.map((file) => file.replace(new RegExp(`^${OUT}/`), `${MODULES}/`)),
+  outdir: OUT,
+  outbase: MODULES,
   bundle: true,
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",
@@ -47,4 +45,4 @@ await build({
   logLevel: "warning",
 });
 
-for (const file of Object.values(packageJson.bin)) chmodSync(`${root}${file.replace(/^\.\//, "")}`, 0o755);
+for (const file of bins) chmodSync(`${root}${file}`, 0o755);
