@@ -28,7 +28,7 @@ export async function loadSdk(dist: URL): Promise<Sdk> {
  * itself for builds before the bundled entries, tsc's output beside it since.
  */
 export function modulesOf(dist: URL): URL {
-  return existsSync(new URL("client/", dist)) ? dist : new URL("../build/tsc/", dist);
+  return existsSync(new URL("client/model-client.js", dist)) ? dist : new URL("../build/tsc/", dist);
 }
 
 const dist = new URL("../dist/", import.meta.url);
