@@ -9,6 +9,7 @@ import type { Pieces } from "./micro.js";
 import type { OpenStreamsResult } from "./open-streams.js";
 import type { BatchResult, Row, StreamResult, UnaryResult } from "./scenarios.js";
 import { checkEarlierTargets, checkTargets, row, type TargetCheck } from "./targets.js";
+import { UNARY_WARM_UP_CALLS } from "./workload.js";
 
 export interface Meta {
   date: string;
@@ -254,7 +255,9 @@ ${targetTable(earlier)}
 
 The server (reference CLI, offline provider, no chunk delay) runs in its own process on 127.0.0.1.
 Every contender sends the same request bytes (checked), a JWT for the same tenant and an
-\`x-request-id\`; the unary calls carry the SDK's default 30 s deadline (\`grpc-timeout\`).
+\`x-request-id\`; the unary calls carry the SDK's default 30 s deadline (\`grpc-timeout\`). Before the rounds each
+in-process contender makes ${UNARY_WARM_UP_CALLS.toLocaleString("en-US")} unmeasured calls at c=16, so that neither the server nor a client is
+still compiling its hot paths when the measured calls start.
 
 The Python contenders (python_grpc_client.py, in their own process) send the same encoded request through a
 generic unary-stream call and sign a PyJWT token per request, as the original client does; their client CPU

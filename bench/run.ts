@@ -24,7 +24,8 @@ import { startServerProcess } from "./server-process.js";
 import { runSingleScenario, SINGLE_SCENARIOS, type SingleScenario } from "./single-scenario.js";
 import { prepareContenders } from "./setup.js";
 import { checkTargets } from "./targets.js";
-import { BIG_BATCH_ITEMS, JWT_SECRET, OPEN_STREAMS } from "./workload.js";
+import { closedLoop } from "./measure.js";
+import { BIG_BATCH_ITEMS, JWT_SECRET, OPEN_STREAMS, UNARY_WARM_UP_CALLS } from "./workload.js";
 
 const MODES = {
   quick: {
@@ -128,6 +129,8 @@ async function main(): Promise<void> {
     const { all, sdk, wire } = contenders;
     python = await startPythonRunners(wire, log);
     for (const contender of all) await contender.unary(); // connects; the SDK signs its token
+    log(`warm-up: ${UNARY_WARM_UP_CALLS} unmeasured calls per in-process contender`);
+    for (const contender of all) await closedLoop(() => contender.unary(), 16, UNARY_WARM_UP_CALLS);
     const signaturesBefore = jwtSignatures();
     const unary = [];
     for (const concurrency of [1, 16, 64] as const) {

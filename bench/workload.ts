@@ -39,3 +39,11 @@ export const openStreamRequest = chatRequest(OPEN_STREAM_CHUNKS);
 
 /** Items of the big batch (the server runs with `--max-batch-items` of at least this). */
 export const BIG_BATCH_ITEMS = 5000;
+
+/**
+ * Unmeasured unary calls per contender, at c=16, before the unary rounds: the
+ * server (one process for all contenders) and each client must have their hot
+ * paths compiled first, or the first rounds measure V8's warm-up, not a call
+ * (bench/findings.md, gateway item). The same for every contender and mode.
+ */
+export const UNARY_WARM_UP_CALLS = 3000;
