@@ -27,7 +27,7 @@ const API_KEY = "sk-bench-fake";
  * a time. Enough for the server's CPU per call to stop falling (measured in
  * bench/findings.md, item 8); the same for every way and every mode.
  */
-export const WARM_UP = { calls: 5000, streams: 1000 } as const;
+export const WARM_UP = { calls: 5000, streams: 2000 } as const;
 
 export type GatewayUnaryMetric = "p50Ms" | "p99Ms" | "perSecond" | "clientCpu" | "serverCpu";
 
