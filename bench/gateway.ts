@@ -2,7 +2,10 @@
 // OpenAI (fake-openai.ts, its own process) → back, against the `openai` SDK
 // calling the same fake directly (the baseline). What the server adds: p50 /
 // p99 at c=1 and time to the first stream chunk as differences of medians,
-// req/s at c=32 as a paired ratio.
+// req/s at c=32 as a paired ratio. Every way is first warmed up unmeasured
+// (WARM_UP) until V8 has compiled its hot paths: a gateway is a long-running
+// process, and through its first few thousand calls the server's per-call CPU
+// is several times its steady state, which is not what it adds per call.
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import OpenAI from "openai";
@@ -18,6 +21,13 @@ import { JWT_SECRET, unaryRequest } from "./workload.js";
 const FAKE = fileURLToPath(new URL("./fake-openai.ts", import.meta.url));
 const root = fileURLToPath(new URL("..", import.meta.url));
 const API_KEY = "sk-bench-fake";
+
+/**
+ * Unmeasured calls per way before the rounds: unary at c=32, then streams 8 at
+ * a time. Enough for the server's CPU per call to stop falling (measured in
+ * bench/findings.md, item 8); the same for every way and every mode.
+ */
+export const WARM_UP = { calls: 5000, streams: 2000 } as const;
 
 export type GatewayUnaryMetric = "p50Ms" | "p99Ms" | "perSecond" | "clientCpu" | "serverCpu";
 
@@ -39,6 +49,7 @@ export interface GatewaySettings {
 
 export interface GatewayResult {
   settings: GatewaySettings;
+  warmUp: { readonly calls: number; readonly streams: number };
   /** Baseline (the openai SDK calling the fake) first, then the SDK through the server, then through any other builds' servers. */
   unary: Array<{ concurrency: number; rows: Row<GatewayUnaryMetric>[] }>;
   stream: Row<"firstChunkMs">[];
@@ -137,7 +148,11 @@ export async function gatewayScenario(settings: GatewaySettings): Promise<Gatewa
     for (const other of settings.otherServers ?? []) gateways.push(await startGateway(fake, `tamar invoke → ${other.name} server → fake`, settings, other.cli));
     const servers = new Map(gateways.map((gateway) => [gateway.contender.name, gateway.server]));
     const contenders = [openAIDirect(`${fake.url}/v1`), ...gateways.map((gateway) => gateway.contender)];
-    for (const contender of contenders) await contender.unary(); // connects; the SDK signs its token
+    for (const contender of contenders) {
+      await contender.unary(); // connects; the SDK signs its token
+      await closedLoop(() => contender.unary(), 32, WARM_UP.calls);
+      await closedLoop(async () => void (await contender.stream(() => {})), 8, WARM_UP.streams);
+    }
     const unary = [];
     for (const concurrency of [1, 32] as const) unary.push(await unaryRounds(contenders, servers, concurrency, settings.calls[concurrency], settings.rounds));
     const streamSamples = await interleavedRounds(contenders, settings.rounds, async (contender) => {
@@ -145,7 +160,7 @@ export async function gatewayScenario(settings: GatewaySettings): Promise<Gatewa
       for (let index = 0; index < settings.streams; index++) firsts.push((await timedStream((onFirst) => contender.stream(onFirst))).firstChunkMs);
       return median(firsts);
     });
-    return { settings, unary, stream: summarise(contenders, streamSamples, { firstChunkMs: (ms: number) => ms }) };
+    return { settings, warmUp: WARM_UP, unary, stream: summarise(contenders, streamSamples, { firstChunkMs: (ms: number) => ms }) };
   } finally {
     for (const gateway of gateways) {
       await gateway.contender.close();

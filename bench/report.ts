@@ -193,7 +193,7 @@ export function gatewaySection(g: GatewayResult): string {
 
 The SDK → reference server (its own process, the openai provider with \`OPENAI_BASE_URL\` on the fake) → a loopback fake
 OpenAI (bench/fake-openai.ts, its own process, chat completions JSON and SSE) → back, against the \`openai\` SDK calling the
-same fake directly. ${g.settings.rounds} rounds; ${num(g.settings.calls[1])} calls per round at c=1, ${num(g.settings.calls[32])} at c=32.
+same fake directly. Each way first makes ${num(g.warmUp.calls)} calls and ${num(g.warmUp.streams)} streams unmeasured (JIT warm-up of a long-running server). ${g.settings.rounds} rounds; ${num(g.settings.calls[1])} calls per round at c=1, ${num(g.settings.calls[32])} at c=32.
 "Added" is the difference of the two medians; server CPU is the gateway server's per call.
 
 ${g.unary

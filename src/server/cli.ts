@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { ModelServerConfigError } from "./config/config-error.js";
 import { environmentWithDotEnv } from "./config/dotenv.js";
 import { envNameOf, type ModelServerOptions } from "./config/server-config.js";
-import { jsonLinesLogger, type LogLevel, type ServerLogger } from "./logging/logger.js";
+import { jsonLinesLogger, type LogLevel, type ServerLogger, silentLogger } from "./logging/logger.js";
 import { startModelServer } from "./start-model-server.js";
 import { startTelemetryExport, type TelemetryExport } from "./telemetry/export.js";
 
@@ -297,7 +297,7 @@ function loggerOf(level: string | undefined): ServerLogger {
   if (!(LOG_LEVELS as readonly string[]).includes(chosen)) {
     throw new ModelServerConfigError("--log-level", `--log-level must be one of ${LOG_LEVELS.join(", ")}, got "${level}"`);
   }
-  return chosen === "silent" ? () => {} : jsonLinesLogger(process.stderr, chosen as LogLevel);
+  return chosen === "silent" ? silentLogger : jsonLinesLogger(process.stderr, chosen as LogLevel);
 }
 
 process.exit(await runCli(process.argv.slice(2)));

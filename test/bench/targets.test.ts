@@ -79,6 +79,7 @@ function results(k: Knobs = {}): BenchResults {
     firstCall: { runs: 3, rows: rows({ raw: {}, sdk: { ms: k.firstCall ?? 1.1 } }, ["ms"]) },
     gateway: {
       settings: { rounds: 2, calls: { 1: 10, 32: 10 }, streams: 2 },
+      warmUp: { calls: 10, streams: 2 },
       unary: [
         { concurrency: 1, rows: rows({ direct: {}, gateway: {} }, UNARY_KEYS, { direct: { p50Ms: p50Direct, p99Ms: p99Direct }, gateway: { p50Ms: p50Gateway, p99Ms: p99Gateway } }) },
         { concurrency: 32, rows: rows({ direct: {}, gateway: { perSecond: k.gatewayPerSecond ?? 0.8 } }, UNARY_KEYS) },

@@ -68,6 +68,10 @@ export function logLine(record: Record<string, unknown>): string {
   return escapeUnsafe(JSON.stringify({ ...kept, omitted_fields: omitted }));
 }
 
+// The lowest level a logger of this module writes: wrappers drop lower
+// records before doing any work on them (every call logs at info).
+const thresholdOf = new WeakMap<ServerLogger, number>();
+
 /** Drops every record: the default for a server started in code. */
 export const silentLogger: ServerLogger = () => {};
 
@@ -80,10 +84,12 @@ export function jsonLinesLogger(
   minLevel: LogLevel = "info",
 ): ServerLogger {
   const threshold = LEVELS[minLevel];
-  return (record) => {
+  const logger: ServerLogger = (record) => {
     if (LEVELS[record.level] < threshold) return;
     stream.write(`${logLine({ time: new Date().toISOString(), ...record })}\n`);
   };
+  thresholdOf.set(logger, threshold);
+  return logger;
 }
 
 /**
@@ -93,7 +99,9 @@ export function jsonLinesLogger(
 export function redactingLogger(logger: ServerLogger, secrets: readonly string[]): ServerLogger {
   if (logger === silentLogger) return logger;
   const redact = secretRedactor(secrets);
+  const threshold = thresholdOf.get(logger) ?? LEVELS.debug;
   return (record) => {
+    if (LEVELS[record.level] < threshold) return;
     const clean: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(record)) clean[key] = typeof value === "string" ? boundedText(redact(value), MAX_LOG_FIELD_CHARS) : value;
     logger(clean as LogRecord);
