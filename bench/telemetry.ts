@@ -24,7 +24,10 @@
 // the SDK — a span started with the attributes the client starts it with,
 // the trace context injected into gRPC metadata, the remaining attributes
 // set, ended; each metric point recorded with its attribute set. What the
-// package adds on top is on − context only − floor.
+// package adds on top is on − context only − floor. Two more reads of the
+// package's share: its telemetry code for one invoke called alone, outside a
+// call (against the floor), and, in the same process, invoke() through a
+// client with telemetry enabled against one with it disabled, taking turns.
 //
 // Each mode runs in fresh processes, taking turns, because in one process the
 // JIT's choices for shared code made a build's in-process cost vary from one
@@ -45,6 +48,8 @@ interface Sample {
   chunk: number;
   /** The SDK's own work for one invoke (on modes only). */
   floor?: number;
+  /** invoke() with telemetry enabled − the same with it disabled, in one process (on modes only). */
+  inProcess?: number;
   /** The client's telemetry of one invoke alone, SDK included, outside a call (on modes only). */
   alone?: number;
 }
@@ -66,7 +71,7 @@ async function registerSdk(providers: boolean) {
   const captured: { span?: ReadableSpan | undefined } = {};
   const spanExporter = {
     export(spans: ReadableSpan[], done: (result: { code: number }) => void) {
-      captured.span ??= spans[0];
+      captured.span ??= spans.find((span) => span.attributes["gen_ai.request.stream"] === false);
       done({ code: 0 });
     },
     shutdown: async () => {},
@@ -157,22 +162,43 @@ async function telemetryAlone(tamar: import("./client-under-test.js").Sdk, dist:
 async function measure(mode: Mode, dist: string): Promise<Sample> {
   const on = mode === "on" || mode === "other on";
   const sdk = on || mode === "context only" ? await registerSdk(on) : undefined;
-  const { perCall, drain, offlineClient, STREAM_CHUNKS } = await import("./micro.js");
-  const { streamRequest, unaryRequest } = await import("./workload.js");
+  const { perCall, drain, offlineClient, answerWithoutNetwork, STREAM_CHUNKS } = await import("./micro.js");
+  const { JWT_SECRET, streamRequest, unaryRequest } = await import("./workload.js");
   const { loadSdk } = await import("./client-under-test.js");
   const tamar = await loadSdk(pathToFileURL(`${resolve(dist)}/`));
   const client = offlineClient(tamar);
   const iterations = Number(option("iterations") ?? 20_000);
   const settings = { iterations, repeats: 5 };
-  const invoke = await perCall(() => tamar.invoke(client, unaryRequest), settings);
-  const sample: Sample = { invoke, chunk: 0 };
+  let invokes = 0;
+  const invoke = () => {
+    invokes++;
+    return tamar.invoke(client, unaryRequest);
+  };
+  const sample: Sample = { invoke: await perCall(invoke, settings), chunk: 0 };
+  // Streams before anything only the on modes do, so that every mode's stream runs after the same calls.
+  const streams = Math.max(1, Math.round(iterations / STREAM_CHUNKS));
+  sample.chunk = (await perCall(() => drain(tamar.invokeStream(client, streamRequest)), { iterations: streams, repeats: 5 })) / STREAM_CHUNKS;
   if (sdk && on) {
-    sample.floor = await perCall(await sdkFloor(sdk, (settings.repeats + 1) * iterations), settings);
+    // The same client with telemetry disabled, in the same process, taking turns with the enabled one.
+    const disabled = tamar.createModelClient({
+      address: "127.0.0.1:1",
+      jwtSecretKey: JWT_SECRET,
+      useTls: false,
+      env: {},
+      envFile: false,
+      middlewares: [answerWithoutNetwork],
+      telemetry: { enabled: false },
+    });
+    const differences: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      const enabled = await perCall(invoke, { iterations, repeats: 1 });
+      differences.push(enabled - (await perCall(() => tamar.invoke(disabled, unaryRequest), { iterations, repeats: 1 })));
+    }
+    sample.inProcess = median(differences);
+    await disabled.close();
+    sample.floor = await perCall(await sdkFloor(sdk, invokes), settings);
     sample.alone = await perCall(await telemetryAlone(tamar, dist), settings);
   }
-  const streams = Math.max(1, Math.round(iterations / STREAM_CHUNKS));
-  const stream = await perCall(() => drain(tamar.invokeStream(client, streamRequest)), { iterations: streams, repeats: 5 });
-  sample.chunk = stream / STREAM_CHUNKS;
   await client.close();
   return sample;
 }
@@ -213,13 +239,15 @@ for (let round = 0; round < processes; round++) {
 const spread = (values: number[]) => `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}`;
 const cell = (values: number[], digits: number) => `${median(values).toFixed(digits)} (${spread(values)})`;
 console.log(`\nClient CPU µs per call, in process, no network (${processes} processes per mode; median, min–max across processes)`);
-console.log("| mode | invoke() | stream chunk | SDK floor per invoke | telemetry alone per invoke |");
-console.log("|---|---|---|---|---|");
+console.log("| mode | invoke() | stream chunk | enabled − disabled in one process | SDK floor per invoke | telemetry alone per invoke |");
+console.log("|---|---|---|---|---|---|");
 for (const [mode, list] of samples) {
   const floors = list.flatMap((sample) => (sample.floor === undefined ? [] : [sample.floor]));
   const alone = list.flatMap((sample) => (sample.alone === undefined ? [] : [sample.alone]));
+  const inProcess = list.flatMap((sample) => (sample.inProcess === undefined ? [] : [sample.inProcess]));
+  const optional = (values: number[]) => (values.length ? cell(values, 2) : "—");
   console.log(
-    `| ${mode} | ${cell(list.map((s) => s.invoke), 2)} | ${cell(list.map((s) => s.chunk), 3)} | ${floors.length ? cell(floors, 2) : "—"} | ${alone.length ? cell(alone, 2) : "—"} |`,
+    `| ${mode} | ${cell(list.map((s) => s.invoke), 2)} | ${cell(list.map((s) => s.chunk), 3)} | ${optional(inProcess)} | ${optional(floors)} | ${optional(alone)} |`,
   );
 }
 const med = (mode: Mode, read: (s: Sample) => number) => median(samples.get(mode)!.map(read));
@@ -235,7 +263,7 @@ const report = (on: Mode, off: Mode, label: string) => {
   const aloneOwn = median(samples.get(on)!.map((sample) => sample.alone! - sample.floor!));
   console.log(
     `${label}: on − off invoke ${cost.toFixed(2)} µs = context manager ${contextTax().toFixed(2)} + SDK floor ${floor.toFixed(2)} + the package's own ${own.toFixed(2)}` +
-      ` (its telemetry code alone: ${aloneOwn.toFixed(2)} over the floor); chunk ${paired(on, off, (s) => s.chunk).toFixed(3)} µs`,
+      ` (its telemetry code alone: ${aloneOwn.toFixed(2)} over the floor; enabled − disabled in one process ${med(on, (s) => s.inProcess!).toFixed(2)}); chunk ${paired(on, off, (s) => s.chunk).toFixed(3)} µs`,
   );
 };
 console.log("");
