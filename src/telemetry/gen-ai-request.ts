@@ -67,8 +67,12 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 const num = (value: unknown): number | undefined => (typeof value === "number" && Number.isFinite(value) ? value : undefined);
 
-// Request parameters by every spelling a request or an SDK call uses for them.
-const NUMBER_PARAMETERS = new Map<string, string>(Object.entries({
+// Request parameters by every spelling a request or an SDK call uses for
+// them: one lookup per key of the request, whatever kind of parameter it is.
+const STOP = Symbol("stop sequences");
+// Google keeps its generation parameters in `config` (`generationConfig` on the REST API).
+const CONFIG = Symbol("config");
+const PARAMETERS = new Map<string, string | typeof STOP | typeof CONFIG>(Object.entries({
   max_tokens: ATTR.requestMaxTokens,
   maxTokens: ATTR.requestMaxTokens,
   max_completion_tokens: ATTR.requestMaxTokens,
@@ -88,24 +92,27 @@ const NUMBER_PARAMETERS = new Map<string, string>(Object.entries({
   n: ATTR.requestChoiceCount,
   candidate_count: ATTR.requestChoiceCount,
   candidateCount: ATTR.requestChoiceCount,
+  stop: STOP,
+  stop_sequences: STOP,
+  stopSequences: STOP,
+  config: CONFIG,
+  generationConfig: CONFIG,
 }));
-const STOP_PARAMETERS = new Set(["stop", "stop_sequences", "stopSequences"]);
-// Google keeps its generation parameters in `config` (`generationConfig` on the REST API).
-const CONFIG_PARAMETERS = new Set(["config", "generationConfig"]);
 
 function addFrom(attributes: Attributes, params: Readonly<Record<string, unknown>>, nested: boolean): void {
   // One pass over the keys the request has: most carry a handful of parameters.
   for (const key in params) {
+    const kind = PARAMETERS.get(key);
+    if (kind === undefined) continue;
     const value = params[key];
-    const numeric = NUMBER_PARAMETERS.get(key);
-    if (numeric !== undefined) {
+    if (typeof kind === "string") {
       const number = num(value);
       // A choice count of 1 is the default: not worth an attribute.
-      if (number !== undefined && !(numeric in attributes) && !(numeric === ATTR.requestChoiceCount && number === 1)) attributes[numeric] = number;
-    } else if (STOP_PARAMETERS.has(key)) {
+      if (number !== undefined && !(kind in attributes) && !(kind === ATTR.requestChoiceCount && number === 1)) attributes[kind] = number;
+    } else if (kind === STOP) {
       if (typeof value === "string") attributes[ATTR.requestStopSequences] = [value];
       else if (Array.isArray(value) && value.every((item) => typeof item === "string")) attributes[ATTR.requestStopSequences] = value;
-    } else if (!nested && CONFIG_PARAMETERS.has(key) && isRecord(value)) {
+    } else if (!nested && isRecord(value)) {
       addFrom(attributes, value, true);
     }
   }

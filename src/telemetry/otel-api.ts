@@ -24,6 +24,22 @@ export function otelApi(): typeof OtelApi | undefined {
   return api ?? undefined;
 }
 
+// Where `@opentelemetry/api` (major 1, every copy of it in the process)
+// keeps what was registered with it: the `trace` and `metrics` entries appear
+// only when a provider is set (the API's internal/global-utils registry).
+const API_REGISTRY = Symbol.for("opentelemetry.js.api.1");
+
+/**
+ * Whether a tracer or meter provider is registered with any copy of
+ * `@opentelemetry/api` in the process: one property read, so that a client
+ * loads the API only once something could record (loading it costs a cold
+ * process tens of milliseconds).
+ */
+export function globalProviderRegistered(): boolean {
+  const registry = (globalThis as { [API_REGISTRY]?: { trace?: unknown; metrics?: unknown } })[API_REGISTRY];
+  return registry !== undefined && (registry.trace !== undefined || registry.metrics !== undefined);
+}
+
 /**
  * Resolves the tracer and meter of an instrumentation scope at call time, so
  * that an SDK registered after the client was made is picked up, while a

@@ -8,7 +8,14 @@ import { ClientError, Metadata, Status } from "nice-grpc-common";
 import type { ModelRequestItem } from "../../../gen/model_service/model_service.js";
 import { addRequestParameters, clientProviderName, operationName } from "../../../telemetry/gen-ai-request.js";
 import { responseIdentity } from "../../../telemetry/gen-ai-response.js";
-import { instrumentationScope, type OtelApi, otelApi, type TelemetrySource, telemetrySource } from "../../../telemetry/otel-api.js";
+import {
+  globalProviderRegistered,
+  instrumentationScope,
+  type OtelApi,
+  otelApi,
+  type TelemetrySource,
+  telemetrySource,
+} from "../../../telemetry/otel-api.js";
 import {
   ATTR,
   BUCKETS,
@@ -42,16 +49,38 @@ interface Settings {
   readonly latest: boolean;
   readonly recordContent: boolean;
   readonly endpoint: { address: string; port?: number };
+  /** What each route's calls share, built on its first call (see {@link routeOf}). */
+  readonly routes: Map<string, Route>;
 }
 
 const metadataSetter: TextMapSetter<Metadata> = { set: (carrier, key, value) => carrier.set(key, value) };
 
 /**
- * The telemetry of a client connected to `address`; undefined when
- * `@opentelemetry/api` is not installed or telemetry is disabled.
+ * The telemetry of a client connected to `address`; undefined when telemetry
+ * is disabled or `@opentelemetry/api` is not installed. Without providers of
+ * its own, the client loads the API only once a provider is registered with
+ * it, before or after the client was made.
  */
 export function createClientTelemetry(address: string, options: TelemetryOptions = {}): ClientTelemetry | undefined {
   if (options.enabled === false) return undefined;
+  if (options.tracerProvider !== undefined || options.meterProvider !== undefined) return loadedClientTelemetry(address, options);
+  let loaded: ClientTelemetry | undefined;
+  let load = true;
+  const current = (): ClientTelemetry | undefined => {
+    if (load) {
+      load = false;
+      loaded = loadedClientTelemetry(address, options);
+    }
+    return loaded;
+  };
+  return {
+    invoke: (request, item, stream) => (globalProviderRegistered() ? current()?.invoke(request, item, stream) : undefined),
+    batch: (request, items) => (globalProviderRegistered() ? current()?.batch(request, items) : undefined),
+  };
+}
+
+/** The client's telemetry on the loaded API; undefined when it is not installed. */
+function loadedClientTelemetry(address: string, options: TelemetryOptions): ClientTelemetry | undefined {
   const otel = otelApi();
   if (!otel) return undefined;
   const latest = latestGenAiConventions();
@@ -68,6 +97,7 @@ export function createClientTelemetry(address: string, options: TelemetryOptions
       meterProvider: options.meterProvider,
       createInstruments: (meter) => createInstruments(meter, latest),
     }),
+    routes: new Map(),
   };
   return {
     invoke(request, item, stream) {
@@ -118,11 +148,117 @@ export function errorTypeOf(error: unknown): string {
   return error instanceof Error && error.name !== "Error" && error.name !== "" ? error.name : "_OTHER";
 }
 
+// Model names come from requests: the routes and outcomes a client keeps are
+// bounded, and past the bound their objects are built per call instead.
+const MAX_ROUTES = 256;
+const MAX_OUTCOMES = 16;
+
+/**
+ * What every call of one route (provider, channel, API, requested model)
+ * on a client shares, built on its first call. Never mutated once built: the
+ * SDK keeps a metric attribute object it is given as that series' key.
+ */
+interface Route {
+  readonly operation: string;
+  readonly providerName: string;
+  readonly model: string | undefined;
+  readonly spanName: string;
+  /**
+   * Kind and the attributes a sampler may read, which the conventions want
+   * known when the span starts; the rest are set only on a recording span.
+   */
+  readonly spanOptions: OtelApi.SpanOptions;
+  /** By response model and error type. */
+  readonly outcomes: Map<string, Outcome>;
+}
+
+/** The attribute sets of one outcome of a route, one per kind of metric record. */
+interface Outcome {
+  /** Duration, time to first chunk, latest per-operation token histograms. */
+  readonly attributes: Attributes;
+  /** v1.41 `gen_ai.client.token.usage`, by token type. */
+  readonly input: Attributes;
+  readonly output: Attributes;
+  /** Latest usage counters, by modality. */
+  readonly counted: Attributes;
+}
+
+function routeOf(settings: Settings, item: ModelRequestItem, model: string | undefined): Route {
+  const head = `${item.provider}\0${item.channel}\0${item.invokeType}`;
+  const key = model === undefined ? head : `${head}\0${model}`;
+  let route = settings.routes.get(key);
+  if (route === undefined) {
+    route = newRoute(settings, item, model);
+    if (settings.routes.size < MAX_ROUTES) settings.routes.set(key, route);
+  }
+  return route;
+}
+
+function newRoute(settings: Settings, item: ModelRequestItem, model: string | undefined): Route {
+  const operation = operationName(item.provider, item.invokeType);
+  const providerName = clientProviderName(item.provider, item.channel, item.invokeType);
+  const { endpoint } = settings;
+  const attributes: Attributes = {
+    [ATTR.operationName]: operation,
+    [ATTR.providerName]: providerName,
+    [ATTR.serverAddress]: endpoint.address,
+  };
+  if (model !== undefined) attributes[ATTR.requestModel] = model;
+  if (endpoint.port !== undefined) attributes[ATTR.serverPort] = endpoint.port;
+  return {
+    operation,
+    providerName,
+    model,
+    spanName: model === undefined ? operation : `${operation} ${model}`,
+    spanOptions: { kind: settings.otel.SpanKind.CLIENT, attributes },
+    outcomes: new Map(),
+  };
+}
+
+function outcomeOf(settings: Settings, route: Route, responseModel: string | undefined, errorType: string | undefined): Outcome {
+  const key = errorType === undefined ? (responseModel ?? "") : `${responseModel ?? ""}\0${errorType}`;
+  let outcome = route.outcomes.get(key);
+  if (outcome === undefined) {
+    const attributes = (token?: string, value?: string) => metricAttributes(settings, route, responseModel, errorType, token, value);
+    outcome = {
+      attributes: attributes(),
+      input: attributes(ATTR.tokenType, "input"),
+      output: attributes(ATTR.tokenType, "output"),
+      // The provider gives no modality breakdown.
+      counted: attributes(ATTR.tokenModality, "unknown"),
+    };
+    if (route.outcomes.size < MAX_OUTCOMES) route.outcomes.set(key, outcome);
+  }
+  return outcome;
+}
+
+/** A metric record's attributes, with its keys in sorted order: the SDK sorts them to hash each record, and sorted keys sort fastest. */
+function metricAttributes(
+  settings: Settings,
+  route: Route,
+  responseModel: string | undefined,
+  errorType: string | undefined,
+  token: string | undefined,
+  value: string | undefined,
+): Attributes {
+  const attributes: Attributes = {};
+  if (errorType !== undefined) attributes[ATTR.errorType] = errorType;
+  attributes[ATTR.operationName] = route.operation;
+  attributes[ATTR.providerName] = route.providerName;
+  if (route.model !== undefined) attributes[ATTR.requestModel] = route.model;
+  if (responseModel !== undefined) attributes[ATTR.responseModel] = responseModel;
+  if (token !== undefined) attributes[token] = value;
+  const { endpoint } = settings;
+  attributes[ATTR.serverAddress] = endpoint.address;
+  if (endpoint.port !== undefined) attributes[ATTR.serverPort] = endpoint.port;
+  return attributes;
+}
+
 /** One GenAI operation: a span (when tracing) and its metrics (when metering). */
 class Operation {
   readonly span: Span | undefined;
   private readonly started = performance.now();
-  private readonly metricAttributes: Attributes;
+  private readonly route: Route;
   private readonly recordContent: boolean;
   private firstChunkAt: number | undefined;
   private id: string | undefined;
@@ -147,35 +283,27 @@ class Operation {
     this.settings = settings;
     this.instruments = instruments;
     this.stream = stream;
-    const operation = operationName(item.provider, item.invokeType);
-    const model = typeof request["model"] === "string" ? request["model"] : undefined;
-    const { endpoint } = settings;
-    const metricAttributes: Attributes = {
-      [ATTR.operationName]: operation,
-      [ATTR.providerName]: clientProviderName(item.provider, item.channel, item.invokeType),
-      [ATTR.serverAddress]: endpoint.address,
-    };
-    if (model !== undefined) metricAttributes[ATTR.requestModel] = model;
-    if (endpoint.port !== undefined) metricAttributes[ATTR.serverPort] = endpoint.port;
-    this.metricAttributes = metricAttributes;
-    this.recordContent = settings.recordContent && tracer !== undefined;
-    if (!tracer) return;
-    const attributes: Attributes = {
-      ...metricAttributes,
-      [ATTR.requestStream]: stream,
-      [ATTR.invokeType]: item.invokeType,
-      [ATTR.channel]: item.channel,
-    };
-    if (item.customId !== undefined) attributes[ATTR.customId] = item.customId;
-    addRequestParameters(attributes, request);
+    const route = routeOf(settings, item, typeof request["model"] === "string" ? request["model"] : undefined);
+    this.route = route;
+    const span = tracer?.startSpan(route.spanName, route.spanOptions, parent);
+    this.span = span;
+    // A span the sampler dropped records nothing: nothing is read for it.
+    const recording = span !== undefined && span.isRecording();
+    this.recordContent = settings.recordContent && recording;
+    if (!recording) return;
+    span.setAttribute(ATTR.requestStream, stream);
+    span.setAttribute(ATTR.invokeType, item.invokeType);
+    span.setAttribute(ATTR.channel, item.channel);
+    if (item.customId !== undefined) span.setAttribute(ATTR.customId, item.customId);
+    const parameters: Attributes = {};
+    addRequestParameters(parameters, request);
+    span.setAttributes(parameters);
     if (this.recordContent) {
       const input = inputMessages(request);
-      if (input !== undefined) attributes[ATTR.inputMessages] = input;
+      if (input !== undefined) span.setAttribute(ATTR.inputMessages, input);
       const system = systemInstructions(request);
-      if (system !== undefined) attributes[ATTR.systemInstructions] = system;
+      if (system !== undefined) span.setAttribute(ATTR.systemInstructions, system);
     }
-    const name = model === undefined ? operation : `${operation} ${model}`;
-    this.span = tracer.startSpan(name, { kind: settings.otel.SpanKind.CLIENT, attributes }, parent);
   }
 
   observe(response: ModelResponse): void {
@@ -194,57 +322,55 @@ class Operation {
     if (this.ended) return;
     this.ended = true;
     const seconds = (performance.now() - this.started) / 1000;
-    const attributes: Attributes = { ...this.metricAttributes };
-    if (this.model !== undefined) attributes[ATTR.responseModel] = this.model;
-    if (error !== undefined) attributes[ATTR.errorType] = errorTypeOf(error);
+    const errorType = error === undefined ? undefined : errorTypeOf(error);
     const ttfc = this.stream && this.firstChunkAt !== undefined ? (this.firstChunkAt - this.started) / 1000 : undefined;
-    this.record(seconds, ttfc, attributes);
+    const instruments = this.instruments;
+    if (instruments) this.record(instruments, seconds, ttfc, outcomeOf(this.settings, this.route, this.model, errorType));
     const span = this.span;
     if (!span) return;
-    const { latest } = this.settings;
-    const result: Attributes = {};
-    if (this.model !== undefined) result[ATTR.responseModel] = this.model;
-    if (this.id !== undefined) result[ATTR.responseId] = this.id;
-    if (this.finishReason !== undefined) result[ATTR.responseFinishReasons] = [this.finishReason];
-    if (ttfc !== undefined) result[ATTR.responseTimeToFirstChunk] = ttfc;
-    const usage = this.usage;
-    if (usage) {
-      result[ATTR.usageInputTokens] = usage.inputTokens;
-      result[ATTR.usageOutputTokens] = usage.outputTokens;
-      if (usage.cachedInputTokens !== undefined) result[ATTR.usageCacheReadInputTokens] = usage.cachedInputTokens;
-      if (usage.cacheWriteInputTokens !== undefined) result[cacheWriteAttribute(latest)] = usage.cacheWriteInputTokens;
-      if (usage.reasoningTokens !== undefined) result[ATTR.usageReasoningOutputTokens] = usage.reasoningTokens;
-    }
-    if (this.recordContent && error === undefined) result[ATTR.outputMessages] = outputMessages(this.text, this.finishReason);
-    span.setAttributes(result);
-    if (error !== undefined) {
-      span.setAttribute(ATTR.errorType, errorTypeOf(error));
-      span.setStatus({ code: this.settings.otel.SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-      if (error instanceof Error) span.recordException(error);
-    }
+    if (span.isRecording()) this.finishSpan(span, ttfc, error, errorType);
     span.end();
   }
 
-  private record(seconds: number, ttfc: number | undefined, attributes: Attributes): void {
-    const instruments = this.instruments;
-    if (!instruments) return;
-    instruments.duration.record(seconds, attributes);
-    if (ttfc !== undefined) instruments.timeToFirstChunk.record(ttfc, attributes);
+  private finishSpan(span: Span, ttfc: number | undefined, error: unknown, errorType: string | undefined): void {
+    if (this.model !== undefined) span.setAttribute(ATTR.responseModel, this.model);
+    if (this.id !== undefined) span.setAttribute(ATTR.responseId, this.id);
+    if (this.finishReason !== undefined) span.setAttribute(ATTR.responseFinishReasons, [this.finishReason]);
+    if (ttfc !== undefined) span.setAttribute(ATTR.responseTimeToFirstChunk, ttfc);
+    const usage = this.usage;
+    if (usage) {
+      span.setAttribute(ATTR.usageInputTokens, usage.inputTokens);
+      span.setAttribute(ATTR.usageOutputTokens, usage.outputTokens);
+      if (usage.cachedInputTokens !== undefined) span.setAttribute(ATTR.usageCacheReadInputTokens, usage.cachedInputTokens);
+      if (usage.cacheWriteInputTokens !== undefined) span.setAttribute(cacheWriteAttribute(this.settings.latest), usage.cacheWriteInputTokens);
+      if (usage.reasoningTokens !== undefined) span.setAttribute(ATTR.usageReasoningOutputTokens, usage.reasoningTokens);
+    }
+    if (errorType === undefined) {
+      if (this.recordContent) span.setAttribute(ATTR.outputMessages, outputMessages(this.text, this.finishReason));
+      return;
+    }
+    span.setAttribute(ATTR.errorType, errorType);
+    span.setStatus({ code: this.settings.otel.SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    if (error instanceof Error) span.recordException(error);
+  }
+
+  private record(instruments: Instruments, seconds: number, ttfc: number | undefined, outcome: Outcome): void {
+    instruments.duration.record(seconds, outcome.attributes);
+    if (ttfc !== undefined) instruments.timeToFirstChunk.record(ttfc, outcome.attributes);
     const usage = this.usage;
     if (instruments.tokenUsage) {
       // v1.41: only counts the provider reported.
       if (usage) {
-        instruments.tokenUsage.record(usage.inputTokens, { ...attributes, [ATTR.tokenType]: "input" });
-        instruments.tokenUsage.record(usage.outputTokens, { ...attributes, [ATTR.tokenType]: "output" });
+        instruments.tokenUsage.record(usage.inputTokens, outcome.input);
+        instruments.tokenUsage.record(usage.outputTokens, outcome.output);
       }
       return;
     }
-    // Latest: every operation counts, 0 when no usage came back; the provider gives no modality breakdown.
-    const counted = { ...attributes, [ATTR.tokenModality]: "unknown" };
-    instruments.usageInput?.add(usage?.inputTokens ?? 0, counted);
-    instruments.usageOutput?.add(usage?.outputTokens ?? 0, counted);
-    instruments.operationInput?.record(usage?.inputTokens ?? 0, attributes);
-    instruments.operationOutput?.record(usage?.outputTokens ?? 0, attributes);
+    // Latest: every operation counts, 0 when no usage came back.
+    instruments.usageInput?.add(usage?.inputTokens ?? 0, outcome.counted);
+    instruments.usageOutput?.add(usage?.outputTokens ?? 0, outcome.counted);
+    instruments.operationInput?.record(usage?.inputTokens ?? 0, outcome.attributes);
+    instruments.operationOutput?.record(usage?.outputTokens ?? 0, outcome.attributes);
   }
 }
 
