@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { asRequestSchema, type RequestSchema } from "./request-schema.js";
 import {
   anObject,
   identifier,
@@ -148,7 +149,7 @@ export const AnthropicToolSchema = shapeOf([customTool, serverTool], (input) => 
  * `temperature`, `top_k` and `top_p` are no longer in the current SDK's types
  * but existing Model Manager servers (and many models) still take them.
  */
-export const AnthropicMessagesEntries = {
+const AnthropicMessagesEntries = {
   model: identifier,
   max_tokens: v.pipe(v.number(), v.integer(), v.minValue(1)),
   messages: v.pipe(v.array(AnthropicMessageSchema), v.minLength(1, "needs at least one message")),
@@ -173,5 +174,12 @@ export const AnthropicMessagesEntries = {
   ...sdkRequestOptionEntries,
 };
 
+const anthropicMessagesSchema = asRequestSchema(v.strictObject(AnthropicMessagesEntries));
+
+type AnthropicMessagesInput = v.InferInput<typeof anthropicMessagesSchema>;
+
+/** Messages API parameters as a request carries them, besides the routing fields (provider, invokeType, channel, userContext). */
+export type AnthropicMessagesParams = { [K in keyof AnthropicMessagesInput]: AnthropicMessagesInput[K] };
+
 /** Messages API parameters on their own. */
-export const AnthropicMessagesSchema = v.strictObject(AnthropicMessagesEntries);
+export const AnthropicMessagesSchema: RequestSchema<AnthropicMessagesParams> = anthropicMessagesSchema;

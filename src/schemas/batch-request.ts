@@ -1,5 +1,6 @@
 import * as v from "valibot";
-import type { AcceptReadonly, BatchItem } from "./invoke-request.js";
+import type { BatchItem } from "./invoke-request.js";
+import type { AcceptReadonly } from "./request-schema.js";
 import { UserContextSchema } from "./user-context.js";
 
 /**

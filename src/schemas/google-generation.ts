@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { asRequestSchema, type RequestSchema } from "./request-schema.js";
 import {
   anObject,
   identifier,
@@ -169,11 +170,18 @@ export const GoogleGenerateContentConfigSchema = v.strictObject({
 });
 
 /** Parameters of `generateContent` (@google/genai `GenerateContentParameters`). */
-export const GoogleGenerationEntries = {
+const GoogleGenerationEntries = {
   model: identifier,
   contents: GoogleContentsSchema,
   config: v.nullish(GoogleGenerateContentConfigSchema),
 };
 
+const googleGenerationSchema = asRequestSchema(v.strictObject(GoogleGenerationEntries));
+
+type GoogleGenerationInput = v.InferInput<typeof googleGenerationSchema>;
+
+/** `generateContent` parameters as a request carries them, besides the routing fields (provider, invokeType, channel, userContext). */
+export type GoogleGenerationParams = { [K in keyof GoogleGenerationInput]: GoogleGenerationInput[K] };
+
 /** `generateContent` parameters on their own. */
-export const GoogleGenerationSchema = v.strictObject(GoogleGenerationEntries);
+export const GoogleGenerationSchema: RequestSchema<GoogleGenerationParams> = googleGenerationSchema;

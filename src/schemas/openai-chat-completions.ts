@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { asRequestSchema, type RequestSchema } from "./request-schema.js";
 import {
   anObject,
   identifier,
@@ -96,7 +97,7 @@ export const OpenAIChatToolSchema: v.GenericSchema<OpenAIChatTool> = chatTool;
  * Parameters of the Chat Completions API (openai-node
  * `ChatCompletionCreateParams`, spelled as that SDK spells them).
  */
-export const OpenAIChatCompletionsEntries = {
+const OpenAIChatCompletionsEntries = {
   model: identifier,
   messages: v.pipe(v.array(OpenAIChatMessageSchema), v.minLength(1, "needs at least one message")),
   audio: optionalObject,
@@ -136,5 +137,12 @@ export const OpenAIChatCompletionsEntries = {
   ...sdkRequestOptionEntries,
 };
 
+const openAIChatCompletionsSchema = asRequestSchema(v.strictObject(OpenAIChatCompletionsEntries));
+
+type OpenAIChatCompletionsInput = v.InferInput<typeof openAIChatCompletionsSchema>;
+
+/** Chat Completions parameters as a request carries them, besides the routing fields (provider, invokeType, channel, userContext). */
+export type OpenAIChatCompletionsParams = { [K in keyof OpenAIChatCompletionsInput]: OpenAIChatCompletionsInput[K] };
+
 /** Chat Completions parameters on their own (without routing fields). */
-export const OpenAIChatCompletionsSchema = v.strictObject(OpenAIChatCompletionsEntries);
+export const OpenAIChatCompletionsSchema: RequestSchema<OpenAIChatCompletionsParams> = openAIChatCompletionsSchema;
