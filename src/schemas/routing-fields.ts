@@ -21,10 +21,11 @@ export const BatchItemRoutingEntries = {
 };
 
 // Typed through a schema so the declarations carry the inferred fields; the
-// request schemas spread the entries above, not these objects.
-const callRouting = asRequestSchema(v.strictObject(RequestRoutingEntries));
-const batchItemRouting = asRequestSchema(v.strictObject(BatchItemRoutingEntries));
-const asyncTask = asRequestSchema(v.strictObject(AsyncTaskEntries));
+// request schemas spread the entries above, not these objects, so a bundler
+// may drop them (pure: only their types are used).
+const callRouting = /* @__PURE__ */ asRequestSchema(/* @__PURE__ */ v.strictObject(RequestRoutingEntries));
+const batchItemRouting = /* @__PURE__ */ asRequestSchema(/* @__PURE__ */ v.strictObject(BatchItemRoutingEntries));
+const asyncTask = /* @__PURE__ */ asRequestSchema(/* @__PURE__ */ v.strictObject(AsyncTaskEntries));
 
 type CallRoutingInput = v.InferInput<typeof callRouting>;
 
