@@ -107,14 +107,26 @@ const checkedBlocks = [
 export type AnthropicContentBlock = v.InferInput<(typeof checkedBlocks)[number]> | PassedThrough<{ type: (typeof PASSED_BLOCKS)[number] }>;
 export const AnthropicContentBlockSchema = v.variant("type", [...checkedBlocks, ...passThroughTypes(PASSED_BLOCKS)]) as unknown as v.GenericSchema<AnthropicContentBlock>;
 
-const message = v.variant("role", [
-  v.strictObject({ role: v.picklist(["user", "assistant"]), content: v.union([v.string(), v.array(AnthropicContentBlockSchema)]) }),
-  // @anthropic-ai/sdk `SystemMessageParam`: text only.
-  v.strictObject({ role: v.literal("system"), content: v.union([v.string(), v.array(AnthropicTextBlockSchema)]) }),
-]);
+const conversationMessage = v.strictObject({
+  role: v.picklist(["user", "assistant"]),
+  content: v.union([v.string(), v.array(AnthropicContentBlockSchema)]),
+});
+// @anthropic-ai/sdk `SystemMessageParam`: text only.
+const systemMessage = v.strictObject({ role: v.literal("system"), content: v.union([v.string(), v.array(AnthropicTextBlockSchema)]) });
+const message = v.variant("role", [conversationMessage, systemMessage]);
+
+// Typed through schemas that only exist for their types (a bundler drops
+// them), so declarations and type errors name the message kinds.
+const conversationMessageType = /* @__PURE__ */ asRequestSchema(conversationMessage);
+const systemMessageType = /* @__PURE__ */ asRequestSchema(systemMessage);
+
+/** A `user` or `assistant` message (@anthropic-ai/sdk `MessageParam`): text or content blocks. */
+export interface AnthropicConversationMessage extends v.InferInput<typeof conversationMessageType> {}
+/** A `system` message (@anthropic-ai/sdk `SystemMessageParam`): text only. */
+export interface AnthropicSystemMessage extends v.InferInput<typeof systemMessageType> {}
 
 /** One message (@anthropic-ai/sdk `MessageParam`): `user` or `assistant` with text or content blocks, or `system` with text. */
-export type AnthropicMessage = v.InferInput<typeof message>;
+export type AnthropicMessage = AnthropicConversationMessage | AnthropicSystemMessage;
 export const AnthropicMessageSchema: v.GenericSchema<AnthropicMessage> = message;
 
 const customTool = v.strictObject({

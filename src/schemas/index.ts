@@ -6,7 +6,9 @@ export {
   AnthropicMessagesSchema,
   AnthropicToolSchema,
   type AnthropicContentBlock,
+  type AnthropicConversationMessage,
   type AnthropicMessage,
+  type AnthropicSystemMessage,
   type AnthropicTool,
   type AnthropicMessagesParams,
 } from "./anthropic-messages.js";
@@ -86,7 +88,13 @@ export {
   OpenAIChatMessageSchema,
   OpenAIChatToolSchema,
   type OpenAIChatContentPart,
+  type OpenAIChatAssistantMessage,
+  type OpenAIChatDeveloperMessage,
+  type OpenAIChatFunctionMessage,
   type OpenAIChatMessage,
+  type OpenAIChatSystemMessage,
+  type OpenAIChatToolMessage,
+  type OpenAIChatUserMessage,
   type OpenAIChatTool,
   type OpenAIChatCompletionsParams,
 } from "./openai-chat-completions.js";

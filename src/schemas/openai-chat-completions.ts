@@ -48,29 +48,62 @@ const toolCall = v.variant("type", [
   v.strictObject({ id: nonEmptyString, type: v.literal("custom"), custom: v.strictObject({ name: nonEmptyString, input: v.string() }) }),
 ]);
 
-const chatMessage = v.variant("role", [
-  v.strictObject({ role: v.literal("system"), content: textContent, name: optionalString }),
-  v.strictObject({ role: v.literal("developer"), content: textContent, name: optionalString }),
-  v.strictObject({ role: v.literal("user"), content: v.union([v.string(), v.array(OpenAIChatContentPartSchema)]), name: optionalString }),
-  v.strictObject({
-    role: v.literal("assistant"),
-    // null is legal on assistant messages that only carry tool calls.
-    content: v.nullish(v.union([v.string(), v.array(v.variant("type", [OpenAITextPartSchema, RefusalPartSchema]))])),
-    name: optionalString,
-    refusal: optionalString,
-    tool_calls: v.nullish(v.array(toolCall)),
-    function_call: v.nullish(v.strictObject({ name: nonEmptyString, arguments: v.string() })),
-    audio: v.nullish(v.strictObject({ id: nonEmptyString })),
-  }),
-  v.strictObject({ role: v.literal("tool"), content: textContent, tool_call_id: nonEmptyString }),
-  v.strictObject({ role: v.literal("function"), content: v.nullable(v.string()), name: nonEmptyString }),
-]);
+const systemMessage = v.strictObject({ role: v.literal("system"), content: textContent, name: optionalString });
+const developerMessage = v.strictObject({ role: v.literal("developer"), content: textContent, name: optionalString });
+const userMessage = v.strictObject({
+  role: v.literal("user"),
+  content: v.union([v.string(), v.array(OpenAIChatContentPartSchema)]),
+  name: optionalString,
+});
+const assistantMessage = v.strictObject({
+  role: v.literal("assistant"),
+  // null is legal on assistant messages that only carry tool calls.
+  content: v.nullish(v.union([v.string(), v.array(v.variant("type", [OpenAITextPartSchema, RefusalPartSchema]))])),
+  name: optionalString,
+  refusal: optionalString,
+  tool_calls: v.nullish(v.array(toolCall)),
+  function_call: v.nullish(v.strictObject({ name: nonEmptyString, arguments: v.string() })),
+  audio: v.nullish(v.strictObject({ id: nonEmptyString })),
+});
+const toolMessage = v.strictObject({ role: v.literal("tool"), content: textContent, tool_call_id: nonEmptyString });
+const functionMessage = v.strictObject({ role: v.literal("function"), content: v.nullable(v.string()), name: nonEmptyString });
+
+const chatMessage = v.variant("role", [systemMessage, developerMessage, userMessage, assistantMessage, toolMessage, functionMessage]);
+
+// Each role named, so declarations and type errors say `OpenAIChatUserMessage`
+// instead of spelling its fields out. Typed through schemas that only exist
+// for their types (a bundler drops them).
+const systemMessageType = /* @__PURE__ */ asRequestSchema(systemMessage);
+const developerMessageType = /* @__PURE__ */ asRequestSchema(developerMessage);
+const userMessageType = /* @__PURE__ */ asRequestSchema(userMessage);
+const assistantMessageType = /* @__PURE__ */ asRequestSchema(assistantMessage);
+const toolMessageType = /* @__PURE__ */ asRequestSchema(toolMessage);
+const functionMessageType = /* @__PURE__ */ asRequestSchema(functionMessage);
+
+/** A system message (openai-node `ChatCompletionSystemMessageParam`). */
+export interface OpenAIChatSystemMessage extends v.InferInput<typeof systemMessageType> {}
+/** A developer message (openai-node `ChatCompletionDeveloperMessageParam`). */
+export interface OpenAIChatDeveloperMessage extends v.InferInput<typeof developerMessageType> {}
+/** A user message (openai-node `ChatCompletionUserMessageParam`): text or content parts. */
+export interface OpenAIChatUserMessage extends v.InferInput<typeof userMessageType> {}
+/** An assistant message (openai-node `ChatCompletionAssistantMessageParam`), with its tool calls. */
+export interface OpenAIChatAssistantMessage extends v.InferInput<typeof assistantMessageType> {}
+/** A tool result (openai-node `ChatCompletionToolMessageParam`). */
+export interface OpenAIChatToolMessage extends v.InferInput<typeof toolMessageType> {}
+/** A function result, the deprecated form (openai-node `ChatCompletionFunctionMessageParam`). */
+export interface OpenAIChatFunctionMessage extends v.InferInput<typeof functionMessageType> {}
 
 /**
  * One message of a chat (openai-node `ChatCompletionMessageParam`): system,
  * developer, user, assistant, tool or function, each with its own fields.
  */
-export type OpenAIChatMessage = v.InferInput<typeof chatMessage>;
+export type OpenAIChatMessage =
+  | OpenAIChatSystemMessage
+  | OpenAIChatDeveloperMessage
+  | OpenAIChatUserMessage
+  | OpenAIChatAssistantMessage
+  | OpenAIChatToolMessage
+  | OpenAIChatFunctionMessage;
 export const OpenAIChatMessageSchema: v.GenericSchema<OpenAIChatMessage> = chatMessage;
 
 /** A function's definition (openai-node `FunctionDefinition`), shared by Chat Completions and Responses. */

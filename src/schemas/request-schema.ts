@@ -4,15 +4,21 @@ import type * as v from "valibot";
 
 /**
  * `T` with every object and list readonly-compatible, so requests written
- * `as const` are accepted. Binary values and plain `object` stay as they are.
+ * `as const` are accepted. Binary values and plain `object` stay as they are,
+ * and so does a type that already accepts its readonly form (its lists are
+ * readonly): a named message type stays named inside the request types.
  */
 export type AcceptReadonly<T> = T extends Blob | Uint8Array | Date
   ? T
   : T extends object
     ? object extends T
       ? T
-      : { readonly [K in keyof T]: AcceptReadonly<T[K]> }
+      : ReadonlyForm<T> extends T
+        ? T
+        : ReadonlyForm<T>
     : T;
+
+type ReadonlyForm<T> = { readonly [K in keyof T]: AcceptReadonly<T[K]> };
 
 /**
  * An object schema of request fields, typed by the request it accepts
