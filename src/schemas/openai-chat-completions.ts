@@ -21,24 +21,38 @@ export const OpenAITextPartSchema = v.strictObject({ type: v.literal("text"), te
 
 const RefusalPartSchema = v.strictObject({ type: v.literal("refusal"), refusal: v.string() });
 
-const userPart = v.variant("type", [
-  OpenAITextPartSchema,
-  v.strictObject({
-    type: v.literal("image_url"),
-    image_url: v.strictObject({ url: nonEmptyString, detail: optionalOneOf(["auto", "low", "high"]) }),
-  }),
-  v.strictObject({
-    type: v.literal("input_audio"),
-    input_audio: v.strictObject({ data: nonEmptyString, format: v.picklist(["wav", "mp3"]) }),
-  }),
-  v.strictObject({
-    type: v.literal("file"),
-    file: v.strictObject({ file_data: optionalString, file_id: optionalString, filename: optionalString }),
-  }),
-]);
+const imagePart = v.strictObject({
+  type: v.literal("image_url"),
+  image_url: v.strictObject({ url: nonEmptyString, detail: optionalOneOf(["auto", "low", "high"]) }),
+});
+const audioPart = v.strictObject({
+  type: v.literal("input_audio"),
+  input_audio: v.strictObject({ data: nonEmptyString, format: v.picklist(["wav", "mp3"]) }),
+});
+const filePart = v.strictObject({
+  type: v.literal("file"),
+  file: v.strictObject({ file_data: optionalString, file_id: optionalString, filename: optionalString }),
+});
+const userPart = v.variant("type", [OpenAITextPartSchema, imagePart, audioPart, filePart]);
+
+// Each part named, so declarations and type errors say `OpenAIChatImagePart`;
+// typed through schemas that only exist for their types (a bundler drops them).
+const textPartType = /* @__PURE__ */ asRequestSchema(OpenAITextPartSchema);
+const imagePartType = /* @__PURE__ */ asRequestSchema(imagePart);
+const audioPartType = /* @__PURE__ */ asRequestSchema(audioPart);
+const filePartType = /* @__PURE__ */ asRequestSchema(filePart);
+
+/** A text part (openai-node `ChatCompletionContentPartText`). */
+export interface OpenAIChatTextPart extends v.InferInput<typeof textPartType> {}
+/** An image part (openai-node `ChatCompletionContentPartImage`). */
+export interface OpenAIChatImagePart extends v.InferInput<typeof imagePartType> {}
+/** An audio part (openai-node `ChatCompletionContentPartInputAudio`). */
+export interface OpenAIChatAudioPart extends v.InferInput<typeof audioPartType> {}
+/** A file part (openai-node `ChatCompletionContentPart.File`). */
+export interface OpenAIChatFilePart extends v.InferInput<typeof filePartType> {}
 
 /** A content part of a user message (openai-node `ChatCompletionContentPart`): text, image_url, input_audio or file. */
-export type OpenAIChatContentPart = v.InferInput<typeof userPart>;
+export type OpenAIChatContentPart = OpenAIChatTextPart | OpenAIChatImagePart | OpenAIChatAudioPart | OpenAIChatFilePart;
 export const OpenAIChatContentPartSchema: v.GenericSchema<OpenAIChatContentPart> = userPart;
 
 const textContent = v.union([v.string(), v.array(OpenAITextPartSchema)]);
