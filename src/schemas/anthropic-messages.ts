@@ -85,26 +85,56 @@ const toolResultBlock = v.strictObject({
   toolset_name: optionalString,
 });
 
-const checkedBlocks = [
-  AnthropicTextBlockSchema,
-  imageBlock,
-  documentBlock,
-  v.strictObject({ type: v.literal("thinking"), thinking: v.string(), signature: v.string() }),
-  v.strictObject({ type: v.literal("redacted_thinking"), data: v.string() }),
-  v.strictObject({
-    type: v.literal("tool_use"),
-    id: nonEmptyString,
-    name: nonEmptyString,
-    input: v.unknown(),
-    cache_control: cacheControl,
-    caller,
-    toolset_name: optionalString,
-  }),
-  toolResultBlock,
-] as const;
+const thinkingBlock = v.strictObject({ type: v.literal("thinking"), thinking: v.string(), signature: v.string() });
+const redactedThinkingBlock = v.strictObject({ type: v.literal("redacted_thinking"), data: v.string() });
+const toolUseBlock = v.strictObject({
+  type: v.literal("tool_use"),
+  id: nonEmptyString,
+  name: nonEmptyString,
+  input: v.unknown(),
+  cache_control: cacheControl,
+  caller,
+  toolset_name: optionalString,
+});
+
+const checkedBlocks = [AnthropicTextBlockSchema, imageBlock, documentBlock, thinkingBlock, redactedThinkingBlock, toolUseBlock, toolResultBlock] as const;
+
+// Each checked block named, so declarations and type errors say
+// `AnthropicTextBlock`; typed through schemas that only exist for their types
+// (a bundler drops them).
+const textBlockType = /* @__PURE__ */ asRequestSchema(AnthropicTextBlockSchema);
+const imageBlockType = /* @__PURE__ */ asRequestSchema(imageBlock);
+const documentBlockType = /* @__PURE__ */ asRequestSchema(documentBlock);
+const thinkingBlockType = /* @__PURE__ */ asRequestSchema(thinkingBlock);
+const redactedThinkingBlockType = /* @__PURE__ */ asRequestSchema(redactedThinkingBlock);
+const toolUseBlockType = /* @__PURE__ */ asRequestSchema(toolUseBlock);
+const toolResultBlockType = /* @__PURE__ */ asRequestSchema(toolResultBlock);
+
+/** A text block (@anthropic-ai/sdk `TextBlockParam`). */
+export interface AnthropicTextBlock extends v.InferInput<typeof textBlockType> {}
+/** An image block (@anthropic-ai/sdk `ImageBlockParam`): base64, URL or file source. */
+export interface AnthropicImageBlock extends v.InferInput<typeof imageBlockType> {}
+/** A document block (@anthropic-ai/sdk `DocumentBlockParam`). */
+export interface AnthropicDocumentBlock extends v.InferInput<typeof documentBlockType> {}
+/** A thinking block (@anthropic-ai/sdk `ThinkingBlockParam`). */
+export interface AnthropicThinkingBlock extends v.InferInput<typeof thinkingBlockType> {}
+/** A redacted thinking block (@anthropic-ai/sdk `RedactedThinkingBlockParam`). */
+export interface AnthropicRedactedThinkingBlock extends v.InferInput<typeof redactedThinkingBlockType> {}
+/** A tool call of the model, sent back (@anthropic-ai/sdk `ToolUseBlockParam`). */
+export interface AnthropicToolUseBlock extends v.InferInput<typeof toolUseBlockType> {}
+/** A tool's result (@anthropic-ai/sdk `ToolResultBlockParam`). */
+export interface AnthropicToolResultBlock extends v.InferInput<typeof toolResultBlockType> {}
 
 /** A content block of a message (@anthropic-ai/sdk `ContentBlockParam`). */
-export type AnthropicContentBlock = v.InferInput<(typeof checkedBlocks)[number]> | PassedThrough<{ type: (typeof PASSED_BLOCKS)[number] }>;
+export type AnthropicContentBlock =
+  | AnthropicTextBlock
+  | AnthropicImageBlock
+  | AnthropicDocumentBlock
+  | AnthropicThinkingBlock
+  | AnthropicRedactedThinkingBlock
+  | AnthropicToolUseBlock
+  | AnthropicToolResultBlock
+  | PassedThrough<{ type: (typeof PASSED_BLOCKS)[number] }>;
 export const AnthropicContentBlockSchema = v.variant("type", [...checkedBlocks, ...passThroughTypes(PASSED_BLOCKS)]) as unknown as v.GenericSchema<AnthropicContentBlock>;
 
 const conversationMessage = v.strictObject({
@@ -112,7 +142,9 @@ const conversationMessage = v.strictObject({
   content: v.union([v.string(), v.array(AnthropicContentBlockSchema)]),
 });
 // @anthropic-ai/sdk `SystemMessageParam`: text only.
-const systemMessage = v.strictObject({ role: v.literal("system"), content: v.union([v.string(), v.array(AnthropicTextBlockSchema)]) });
+// The same text block schema, typed by its name so a system message's blocks are `AnthropicTextBlock`s too.
+const textBlock: v.GenericSchema<AnthropicTextBlock> = AnthropicTextBlockSchema;
+const systemMessage = v.strictObject({ role: v.literal("system"), content: v.union([v.string(), v.array(textBlock)]) });
 const message = v.variant("role", [conversationMessage, systemMessage]);
 
 // Typed through schemas that only exist for their types (a bundler drops
