@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { asRequestSchema, type RequestSchema } from "./request-schema.js";
 import {
   anObject,
   identifier,
@@ -84,36 +85,80 @@ const toolResultBlock = v.strictObject({
   toolset_name: optionalString,
 });
 
-const checkedBlocks = [
-  AnthropicTextBlockSchema,
-  imageBlock,
-  documentBlock,
-  v.strictObject({ type: v.literal("thinking"), thinking: v.string(), signature: v.string() }),
-  v.strictObject({ type: v.literal("redacted_thinking"), data: v.string() }),
-  v.strictObject({
-    type: v.literal("tool_use"),
-    id: nonEmptyString,
-    name: nonEmptyString,
-    input: v.unknown(),
-    cache_control: cacheControl,
-    caller,
-    toolset_name: optionalString,
-  }),
-  toolResultBlock,
-] as const;
+const thinkingBlock = v.strictObject({ type: v.literal("thinking"), thinking: v.string(), signature: v.string() });
+const redactedThinkingBlock = v.strictObject({ type: v.literal("redacted_thinking"), data: v.string() });
+const toolUseBlock = v.strictObject({
+  type: v.literal("tool_use"),
+  id: nonEmptyString,
+  name: nonEmptyString,
+  input: v.unknown(),
+  cache_control: cacheControl,
+  caller,
+  toolset_name: optionalString,
+});
+
+const checkedBlocks = [AnthropicTextBlockSchema, imageBlock, documentBlock, thinkingBlock, redactedThinkingBlock, toolUseBlock, toolResultBlock] as const;
+
+// Each checked block named, so declarations and type errors say
+// `AnthropicTextBlock`; typed through schemas that only exist for their types
+// (a bundler drops them).
+const textBlockType = /* @__PURE__ */ asRequestSchema(AnthropicTextBlockSchema);
+const imageBlockType = /* @__PURE__ */ asRequestSchema(imageBlock);
+const documentBlockType = /* @__PURE__ */ asRequestSchema(documentBlock);
+const thinkingBlockType = /* @__PURE__ */ asRequestSchema(thinkingBlock);
+const redactedThinkingBlockType = /* @__PURE__ */ asRequestSchema(redactedThinkingBlock);
+const toolUseBlockType = /* @__PURE__ */ asRequestSchema(toolUseBlock);
+const toolResultBlockType = /* @__PURE__ */ asRequestSchema(toolResultBlock);
+
+/** A text block (@anthropic-ai/sdk `TextBlockParam`). */
+export interface AnthropicTextBlock extends v.InferInput<typeof textBlockType> {}
+/** An image block (@anthropic-ai/sdk `ImageBlockParam`): base64, URL or file source. */
+export interface AnthropicImageBlock extends v.InferInput<typeof imageBlockType> {}
+/** A document block (@anthropic-ai/sdk `DocumentBlockParam`). */
+export interface AnthropicDocumentBlock extends v.InferInput<typeof documentBlockType> {}
+/** A thinking block (@anthropic-ai/sdk `ThinkingBlockParam`). */
+export interface AnthropicThinkingBlock extends v.InferInput<typeof thinkingBlockType> {}
+/** A redacted thinking block (@anthropic-ai/sdk `RedactedThinkingBlockParam`). */
+export interface AnthropicRedactedThinkingBlock extends v.InferInput<typeof redactedThinkingBlockType> {}
+/** A tool call of the model, sent back (@anthropic-ai/sdk `ToolUseBlockParam`). */
+export interface AnthropicToolUseBlock extends v.InferInput<typeof toolUseBlockType> {}
+/** A tool's result (@anthropic-ai/sdk `ToolResultBlockParam`). */
+export interface AnthropicToolResultBlock extends v.InferInput<typeof toolResultBlockType> {}
 
 /** A content block of a message (@anthropic-ai/sdk `ContentBlockParam`). */
-export type AnthropicContentBlock = v.InferInput<(typeof checkedBlocks)[number]> | PassedThrough<{ type: (typeof PASSED_BLOCKS)[number] }>;
+export type AnthropicContentBlock =
+  | AnthropicTextBlock
+  | AnthropicImageBlock
+  | AnthropicDocumentBlock
+  | AnthropicThinkingBlock
+  | AnthropicRedactedThinkingBlock
+  | AnthropicToolUseBlock
+  | AnthropicToolResultBlock
+  | PassedThrough<{ type: (typeof PASSED_BLOCKS)[number] }>;
 export const AnthropicContentBlockSchema = v.variant("type", [...checkedBlocks, ...passThroughTypes(PASSED_BLOCKS)]) as unknown as v.GenericSchema<AnthropicContentBlock>;
 
-const message = v.variant("role", [
-  v.strictObject({ role: v.picklist(["user", "assistant"]), content: v.union([v.string(), v.array(AnthropicContentBlockSchema)]) }),
-  // @anthropic-ai/sdk `SystemMessageParam`: text only.
-  v.strictObject({ role: v.literal("system"), content: v.union([v.string(), v.array(AnthropicTextBlockSchema)]) }),
-]);
+const conversationMessage = v.strictObject({
+  role: v.picklist(["user", "assistant"]),
+  content: v.union([v.string(), v.array(AnthropicContentBlockSchema)]),
+});
+// @anthropic-ai/sdk `SystemMessageParam`: text only.
+// The same text block schema, typed by its name so a system message's blocks are `AnthropicTextBlock`s too.
+const textBlock: v.GenericSchema<AnthropicTextBlock> = AnthropicTextBlockSchema;
+const systemMessage = v.strictObject({ role: v.literal("system"), content: v.union([v.string(), v.array(textBlock)]) });
+const message = v.variant("role", [conversationMessage, systemMessage]);
+
+// Typed through schemas that only exist for their types (a bundler drops
+// them), so declarations and type errors name the message kinds.
+const conversationMessageType = /* @__PURE__ */ asRequestSchema(conversationMessage);
+const systemMessageType = /* @__PURE__ */ asRequestSchema(systemMessage);
+
+/** A `user` or `assistant` message (@anthropic-ai/sdk `MessageParam`): text or content blocks. */
+export interface AnthropicConversationMessage extends v.InferInput<typeof conversationMessageType> {}
+/** A `system` message (@anthropic-ai/sdk `SystemMessageParam`): text only. */
+export interface AnthropicSystemMessage extends v.InferInput<typeof systemMessageType> {}
 
 /** One message (@anthropic-ai/sdk `MessageParam`): `user` or `assistant` with text or content blocks, or `system` with text. */
-export type AnthropicMessage = v.InferInput<typeof message>;
+export type AnthropicMessage = AnthropicConversationMessage | AnthropicSystemMessage;
 export const AnthropicMessageSchema: v.GenericSchema<AnthropicMessage> = message;
 
 const customTool = v.strictObject({
@@ -148,7 +193,7 @@ export const AnthropicToolSchema = shapeOf([customTool, serverTool], (input) => 
  * `temperature`, `top_k` and `top_p` are no longer in the current SDK's types
  * but existing Model Manager servers (and many models) still take them.
  */
-export const AnthropicMessagesEntries = {
+const AnthropicMessagesEntries = {
   model: identifier,
   max_tokens: v.pipe(v.number(), v.integer(), v.minValue(1)),
   messages: v.pipe(v.array(AnthropicMessageSchema), v.minLength(1, "needs at least one message")),
@@ -173,5 +218,12 @@ export const AnthropicMessagesEntries = {
   ...sdkRequestOptionEntries,
 };
 
+const anthropicMessagesSchema = asRequestSchema(v.strictObject(AnthropicMessagesEntries));
+
+type AnthropicMessagesInput = v.InferInput<typeof anthropicMessagesSchema>;
+
+/** Messages API parameters as a request carries them, besides the routing fields (provider, invokeType, channel, userContext). */
+export type AnthropicMessagesParams = { [K in keyof AnthropicMessagesInput]: AnthropicMessagesInput[K] };
+
 /** Messages API parameters on their own. */
-export const AnthropicMessagesSchema = v.strictObject(AnthropicMessagesEntries);
+export const AnthropicMessagesSchema: RequestSchema<AnthropicMessagesParams> = anthropicMessagesSchema;

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { asRequestSchema, type RequestSchema } from "./request-schema.js";
 import { RemoteFileSchema } from "./binary-input.js";
 import { nonEmptyString, optionalBoolean, optionalInteger, optionalNumber, optionalOneOf, optionalString } from "./fields.js";
 
@@ -7,7 +8,7 @@ import { nonEmptyString, optionalBoolean, optionalInteger, optionalNumber, optio
  * `BFLFlux2Input`): generation, and editing with `input_image` (Kontext) or
  * several input images (FLUX.2).
  */
-export const BflFluxEntries = {
+const BflFluxEntries = {
   prompt: nonEmptyString,
   model: optionalString,
   input_image: v.nullish(RemoteFileSchema),
@@ -25,5 +26,12 @@ export const BflFluxEntries = {
   output_format: optionalOneOf(["jpeg", "png"]),
 };
 
+const bflFluxSchema = asRequestSchema(v.strictObject(BflFluxEntries));
+
+type BflFluxInput = v.InferInput<typeof bflFluxSchema>;
+
+/** FLUX parameters as a request carries them, besides the routing fields (provider, invokeType, channel, userContext). */
+export type BflFluxParams = { [K in keyof BflFluxInput]: BflFluxInput[K] };
+
 /** FLUX parameters on their own. */
-export const BflFluxSchema = v.strictObject(BflFluxEntries);
+export const BflFluxSchema: RequestSchema<BflFluxParams> = bflFluxSchema;

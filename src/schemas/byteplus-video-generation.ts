@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { asRequestSchema, type RequestSchema } from "./request-schema.js";
 import { RemoteFileSchema } from "./binary-input.js";
 import { nonEmptyString, optionalBoolean, optionalInteger, optionalString } from "./fields.js";
 
@@ -18,7 +19,7 @@ const SeedanceContentItemSchema = v.variant("type", [
  * audio track) and `BytePlusSeeDANCEInput` (channel `seedance`: a `content`
  * list), none required, as there.
  */
-export const BytePlusVideoGenerationEntries = {
+const BytePlusVideoGenerationEntries = {
   model: optionalString,
   // Seedance
   content: v.nullish(v.pipe(v.array(SeedanceContentItemSchema), v.minLength(1, "needs at least one item"))),
@@ -30,5 +31,12 @@ export const BytePlusVideoGenerationEntries = {
   seed: optionalInteger,
 };
 
+const bytePlusVideoGenerationSchema = asRequestSchema(v.strictObject(BytePlusVideoGenerationEntries));
+
+type BytePlusVideoGenerationInput = v.InferInput<typeof bytePlusVideoGenerationSchema>;
+
+/** BytePlus video parameters as a request carries them, besides the routing fields (provider, invokeType, channel, userContext). */
+export type BytePlusVideoGenerationParams = { [K in keyof BytePlusVideoGenerationInput]: BytePlusVideoGenerationInput[K] };
+
 /** BytePlus video parameters on their own. */
-export const BytePlusVideoGenerationSchema = v.strictObject(BytePlusVideoGenerationEntries);
+export const BytePlusVideoGenerationSchema: RequestSchema<BytePlusVideoGenerationParams> = bytePlusVideoGenerationSchema;

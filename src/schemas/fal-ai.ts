@@ -2,6 +2,7 @@
 // HTTP API spells them. `model` is the fal endpoint id (e.g.
 // "fal-ai/z-image/turbo"); image inputs are URLs or Tamar `{ file_id }`s.
 import * as v from "valibot";
+import { asRequestSchema, type RequestSchema } from "./request-schema.js";
 import { RemoteFileSchema } from "./binary-input.js";
 import { identifier, nonEmptyString, optionalBoolean, optionalInteger, optionalNumber, optionalOneOf, optionalString } from "./fields.js";
 
@@ -33,7 +34,7 @@ const falImageCommon = {
 };
 
 /** Z-Image (`fal-ai` + `image-generation`, the Python SDK's `FalAIZImageInput`). */
-export const FalZImageEntries = {
+const FalZImageEntries = {
   model: identifier,
   prompt: nonEmptyString,
   image_size: FalImageSizeSchema,
@@ -72,7 +73,7 @@ const sam3Common = {
 };
 
 /** SAM 3 on an image (`image-segmentation`). */
-export const FalSam3ImageEntries = {
+const FalSam3ImageEntries = {
   ...sam3Common,
   image_url: v.nullish(RemoteFileSchema),
   return_multiple_masks: optionalBoolean,
@@ -82,13 +83,13 @@ export const FalSam3ImageEntries = {
 };
 
 /** SAM 3 on a video (`video-segmentation`). */
-export const FalSam3VideoEntries = {
+const FalSam3VideoEntries = {
   ...sam3Common,
   video_url: v.nullish(RemoteFileSchema),
 };
 
 /** Qwen image edit (`image-edit-generation`, the Python SDK's `FalAIQwenImageEditInput`). */
-export const FalQwenImageEditEntries = {
+const FalQwenImageEditEntries = {
   model: v.nullish(identifier),
   image_urls: imageUrls,
   prompt: optionalString,
@@ -99,7 +100,7 @@ export const FalQwenImageEditEntries = {
 };
 
 /** Qwen multiple angles (`image-edit-multi-angle`): the camera moves, the scene stays. */
-export const FalQwenImageEditMultiAngleEntries = {
+const FalQwenImageEditMultiAngleEntries = {
   model: v.nullish(identifier),
   image_urls: imageUrls,
   rotate_right_left: optionalNumber,
@@ -112,7 +113,7 @@ export const FalQwenImageEditMultiAngleEntries = {
 };
 
 /** Qwen layered (`image-layer-generation`): an image split into layers. */
-export const FalQwenImageLayeredEntries = {
+const FalQwenImageLayeredEntries = {
   model: v.nullish(identifier),
   prompt: nonEmptyString,
   image_url: RemoteFileSchema,
@@ -121,7 +122,7 @@ export const FalQwenImageLayeredEntries = {
 };
 
 /** Wan replace (`video-edit-generation`): the person of a video replaced by the one of an image. */
-export const FalWanVideoReplaceEntries = {
+const FalWanVideoReplaceEntries = {
   model: v.nullish(identifier),
   video_url: RemoteFileSchema,
   image_url: RemoteFileSchema,
@@ -135,7 +136,7 @@ export const FalWanVideoReplaceEntries = {
 };
 
 /** Kling video (`video-generation`): text to video, or image to video with `image_url`. */
-export const FalKlingVideoEntries = {
+const FalKlingVideoEntries = {
   model: identifier,
   prompt: nonEmptyString,
   image_url: v.nullish(RemoteFileSchema),
@@ -145,3 +146,83 @@ export const FalKlingVideoEntries = {
   negative_prompt: optionalString,
   cfg_scale: optionalNumber,
 };
+
+const falZImageSchema = asRequestSchema(v.strictObject(FalZImageEntries));
+
+type FalZImageInput = v.InferInput<typeof falZImageSchema>;
+
+/** Z-Image (`fal-ai` + `image-generation`, the Python SDK's `FalAIZImageInput`). Its parameters, besides the routing fields (provider, invokeType, channel, userContext). */
+export type FalZImageParams = { [K in keyof FalZImageInput]: FalZImageInput[K] };
+
+/** Z-Image (`fal-ai` + `image-generation`, the Python SDK's `FalAIZImageInput`). */
+export const FalZImageSchema: RequestSchema<FalZImageParams> = falZImageSchema;
+
+const falSam3ImageSchema = asRequestSchema(v.strictObject(FalSam3ImageEntries));
+
+type FalSam3ImageInput = v.InferInput<typeof falSam3ImageSchema>;
+
+/** SAM 3 on an image (`image-segmentation`). Its parameters, besides the routing fields (provider, invokeType, channel, userContext). */
+export type FalSam3ImageParams = { [K in keyof FalSam3ImageInput]: FalSam3ImageInput[K] };
+
+/** SAM 3 on an image (`image-segmentation`). */
+export const FalSam3ImageSchema: RequestSchema<FalSam3ImageParams> = falSam3ImageSchema;
+
+const falSam3VideoSchema = asRequestSchema(v.strictObject(FalSam3VideoEntries));
+
+type FalSam3VideoInput = v.InferInput<typeof falSam3VideoSchema>;
+
+/** SAM 3 on a video (`video-segmentation`). Its parameters, besides the routing fields (provider, invokeType, channel, userContext). */
+export type FalSam3VideoParams = { [K in keyof FalSam3VideoInput]: FalSam3VideoInput[K] };
+
+/** SAM 3 on a video (`video-segmentation`). */
+export const FalSam3VideoSchema: RequestSchema<FalSam3VideoParams> = falSam3VideoSchema;
+
+const falQwenImageEditSchema = asRequestSchema(v.strictObject(FalQwenImageEditEntries));
+
+type FalQwenImageEditInput = v.InferInput<typeof falQwenImageEditSchema>;
+
+/** Qwen image edit (`image-edit-generation`, the Python SDK's `FalAIQwenImageEditInput`). Its parameters, besides the routing fields (provider, invokeType, channel, userContext). */
+export type FalQwenImageEditParams = { [K in keyof FalQwenImageEditInput]: FalQwenImageEditInput[K] };
+
+/** Qwen image edit (`image-edit-generation`, the Python SDK's `FalAIQwenImageEditInput`). */
+export const FalQwenImageEditSchema: RequestSchema<FalQwenImageEditParams> = falQwenImageEditSchema;
+
+const falQwenImageEditMultiAngleSchema = asRequestSchema(v.strictObject(FalQwenImageEditMultiAngleEntries));
+
+type FalQwenImageEditMultiAngleInput = v.InferInput<typeof falQwenImageEditMultiAngleSchema>;
+
+/** Qwen multiple angles (`image-edit-multi-angle`): the camera moves, the scene stays. Its parameters, besides the routing fields (provider, invokeType, channel, userContext). */
+export type FalQwenImageEditMultiAngleParams = { [K in keyof FalQwenImageEditMultiAngleInput]: FalQwenImageEditMultiAngleInput[K] };
+
+/** Qwen multiple angles (`image-edit-multi-angle`): the camera moves, the scene stays. */
+export const FalQwenImageEditMultiAngleSchema: RequestSchema<FalQwenImageEditMultiAngleParams> = falQwenImageEditMultiAngleSchema;
+
+const falQwenImageLayeredSchema = asRequestSchema(v.strictObject(FalQwenImageLayeredEntries));
+
+type FalQwenImageLayeredInput = v.InferInput<typeof falQwenImageLayeredSchema>;
+
+/** Qwen layered (`image-layer-generation`): an image split into layers. Its parameters, besides the routing fields (provider, invokeType, channel, userContext). */
+export type FalQwenImageLayeredParams = { [K in keyof FalQwenImageLayeredInput]: FalQwenImageLayeredInput[K] };
+
+/** Qwen layered (`image-layer-generation`): an image split into layers. */
+export const FalQwenImageLayeredSchema: RequestSchema<FalQwenImageLayeredParams> = falQwenImageLayeredSchema;
+
+const falWanVideoReplaceSchema = asRequestSchema(v.strictObject(FalWanVideoReplaceEntries));
+
+type FalWanVideoReplaceInput = v.InferInput<typeof falWanVideoReplaceSchema>;
+
+/** Wan replace (`video-edit-generation`): the person of a video replaced by the one of an image. Its parameters, besides the routing fields (provider, invokeType, channel, userContext). */
+export type FalWanVideoReplaceParams = { [K in keyof FalWanVideoReplaceInput]: FalWanVideoReplaceInput[K] };
+
+/** Wan replace (`video-edit-generation`): the person of a video replaced by the one of an image. */
+export const FalWanVideoReplaceSchema: RequestSchema<FalWanVideoReplaceParams> = falWanVideoReplaceSchema;
+
+const falKlingVideoSchema = asRequestSchema(v.strictObject(FalKlingVideoEntries));
+
+type FalKlingVideoInput = v.InferInput<typeof falKlingVideoSchema>;
+
+/** Kling video (`video-generation`): text to video, or image to video with `image_url`. Its parameters, besides the routing fields (provider, invokeType, channel, userContext). */
+export type FalKlingVideoParams = { [K in keyof FalKlingVideoInput]: FalKlingVideoInput[K] };
+
+/** Kling video (`video-generation`): text to video, or image to video with `image_url`. */
+export const FalKlingVideoSchema: RequestSchema<FalKlingVideoParams> = falKlingVideoSchema;

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { asRequestSchema, type RequestSchema } from "./request-schema.js";
 import { GoogleHttpOptionsSchema } from "./google-generation.js";
 import {
   identifier,
@@ -33,11 +34,18 @@ export const GoogleGenerateImagesConfigSchema = v.strictObject({
 });
 
 /** Parameters of `generateImages` (@google/genai `GenerateImagesParameters`). */
-export const GoogleGenAIImageGenerationEntries = {
+const GoogleGenAIImageGenerationEntries = {
   model: identifier,
   prompt: nonEmptyString,
   config: v.nullish(GoogleGenerateImagesConfigSchema),
 };
 
+const googleGenAIImageGenerationSchema = asRequestSchema(v.strictObject(GoogleGenAIImageGenerationEntries));
+
+type GoogleGenAIImageGenerationInput = v.InferInput<typeof googleGenAIImageGenerationSchema>;
+
+/** `generateImages` parameters as a request carries them, besides the routing fields (provider, invokeType, channel, userContext). */
+export type GoogleGenAIImageGenerationParams = { [K in keyof GoogleGenAIImageGenerationInput]: GoogleGenAIImageGenerationInput[K] };
+
 /** `generateImages` parameters on their own. */
-export const GoogleGenAIImageGenerationSchema = v.strictObject(GoogleGenAIImageGenerationEntries);
+export const GoogleGenAIImageGenerationSchema: RequestSchema<GoogleGenAIImageGenerationParams> = googleGenAIImageGenerationSchema;

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { asRequestSchema, type RequestSchema } from "./request-schema.js";
 import { GoogleHttpOptionsSchema } from "./google-generation.js";
 import {
   nonEmptyString,
@@ -45,7 +46,7 @@ export const GoogleGenerateVideosConfigSchema = v.strictObject({
 });
 
 /** Parameters of `generateVideos` (@google/genai `GenerateVideosParameters`). */
-export const GoogleGenAIVideoGenerationEntries = {
+const GoogleGenAIVideoGenerationEntries = {
   model: nonEmptyString,
   prompt: optionalString,
   image: v.nullish(MediaSchema),
@@ -54,5 +55,12 @@ export const GoogleGenAIVideoGenerationEntries = {
   config: v.nullish(GoogleGenerateVideosConfigSchema),
 };
 
+const googleGenAIVideoGenerationSchema = asRequestSchema(v.strictObject(GoogleGenAIVideoGenerationEntries));
+
+type GoogleGenAIVideoGenerationInput = v.InferInput<typeof googleGenAIVideoGenerationSchema>;
+
+/** `generateVideos` parameters as a request carries them, besides the routing fields (provider, invokeType, channel, userContext). */
+export type GoogleGenAIVideoGenerationParams = { [K in keyof GoogleGenAIVideoGenerationInput]: GoogleGenAIVideoGenerationInput[K] };
+
 /** `generateVideos` parameters on their own. */
-export const GoogleGenAIVideoGenerationSchema = v.strictObject(GoogleGenAIVideoGenerationEntries);
+export const GoogleGenAIVideoGenerationSchema: RequestSchema<GoogleGenAIVideoGenerationParams> = googleGenAIVideoGenerationSchema;

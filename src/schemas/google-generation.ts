@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { asRequestSchema, type RequestSchema } from "./request-schema.js";
 import {
   anObject,
   identifier,
@@ -38,8 +39,12 @@ const part = v.strictObject({
   speechMetadata: optionalObject,
 });
 
+// Typed through a schema that only exists for its type (a bundler drops it),
+// so declarations and type errors name `GooglePart` instead of its fields.
+const partType = /* @__PURE__ */ asRequestSchema(part);
+
 /** A part of a content (@google/genai `Part`): text, inline or file data, a function call or response, … */
-export type GooglePart = v.InferInput<typeof part>;
+export interface GooglePart extends v.InferInput<typeof partType> {}
 export const GooglePartSchema: v.GenericSchema<GooglePart> = part;
 
 const PartSchema = v.union(
@@ -53,8 +58,10 @@ const content = v.strictObject({
   parts: v.nullish(v.array(PartSchema)),
 });
 
+const contentType = /* @__PURE__ */ asRequestSchema(content);
+
 /** A turn (@google/genai `Content`): its role (`user`, `model`) and parts. */
-export type GoogleContent = v.InferInput<typeof content>;
+export interface GoogleContent extends v.InferInput<typeof contentType> {}
 export const GoogleContentSchema: v.GenericSchema<GoogleContent> = content;
 
 // A content (`role`, `parts`) or a bare part (`text`, `inlineData`, …), told apart by their keys.
@@ -169,11 +176,18 @@ export const GoogleGenerateContentConfigSchema = v.strictObject({
 });
 
 /** Parameters of `generateContent` (@google/genai `GenerateContentParameters`). */
-export const GoogleGenerationEntries = {
+const GoogleGenerationEntries = {
   model: identifier,
   contents: GoogleContentsSchema,
   config: v.nullish(GoogleGenerateContentConfigSchema),
 };
 
+const googleGenerationSchema = asRequestSchema(v.strictObject(GoogleGenerationEntries));
+
+type GoogleGenerationInput = v.InferInput<typeof googleGenerationSchema>;
+
+/** `generateContent` parameters as a request carries them, besides the routing fields (provider, invokeType, channel, userContext). */
+export type GoogleGenerationParams = { [K in keyof GoogleGenerationInput]: GoogleGenerationInput[K] };
+
 /** `generateContent` parameters on their own. */
-export const GoogleGenerationSchema = v.strictObject(GoogleGenerationEntries);
+export const GoogleGenerationSchema: RequestSchema<GoogleGenerationParams> = googleGenerationSchema;

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { asRequestSchema, type RequestSchema } from "./request-schema.js";
 import {
   identifier,
   nonEmptyString,
@@ -14,7 +15,7 @@ import {
  * field names of the Python SDK's `GoogleVertexAIImagesInput`, which existing
  * Model Manager servers read.
  */
-export const GoogleVertexImageGenerationEntries = {
+const GoogleVertexImageGenerationEntries = {
   model: identifier,
   prompt: nonEmptyString,
   negative_prompt: optionalString,
@@ -29,5 +30,12 @@ export const GoogleVertexImageGenerationEntries = {
   person_generation: optionalOneOf(["dont_allow", "allow_adult", "allow_all"]),
 };
 
+const googleVertexImageGenerationSchema = asRequestSchema(v.strictObject(GoogleVertexImageGenerationEntries));
+
+type GoogleVertexImageGenerationInput = v.InferInput<typeof googleVertexImageGenerationSchema>;
+
+/** Vertex AI Imagen parameters as a request carries them, besides the routing fields (provider, invokeType, channel, userContext). */
+export type GoogleVertexImageGenerationParams = { [K in keyof GoogleVertexImageGenerationInput]: GoogleVertexImageGenerationInput[K] };
+
 /** Vertex AI Imagen parameters on their own. */
-export const GoogleVertexImageGenerationSchema = v.strictObject(GoogleVertexImageGenerationEntries);
+export const GoogleVertexImageGenerationSchema: RequestSchema<GoogleVertexImageGenerationParams> = googleVertexImageGenerationSchema;

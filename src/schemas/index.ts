@@ -6,16 +6,36 @@ export {
   AnthropicMessagesSchema,
   AnthropicToolSchema,
   type AnthropicContentBlock,
+  type AnthropicDocumentBlock,
+  type AnthropicImageBlock,
+  type AnthropicRedactedThinkingBlock,
+  type AnthropicTextBlock,
+  type AnthropicThinkingBlock,
+  type AnthropicToolResultBlock,
+  type AnthropicToolUseBlock,
+  type AnthropicConversationMessage,
   type AnthropicMessage,
+  type AnthropicSystemMessage,
   type AnthropicTool,
+  type AnthropicMessagesParams,
 } from "./anthropic-messages.js";
-export { BflFluxSchema } from "./bfl-flux.js";
-export { BytePlusVideoGenerationSchema } from "./byteplus-video-generation.js";
-export { FreepikImageUpscalerSchema } from "./freepik-image-upscaler.js";
+export { BflFluxSchema, type BflFluxParams } from "./bfl-flux.js";
+export { BytePlusVideoGenerationSchema, type BytePlusVideoGenerationParams } from "./byteplus-video-generation.js";
+export {
+  type FalZImageParams,
+  type FalSam3ImageParams,
+  type FalSam3VideoParams,
+  type FalQwenImageEditParams,
+  type FalQwenImageEditMultiAngleParams,
+  type FalQwenImageLayeredParams,
+  type FalWanVideoReplaceParams,
+  type FalKlingVideoParams,
+} from "./fal-ai.js";
+export { FreepikImageUpscalerSchema, type FreepikImageUpscalerParams } from "./freepik-image-upscaler.js";
 export { CallbackUrlSchema } from "./async-task.js";
 export { BatchRequestSchema, type BatchRequest } from "./batch-request.js";
 export { BinaryInputSchema, FileIdSchema, RemoteFileSchema, type BinaryInput, type RemoteFile } from "./binary-input.js";
-export { GoogleGenAIImageGenerationSchema, GoogleGenerateImagesConfigSchema } from "./google-genai-image-generation.js";
+export { GoogleGenAIImageGenerationSchema, GoogleGenerateImagesConfigSchema, type GoogleGenAIImageGenerationParams } from "./google-genai-image-generation.js";
 export {
   GoogleContentSchema,
   GoogleContentsSchema,
@@ -27,9 +47,10 @@ export {
   type GoogleContent,
   type GooglePart,
   type GoogleTool,
+  type GoogleGenerationParams,
 } from "./google-generation.js";
-export { GoogleGenAIVideoGenerationSchema, GoogleGenerateVideosConfigSchema } from "./google-genai-video-generation.js";
-export { GoogleVertexImageGenerationSchema } from "./google-vertex-image-generation.js";
+export { GoogleGenAIVideoGenerationSchema, GoogleGenerateVideosConfigSchema, type GoogleGenAIVideoGenerationParams } from "./google-genai-video-generation.js";
+export { GoogleVertexImageGenerationSchema, type GoogleVertexImageGenerationParams } from "./google-vertex-image-generation.js";
 export {
   RequestPairs,
   type DirectCall,
@@ -74,11 +95,22 @@ export {
   OpenAIChatMessageSchema,
   OpenAIChatToolSchema,
   type OpenAIChatContentPart,
+  type OpenAIChatAssistantMessage,
+  type OpenAIChatAudioPart,
+  type OpenAIChatDeveloperMessage,
+  type OpenAIChatFilePart,
+  type OpenAIChatFunctionMessage,
+  type OpenAIChatImagePart,
   type OpenAIChatMessage,
+  type OpenAIChatSystemMessage,
+  type OpenAIChatTextPart,
+  type OpenAIChatToolMessage,
+  type OpenAIChatUserMessage,
   type OpenAIChatTool,
+  type OpenAIChatCompletionsParams,
 } from "./openai-chat-completions.js";
-export { OpenAIImageEditSchema } from "./openai-image-edit.js";
-export { ImageSizeSchema, OpenAIImageGenerationSchema } from "./openai-image-generation.js";
+export { OpenAIImageEditSchema, type OpenAIImageEditParams } from "./openai-image-edit.js";
+export { ImageSizeSchema, OpenAIImageGenerationSchema, type OpenAIImageGenerationParams } from "./openai-image-generation.js";
 export {
   OpenAIResponsesContentPartSchema,
   OpenAIResponsesInputItemSchema,
@@ -87,9 +119,12 @@ export {
   type OpenAIResponsesContentPart,
   type OpenAIResponsesInputItem,
   type OpenAIResponsesTool,
+  type OpenAIResponsesParams,
 } from "./openai-responses.js";
-export { OpenAIVideoGenerationSchema } from "./openai-video-generation.js";
+export { OpenAIVideoGenerationSchema, type OpenAIVideoGenerationParams } from "./openai-video-generation.js";
 export { UserContextSchema, type UserContext } from "./user-context.js";
+export type { RequestSchema } from "./request-schema.js";
+export type { AsyncTaskFields, BatchItemRouting, CallRouting } from "./routing-fields.js";
 export {
   UncheckedAsyncRequestSchema,
   UncheckedBatchItemSchema,

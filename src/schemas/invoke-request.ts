@@ -2,34 +2,41 @@
 // (`invoke` / `invokeStream`: with `userContext`) and for a batch item (with
 // `customId` / `priority`, the batch's `userContext` applies).
 import * as v from "valibot";
-import { AnthropicMessagesEntries } from "./anthropic-messages.js";
+import { AnthropicMessagesSchema } from "./anthropic-messages.js";
 import { AsyncTaskEntries } from "./async-task.js";
-import { BflFluxEntries } from "./bfl-flux.js";
-import { BytePlusVideoGenerationEntries } from "./byteplus-video-generation.js";
+import { BflFluxSchema } from "./bfl-flux.js";
+import { BytePlusVideoGenerationSchema } from "./byteplus-video-generation.js";
 import {
-  FalKlingVideoEntries,
-  FalQwenImageEditEntries,
-  FalQwenImageEditMultiAngleEntries,
-  FalQwenImageLayeredEntries,
-  FalSam3ImageEntries,
-  FalSam3VideoEntries,
-  FalWanVideoReplaceEntries,
-  FalZImageEntries,
+  FalKlingVideoSchema,
+  FalQwenImageEditMultiAngleSchema,
+  FalQwenImageEditSchema,
+  FalQwenImageLayeredSchema,
+  FalSam3ImageSchema,
+  FalSam3VideoSchema,
+  FalWanVideoReplaceSchema,
+  FalZImageSchema,
 } from "./fal-ai.js";
-import { FreepikImageUpscalerEntries } from "./freepik-image-upscaler.js";
+import { FreepikImageUpscalerSchema } from "./freepik-image-upscaler.js";
 import { PAIRS, type PairName, type PairRoute, PROVIDERS } from "../routes/route-table.js";
-import { identifier } from "./fields.js";
-import { GoogleGenAIImageGenerationEntries } from "./google-genai-image-generation.js";
-import { GoogleGenAIVideoGenerationEntries } from "./google-genai-video-generation.js";
-import { GoogleGenerationEntries } from "./google-generation.js";
-import { GoogleVertexImageGenerationEntries } from "./google-vertex-image-generation.js";
-import { OpenAIChatCompletionsEntries } from "./openai-chat-completions.js";
-import { OpenAIImageEditEntries } from "./openai-image-edit.js";
-import { OpenAIImageGenerationEntries } from "./openai-image-generation.js";
-import { OpenAIResponsesEntries } from "./openai-responses.js";
-import { OpenAIVideoGenerationEntries } from "./openai-video-generation.js";
+import { GoogleGenAIImageGenerationSchema } from "./google-genai-image-generation.js";
+import { GoogleGenAIVideoGenerationSchema } from "./google-genai-video-generation.js";
+import { GoogleGenerationSchema } from "./google-generation.js";
+import { GoogleVertexImageGenerationSchema } from "./google-vertex-image-generation.js";
+import { OpenAIChatCompletionsSchema } from "./openai-chat-completions.js";
+import { OpenAIImageEditSchema } from "./openai-image-edit.js";
+import { OpenAIImageGenerationSchema } from "./openai-image-generation.js";
+import { OpenAIResponsesSchema } from "./openai-responses.js";
+import { OpenAIVideoGenerationSchema } from "./openai-video-generation.js";
+import type { AcceptReadonly, RequestSchema } from "./request-schema.js";
+import {
+  type AsyncTaskFields,
+  type BatchItemRouting,
+  BatchItemRoutingEntries,
+  type CallRouting,
+  RequestRoutingEntries,
+  type RoutingFieldName,
+} from "./routing-fields.js";
 import type { UncheckedAsyncInvokeRequest, UncheckedBatchItem, UncheckedInvokeRequest } from "./unchecked-request.js";
-import { UserContextSchema } from "./user-context.js";
 
 /** The channels of the given providers: a request naming another fails validation and type-checking. */
 function channelOf<const TProvider extends keyof typeof PROVIDERS>(providers: readonly TProvider[]) {
@@ -37,22 +44,18 @@ function channelOf<const TProvider extends keyof typeof PROVIDERS>(providers: re
   return v.optional(v.picklist(channels as (typeof PROVIDERS)[TProvider]["channels"][number][]));
 }
 
-/** Routing fields of a single call; they travel as proto fields, not in `extra`. */
-export const RequestRoutingEntries = {
-  stream: v.optional(v.boolean()),
-  userContext: UserContextSchema,
-};
-
-/** Routing fields of a batch item; the batch's `userContext` applies. */
-export const BatchItemRoutingEntries = {
-  customId: v.optional(identifier),
-  // proto `optional int32 priority`
-  priority: v.optional(v.pipe(v.number(), v.integer(), v.minValue(-(2 ** 31)), v.maxValue(2 ** 31 - 1))),
-};
+type NoRoutingField<TParams> = [Extract<keyof TParams, RoutingFieldName>] extends [never]
+  ? unknown
+  : { readonly routingFieldReused: Extract<keyof TParams, RoutingFieldName> };
 
 // One pair of the route table with its parameters: the request schema of a
 // single call, of the same call as an asynchronous task, and of a batch item.
-function pair<const K extends PairName, const TEntries extends v.ObjectEntries>(name: K, entries: TEntries) {
+// Each request type is the pair's route fields, the routing fields and the
+// parameters' named type (inferred from the same entries the schema spreads),
+// so the declarations name the parameters once instead of spelling them out
+// in every pair and form. Parameters that reuse a routing field's name do not
+// compile: the spread would let one override the other.
+function pair<const K extends PairName, TParams extends object>(name: K, params: RequestSchema<TParams> & NoRoutingField<TParams>) {
   // Annotated: a property read on the generic `(typeof PAIRS)[K]` would widen to every pair's.
   type Route = (typeof PAIRS)[K];
   const providers = PAIRS[name].providers as Route["providers"];
@@ -65,16 +68,20 @@ function pair<const K extends PairName, const TEntries extends v.ObjectEntries>(
     channel: channelOf<Route["providers"][number]>(providers),
     invokeType: v.optional(v.picklist(invokeTypes)),
   };
+  type RouteFields = AcceptReadonly<v.InferInput<v.StrictObjectSchema<typeof route, undefined>>>;
+  const entries = params.entries;
   return {
     providers,
     /** The invoke type inference picks, then its aliases. */
     invokeTypes,
     /** True when the API runs only as an asynchronous task (video generation). */
     asyncOnly: asyncOnly as (typeof PAIRS)[K] extends { readonly asyncOnly: true } ? true : false,
-    request: v.strictObject({ ...route, ...RequestRoutingEntries, ...entries }),
+    request: v.strictObject({ ...route, ...RequestRoutingEntries, ...entries }) as unknown as RequestSchema<RouteFields & CallRouting & TParams>,
     /** The request as an asynchronous task: `enableAsyncTask: true`, optional `callbackUrl`. */
-    asyncRequest: v.strictObject({ ...route, ...RequestRoutingEntries, ...AsyncTaskEntries, ...entries }),
-    item: v.strictObject({ ...route, ...BatchItemRoutingEntries, ...entries }),
+    asyncRequest: v.strictObject({ ...route, ...RequestRoutingEntries, ...AsyncTaskEntries, ...entries }) as unknown as RequestSchema<
+      RouteFields & CallRouting & AsyncTaskFields & TParams
+    >,
+    item: v.strictObject({ ...route, ...BatchItemRoutingEntries, ...entries }) as unknown as RequestSchema<RouteFields & BatchItemRouting & TParams>,
   };
 }
 
@@ -84,47 +91,35 @@ function pair<const K extends PairName, const TEntries extends v.ObjectEntries>(
  * compile.
  */
 export const RequestPairs = {
-  openaiChatCompletions: pair("openaiChatCompletions", OpenAIChatCompletionsEntries),
-  openaiResponses: pair("openaiResponses", OpenAIResponsesEntries),
-  openaiImageGeneration: pair("openaiImageGeneration", OpenAIImageGenerationEntries),
-  openaiImageEdit: pair("openaiImageEdit", OpenAIImageEditEntries),
-  openaiVideoGeneration: pair("openaiVideoGeneration", OpenAIVideoGenerationEntries),
-  googleGeneration: pair("googleGeneration", GoogleGenerationEntries),
-  googleVertexImageGeneration: pair("googleVertexImageGeneration", GoogleVertexImageGenerationEntries),
-  googleGenAIImageGeneration: pair("googleGenAIImageGeneration", GoogleGenAIImageGenerationEntries),
-  googleGenAIVideoGeneration: pair("googleGenAIVideoGeneration", GoogleGenAIVideoGenerationEntries),
-  anthropicMessages: pair("anthropicMessages", AnthropicMessagesEntries),
-  anthropicChatCompletions: pair("anthropicChatCompletions", OpenAIChatCompletionsEntries),
-  anthropicResponses: pair("anthropicResponses", OpenAIResponsesEntries),
-  resellerGoogleGeneration: pair("resellerGoogleGeneration", GoogleGenerationEntries),
-  resellerVideoGeneration: pair("resellerVideoGeneration", OpenAIVideoGenerationEntries),
-  freepikImageUpscaler: pair("freepikImageUpscaler", FreepikImageUpscalerEntries),
-  bytePlusVideoGeneration: pair("bytePlusVideoGeneration", BytePlusVideoGenerationEntries),
-  falZImageGeneration: pair("falZImageGeneration", FalZImageEntries),
-  falSam3ImageSegmentation: pair("falSam3ImageSegmentation", FalSam3ImageEntries),
-  falQwenImageEdit: pair("falQwenImageEdit", FalQwenImageEditEntries),
-  falQwenImageEditMultiAngle: pair("falQwenImageEditMultiAngle", FalQwenImageEditMultiAngleEntries),
-  falQwenImageLayered: pair("falQwenImageLayered", FalQwenImageLayeredEntries),
-  falWanVideoReplace: pair("falWanVideoReplace", FalWanVideoReplaceEntries),
-  falKlingVideoGeneration: pair("falKlingVideoGeneration", FalKlingVideoEntries),
-  falSam3VideoSegmentation: pair("falSam3VideoSegmentation", FalSam3VideoEntries),
-  bflImageGeneration: pair("bflImageGeneration", BflFluxEntries),
-  bflImageEdit: pair("bflImageEdit", BflFluxEntries),
+  openaiChatCompletions: pair("openaiChatCompletions", OpenAIChatCompletionsSchema),
+  openaiResponses: pair("openaiResponses", OpenAIResponsesSchema),
+  openaiImageGeneration: pair("openaiImageGeneration", OpenAIImageGenerationSchema),
+  openaiImageEdit: pair("openaiImageEdit", OpenAIImageEditSchema),
+  openaiVideoGeneration: pair("openaiVideoGeneration", OpenAIVideoGenerationSchema),
+  googleGeneration: pair("googleGeneration", GoogleGenerationSchema),
+  googleVertexImageGeneration: pair("googleVertexImageGeneration", GoogleVertexImageGenerationSchema),
+  googleGenAIImageGeneration: pair("googleGenAIImageGeneration", GoogleGenAIImageGenerationSchema),
+  googleGenAIVideoGeneration: pair("googleGenAIVideoGeneration", GoogleGenAIVideoGenerationSchema),
+  anthropicMessages: pair("anthropicMessages", AnthropicMessagesSchema),
+  anthropicChatCompletions: pair("anthropicChatCompletions", OpenAIChatCompletionsSchema),
+  anthropicResponses: pair("anthropicResponses", OpenAIResponsesSchema),
+  resellerGoogleGeneration: pair("resellerGoogleGeneration", GoogleGenerationSchema),
+  resellerVideoGeneration: pair("resellerVideoGeneration", OpenAIVideoGenerationSchema),
+  freepikImageUpscaler: pair("freepikImageUpscaler", FreepikImageUpscalerSchema),
+  bytePlusVideoGeneration: pair("bytePlusVideoGeneration", BytePlusVideoGenerationSchema),
+  falZImageGeneration: pair("falZImageGeneration", FalZImageSchema),
+  falSam3ImageSegmentation: pair("falSam3ImageSegmentation", FalSam3ImageSchema),
+  falQwenImageEdit: pair("falQwenImageEdit", FalQwenImageEditSchema),
+  falQwenImageEditMultiAngle: pair("falQwenImageEditMultiAngle", FalQwenImageEditMultiAngleSchema),
+  falQwenImageLayered: pair("falQwenImageLayered", FalQwenImageLayeredSchema),
+  falWanVideoReplace: pair("falWanVideoReplace", FalWanVideoReplaceSchema),
+  falKlingVideoGeneration: pair("falKlingVideoGeneration", FalKlingVideoSchema),
+  falSam3VideoSegmentation: pair("falSam3VideoSegmentation", FalSam3VideoSchema),
+  bflImageGeneration: pair("bflImageGeneration", BflFluxSchema),
+  bflImageEdit: pair("bflImageEdit", BflFluxSchema),
 } satisfies Record<PairName, unknown>;
 
 type Pairs = typeof RequestPairs;
-
-/**
- * `T` with every object and list readonly-compatible, so requests written
- * `as const` are accepted. Binary values and plain `object` stay as they are.
- */
-export type AcceptReadonly<T> = T extends Blob | Uint8Array | Date
-  ? T
-  : T extends object
-    ? object extends T
-      ? T
-      : { readonly [K in keyof T]: AcceptReadonly<T[K]> }
-    : T;
 
 /** The name of a request pair in {@link RequestPairs}. */
 export type RequestPairName = keyof Pairs;
@@ -139,18 +134,18 @@ export type DirectPairName = { [K in RequestPairName]: Pairs[K]["asyncOnly"] ext
  */
 export type AsyncInvokeRequest =
   | {
-      [K in RequestPairName]: AcceptReadonly<v.InferInput<Pairs[K]["asyncRequest"]>>;
+      [K in RequestPairName]: v.InferInput<Pairs[K]["asyncRequest"]>;
     }[RequestPairName]
   | UncheckedAsyncInvokeRequest;
 
 /** One item of a batch, as `invokeBatch` takes it. */
-export type BatchItem = { [K in DirectPairName]: AcceptReadonly<v.InferInput<Pairs[K]["item"]>> }[DirectPairName] | UncheckedBatchItem;
+export type BatchItem = { [K in DirectPairName]: v.InferInput<Pairs[K]["item"]> }[DirectPairName] | UncheckedBatchItem;
 
 /** Provider parameters of a single call for one pair, e.g. `InvokeRequestOf<"anthropicMessages">`. */
-export type InvokeRequestOf<K extends DirectPairName> = AcceptReadonly<v.InferInput<Pairs[K]["request"]>>;
+export type InvokeRequestOf<K extends DirectPairName> = v.InferInput<Pairs[K]["request"]>;
 
 /** An asynchronous call for one pair, e.g. `AsyncInvokeRequestOf<"openaiVideoGeneration">`. */
-export type AsyncInvokeRequestOf<K extends RequestPairName> = AcceptReadonly<v.InferInput<Pairs[K]["asyncRequest"]>>;
+export type AsyncInvokeRequestOf<K extends RequestPairName> = v.InferInput<Pairs[K]["asyncRequest"]>;
 
 // Named request types, one per pair: what an editor shows on hover and in
 // type errors, and what the compiler caches instead of re-expanding the schema type.

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { asRequestSchema, type RequestSchema } from "./request-schema.js";
 import {
   nonEmptyString,
   optionalInteger,
@@ -29,11 +30,18 @@ export const OpenAIImageCommonEntries = {
 };
 
 /** Parameters of image generation (openai-node `ImageGenerateParams`). */
-export const OpenAIImageGenerationEntries = {
+const OpenAIImageGenerationEntries = {
   ...OpenAIImageCommonEntries,
   moderation: optionalOneOf(["low", "auto"]),
   style: optionalOneOf(["vivid", "natural"]),
 };
 
+const openAIImageGenerationSchema = asRequestSchema(v.strictObject(OpenAIImageGenerationEntries));
+
+type OpenAIImageGenerationInput = v.InferInput<typeof openAIImageGenerationSchema>;
+
+/** Image generation parameters as a request carries them, besides the routing fields (provider, invokeType, channel, userContext). */
+export type OpenAIImageGenerationParams = { [K in keyof OpenAIImageGenerationInput]: OpenAIImageGenerationInput[K] };
+
 /** Image generation parameters on their own. */
-export const OpenAIImageGenerationSchema = v.strictObject(OpenAIImageGenerationEntries);
+export const OpenAIImageGenerationSchema: RequestSchema<OpenAIImageGenerationParams> = openAIImageGenerationSchema;

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { asRequestSchema, type RequestSchema } from "./request-schema.js";
 import { OpenAIFunctionDefinitionSchema } from "./openai-chat-completions.js";
 import {
   anObject,
@@ -125,7 +126,7 @@ export const OpenAIResponsesToolSchema = shapeOf([functionTool, builtInTool], (i
 /**
  * Parameters of the Responses API (openai-node `ResponseCreateParams`).
  */
-export const OpenAIResponsesEntries = {
+const OpenAIResponsesEntries = {
   model: identifier,
   input: v.union([nonEmptyString, v.pipe(v.array(OpenAIResponsesInputItemSchema), v.minLength(1, "needs at least one item"))]),
   background: optionalBoolean,
@@ -159,5 +160,12 @@ export const OpenAIResponsesEntries = {
   ...sdkRequestOptionEntries,
 };
 
+const openAIResponsesSchema = asRequestSchema(v.strictObject(OpenAIResponsesEntries));
+
+type OpenAIResponsesInput = v.InferInput<typeof openAIResponsesSchema>;
+
+/** Responses API parameters as a request carries them, besides the routing fields (provider, invokeType, channel, userContext). */
+export type OpenAIResponsesParams = { [K in keyof OpenAIResponsesInput]: OpenAIResponsesInput[K] };
+
 /** Responses API parameters on their own (without routing fields). */
-export const OpenAIResponsesSchema = v.strictObject(OpenAIResponsesEntries);
+export const OpenAIResponsesSchema: RequestSchema<OpenAIResponsesParams> = openAIResponsesSchema;

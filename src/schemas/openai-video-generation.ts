@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { asRequestSchema, type RequestSchema } from "./request-schema.js";
 import { BinaryInputSchema } from "./binary-input.js";
 import { nonEmptyString, optionalOneOf, optionalString, sdkRequestOptionEntries } from "./fields.js";
 
@@ -9,7 +10,7 @@ const ImageInputReferenceSchema = v.strictObject({
 });
 
 /** Parameters of `videos.create` (openai-node `VideoCreateParams`). */
-export const OpenAIVideoGenerationEntries = {
+const OpenAIVideoGenerationEntries = {
   prompt: nonEmptyString,
   model: optionalString,
   seconds: optionalOneOf(["4", "8", "12"]),
@@ -18,5 +19,12 @@ export const OpenAIVideoGenerationEntries = {
   ...sdkRequestOptionEntries,
 };
 
+const openAIVideoGenerationSchema = asRequestSchema(v.strictObject(OpenAIVideoGenerationEntries));
+
+type OpenAIVideoGenerationInput = v.InferInput<typeof openAIVideoGenerationSchema>;
+
+/** `videos.create` parameters as a request carries them, besides the routing fields (provider, invokeType, channel, userContext). */
+export type OpenAIVideoGenerationParams = { [K in keyof OpenAIVideoGenerationInput]: OpenAIVideoGenerationInput[K] };
+
 /** `videos.create` parameters on their own. */
-export const OpenAIVideoGenerationSchema = v.strictObject(OpenAIVideoGenerationEntries);
+export const OpenAIVideoGenerationSchema: RequestSchema<OpenAIVideoGenerationParams> = openAIVideoGenerationSchema;

@@ -6,7 +6,8 @@
 import * as v from "valibot";
 import { CallbackUrlSchema } from "./async-task.js";
 import { identifier } from "./fields.js";
-import { BatchItemRoutingEntries, RequestRoutingEntries } from "./invoke-request.js";
+import { asRequestSchema } from "./request-schema.js";
+import { BatchItemRoutingEntries, RequestRoutingEntries } from "./routing-fields.js";
 
 /** The route and parameters of an unchecked request. */
 export const UncheckedCallSchema = v.strictObject({
@@ -21,18 +22,20 @@ export const UncheckedCallSchema = v.strictObject({
 });
 
 /** A single unchecked call (`invoke`, `invokeStream`). */
-export const UncheckedRequestSchema = v.strictObject({ unchecked: UncheckedCallSchema, ...RequestRoutingEntries });
+export const UncheckedRequestSchema = asRequestSchema(v.strictObject({ unchecked: UncheckedCallSchema, ...RequestRoutingEntries }));
 
 /** A single unchecked call run as an asynchronous task: `invoke` answers with the task. */
-export const UncheckedAsyncRequestSchema = v.strictObject({
-  unchecked: UncheckedCallSchema,
-  ...RequestRoutingEntries,
-  enableAsyncTask: v.literal(true, "must be true for an asynchronous task (leave it out for a direct answer)"),
-  callbackUrl: v.optional(CallbackUrlSchema),
-});
+export const UncheckedAsyncRequestSchema = asRequestSchema(
+  v.strictObject({
+    unchecked: UncheckedCallSchema,
+    ...RequestRoutingEntries,
+    enableAsyncTask: v.literal(true, "must be true for an asynchronous task (leave it out for a direct answer)"),
+    callbackUrl: v.optional(CallbackUrlSchema),
+  }),
+);
 
 /** One unchecked item of a batch. */
-export const UncheckedBatchItemSchema = v.strictObject({ unchecked: UncheckedCallSchema, ...BatchItemRoutingEntries });
+export const UncheckedBatchItemSchema = asRequestSchema(v.strictObject({ unchecked: UncheckedCallSchema, ...BatchItemRoutingEntries }));
 
 /** Route and parameters of an unchecked request; see {@link UncheckedInvokeRequest}. */
 export interface UncheckedCall {
