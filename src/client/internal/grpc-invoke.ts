@@ -1,0 +1,166 @@
+// ModelService.Invoke on grpc-js itself, for the client's own call path: the
+// same request bytes, headers and errors as nice-grpc's client gives, without
+// its per-call generators, option copies and metadata conversion, and with
+// grpc-js's own deadline (it sends `grpc-timeout` and ends the call when the
+// deadline passes) instead of a timer and an AbortController of the SDK's.
+import { Client, Metadata as GrpcMetadata, type ClientReadableStream, type ServiceError } from "@grpc/grpc-js";
+import { ClientError, Metadata } from "nice-grpc-common";
+import type { Channel } from "nice-grpc";
+import { ModelRequestItem, ModelResponseItem } from "../../gen/model_service/model_service.js";
+import { abortError } from "./abort.js";
+
+/** The wire path of Invoke. */
+export const INVOKE_PATH = "/model_service.ModelService/Invoke";
+
+// As nice-grpc's ts-proto support serialises: fromPartial first, so a request
+// missing a field encodes as its default instead of failing.
+const serialize = (value: ModelRequestItem) => {
+  const bytes = ModelRequestItem.encode(ModelRequestItem.fromPartial(value)).finish();
+  // grpc-js copies the message with Buffer methods: a view of the same bytes, not a copy.
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+};
+const deserialize = (bytes: Buffer) => ModelResponseItem.decode(bytes);
+
+/** The answers of one attempt, read one by one; `trailer()` once it ended. */
+export interface ResponseReader {
+  /** The next answer; rejects with a ClientError (or an AbortError once `signal` aborted), as nice-grpc's client does. */
+  next(): Promise<IteratorResult<ModelResponseItem, undefined>>;
+  /** Cancels the call if it is still running, and lets go of it. Idempotent. */
+  close(): void;
+  /** The call's trailers, once its status arrived. */
+  trailer(): Metadata | undefined;
+}
+
+/** What an attempt sends. */
+export interface AttemptRequest {
+  readonly item: ModelRequestItem;
+  readonly metadata: GrpcMetadata;
+  /** When grpc-js ends the call (ms since the epoch); none without one. */
+  readonly deadline: number | undefined;
+  readonly signal: AbortSignal | undefined;
+}
+
+/** Starts Invoke calls on `channel`. */
+export function createInvokeTransport(channel: Channel): (request: AttemptRequest) => ResponseReader {
+  // As nice-grpc builds its grpc-js client: no credentials of its own, the channel's.
+  const client = new Client("", null as never, { channelOverride: channel });
+  const withoutDeadline = {};
+  return ({ item, metadata, deadline, signal }) => {
+    if (signal?.aborted) throw abortError();
+    const stream = client.makeServerStreamRequest(INVOKE_PATH, serialize, deserialize, item, metadata, deadline === undefined ? withoutDeadline : { deadline });
+    return readResponses(stream, signal);
+  };
+}
+
+const DONE: IteratorResult<ModelResponseItem, undefined> = Object.freeze({ done: true, value: undefined });
+
+function niceMetadata(metadata: GrpcMetadata): Metadata {
+  const converted = Metadata();
+  for (const key of Object.keys(metadata.getMap())) converted.set(key, metadata.get(key) as string[]);
+  return converted;
+}
+
+// nice-grpc's readable-to-iterable loop (read() until null, then wait for an
+// event), as an iterator without a generator: one promise per answer.
+function readResponses(stream: ClientReadableStream<ModelResponseItem>, signal: AbortSignal | undefined): ResponseReader {
+  let failure: ServiceError | undefined;
+  let ended = false;
+  let closed = false;
+  let status: GrpcMetadata | undefined;
+  let waiting: { resolve: (result: IteratorResult<ModelResponseItem, undefined>) => void; reject: (error: unknown) => void } | undefined;
+
+  const onAbort = () => stream.cancel();
+  signal?.addEventListener("abort", onAbort);
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    signal?.removeEventListener("abort", onAbort);
+    stream.cancel();
+  };
+  const errorOf = (error: ServiceError): unknown => {
+    if (signal?.aborted) {
+      const aborted = abortError();
+      aborted.cause = error;
+      return aborted;
+    }
+    return new ClientError(INVOKE_PATH, error.code, error.details);
+  };
+  // undefined: nothing yet, wait for the next event.
+  const poll = (): IteratorResult<ModelResponseItem, undefined> | undefined => {
+    const message = stream.destroyed ? null : (stream.read() as ModelResponseItem | null);
+    if (message !== null) return { done: false, value: message };
+    if (failure !== undefined) {
+      close();
+      throw errorOf(failure);
+    }
+    if (ended) {
+      close();
+      // As nice-grpc: a call whose signal aborted fails, however it ended.
+      if (signal?.aborted) throw abortError();
+      return DONE;
+    }
+    return undefined;
+  };
+  const wake = () => {
+    if (waiting === undefined) return;
+    const { resolve, reject } = waiting;
+    try {
+      const result = poll();
+      if (result === undefined) return;
+      waiting = undefined;
+      resolve(result);
+    } catch (error) {
+      waiting = undefined;
+      reject(error);
+    }
+  };
+  stream.on("readable", wake);
+  stream.on("error", (error: ServiceError) => {
+    failure = error;
+    wake();
+  });
+  stream.on("status", (received: { metadata: GrpcMetadata }) => {
+    status = received.metadata;
+  });
+  stream.on("end", () => {
+    ended = true;
+    wake();
+  });
+  stream.on("close", () => {
+    ended = true;
+    wake();
+  });
+
+  return {
+    next() {
+      try {
+        const result = poll();
+        if (result !== undefined) return Promise.resolve(result);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return new Promise((resolve, reject) => {
+        waiting = { resolve, reject };
+      });
+    },
+    close,
+    trailer: () => (status === undefined ? (failure?.metadata === undefined ? undefined : niceMetadata(failure.metadata)) : niceMetadata(status)),
+  };
+}
+
+/**
+ * The grpc-js metadata of an attempt: the call's own (caller's and
+ * telemetry's, converted as nice-grpc converts them), then the headers the
+ * client sets, which replace any of the same name.
+ */
+export function attemptMetadata(callMetadata: Metadata | undefined, requestId: string | undefined, authorization: string | undefined): GrpcMetadata {
+  const metadata = new GrpcMetadata();
+  if (callMetadata !== undefined) {
+    for (const [key, values] of callMetadata) {
+      for (const value of values) metadata.add(key, typeof value === "string" ? value : Buffer.from(value));
+    }
+  }
+  if (requestId !== undefined) metadata.set("x-request-id", requestId);
+  if (authorization !== undefined) metadata.set("authorization", authorization);
+  return metadata;
+}

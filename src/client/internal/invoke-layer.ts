@@ -1,0 +1,274 @@
+// What every Invoke of the client's own chain needs, in one layer: the
+// deadline, the stream timeouts, the fallback routes, the retries before the
+// commit point, the connection diagnosis and the headers of each attempt —
+// the behaviour of deadlineMiddleware, streamTimeoutsMiddleware, the fallback
+// middleware, streamRetryMiddleware, the connection-errors and
+// attempt-metadata middlewares stacked in that order, over grpc-js directly
+// (grpc-invoke.ts). A stream message passes one generator here instead of
+// one per middleware. Used when the client has no middlewares of the user's
+// (those keep nice-grpc's chain, see model-client.ts).
+import type { Channel, ClientMiddlewareCall } from "nice-grpc";
+import { type CallOptions, ClientError, Status } from "nice-grpc-common";
+import type { ModelRequestItem, ModelResponseItem } from "../../gen/model_service/model_service.js";
+import { isAbortError } from "../../internal/abort-error.js";
+import { type ConnectionFacts, settingErrorOf } from "../middleware/connection-errors.js";
+import type { Authorization, JwtCallOptions } from "../middleware/jwt.js";
+import { backoffDelayMs } from "../middleware/stream-retry.js";
+import type { ModelCallOptions } from "../model-call-options.js";
+import { abortError, callAbortController, sleep } from "./abort.js";
+import { carriesContent } from "./commit-point.js";
+import { extend } from "./extend.js";
+import { type FallbackMiddlewareSettings, withFallback } from "./fallback-middleware.js";
+import { attemptMetadata, createInvokeTransport, INVOKE_PATH, type ResponseReader } from "./grpc-invoke.js";
+import { retryAfterMsOf } from "./retry-after.js";
+
+/** What the layer of a client is made with. */
+export interface InvokeLayerSettings {
+  readonly channel: Channel;
+  /** The `authorization` of an attempt. */
+  readonly authorization: (request: unknown, options: CallOptions & JwtCallOptions) => Authorization;
+  readonly connection: ConnectionFacts;
+  readonly fallback: FallbackMiddlewareSettings;
+}
+
+type Options = CallOptions & ModelCallOptions;
+
+/** Runs one Invoke with the call's options; yields its answers. */
+export type InvokeCall = (item: ModelRequestItem, options: Options) => AsyncIterable<ModelResponseItem>;
+
+interface Layer {
+  readonly open: ReturnType<typeof createInvokeTransport>;
+  readonly settings: InvokeLayerSettings;
+}
+
+const DEFAULT_RETRYABLE = [Status.UNAVAILABLE, Status.RESOURCE_EXHAUSTED];
+const DEFAULT_MAX_RETRY_AFTER_MS = 60_000;
+// grpc-js ends the call at the deadline by its own timer; a DEADLINE_EXCEEDED
+// this close to it is the call's deadline.
+const DEADLINE_SLACK_MS = 5;
+const INVOKE_METHOD = { path: INVOKE_PATH, requestStream: false, responseStream: true, options: {} } as const;
+
+/** The Invoke of a client's own chain over `settings.channel`. */
+export function createInvokeLayer(settings: InvokeLayerSettings): InvokeCall {
+  const layer: Layer = { open: createInvokeTransport(settings.channel), settings };
+  return (item, options) =>
+    settings.fallback.breakers === undefined && !options.fallbackItems?.length
+      ? attempts(layer, item, options, new CallBounds(options, false), true)
+      : routed(layer, item, options);
+}
+
+/**
+ * The call's deadline and stream timeouts. The deadline is grpc-js's own on
+ * each attempt; only a call with fallback routes (one may go over HTTP) also
+ * arms a timer on the call's controller, as deadlineMiddleware does. The
+ * stream timeouts abort the call's controller, as streamTimeoutsMiddleware.
+ */
+class CallBounds {
+  /** When the call must be over, ms since the epoch. */
+  readonly at: number | undefined;
+  /** Set when an attempt ended because the deadline passed. */
+  deadlinePassed = false;
+  readonly timed: boolean;
+  #controller: AbortController | undefined;
+  #unlink: (() => void) | undefined;
+  #deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #first: number | undefined;
+  readonly #idle: number | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #received = 0;
+  #consumerHasIt = false;
+  #expired: string | undefined;
+
+  constructor(options: Options, deadlineTimer: boolean) {
+    const aborted = options.signal?.aborted === true;
+    const { deadline, firstChunkTimeoutMs: first, idleTimeoutMs: idle } = options;
+    this.at = deadline == null || aborted ? undefined : deadline instanceof Date ? deadline.getTime() : Date.now() + deadline;
+    this.timed = !aborted && (first != null || idle != null);
+    this.#first = first;
+    this.#idle = idle;
+    if (this.timed || (deadlineTimer && this.at !== undefined)) {
+      const { controller, unlink } = callAbortController(options);
+      this.#controller = controller;
+      this.#unlink = unlink;
+    }
+    if (deadlineTimer && this.at !== undefined) {
+      this.#deadlineTimer = setTimeout(() => {
+        this.deadlinePassed = true;
+        controllerOf(this).abort();
+      }, this.at - Date.now());
+    }
+    if (this.timed && first != null) this.#timer = setTimeout(this.#fire, first);
+  }
+
+  readonly #fire = () => {
+    // Re-armed instead: the wait is the consumer's, not the server's.
+    if (this.#consumerHasIt) return void this.#timer?.refresh();
+    this.#expired = this.#received === 0 ? `no first message within ${this.#first} ms` : `no message for ${this.#idle} ms`;
+    controllerOf(this).abort();
+  };
+
+  /** A message goes to the consumer (call only when `timed`). */
+  delivering(): void {
+    if (++this.#received === 1) {
+      clearTimeout(this.#timer);
+      this.#timer = this.#idle == null ? undefined : setTimeout(this.#fire, this.#idle);
+    }
+    this.#consumerHasIt = true;
+  }
+
+  /** The consumer asks for the next message (call only when `timed`). */
+  delivered(): void {
+    this.#consumerHasIt = false;
+    this.#timer?.refresh();
+  }
+
+  get controller(): AbortController | undefined {
+    return this.#controller;
+  }
+
+  /** Ends the bounds; throws the deadline's or a stream timeout's error when one ended the call. */
+  end(): void {
+    clearTimeout(this.#timer);
+    clearTimeout(this.#deadlineTimer);
+    this.#unlink?.();
+    if (this.deadlinePassed) throw new ClientError(INVOKE_PATH, Status.DEADLINE_EXCEEDED, `Deadline exceeded (${new Date(this.at!).toISOString()})`);
+    if (this.#expired !== undefined) throw new ClientError(INVOKE_PATH, Status.DEADLINE_EXCEEDED, `Stream timed out: ${this.#expired}`);
+  }
+}
+
+const controllerOf = (bounds: CallBounds) => bounds.controller!;
+
+/**
+ * The attempts of one route: each sends the item with the call's headers and
+ * grpc-js's deadline; one that fails before the stream's first content (or
+ * with an in-band error the server sent a back-off hint with) is retried as
+ * streamRetryMiddleware retries it, frames before the content held back.
+ * `outermost`: the layer's own generator, which delivers to the consumer and
+ * ends the bounds.
+ */
+async function* attempts(
+  { open, settings }: Layer,
+  item: ModelRequestItem,
+  options: Options,
+  bounds: CallBounds,
+  outermost: boolean,
+): AsyncGenerator<ModelResponseItem, void, undefined> {
+  const {
+    retry,
+    retryBaseDelayMs = 1000,
+    retryMaxDelayMs = 30_000,
+    retryMaxAttempts = 1,
+    retryableStatuses = DEFAULT_RETRYABLE,
+    onRetryableError,
+    maxRetryAfterMs = DEFAULT_MAX_RETRY_AFTER_MS,
+    requestId,
+    signal,
+  } = options;
+  const deadline = bounds.at ?? Infinity;
+  const timed = outermost && bounds.timed;
+  // The wait before the next attempt, or undefined when there is none.
+  const delayBefore = (attempt: number, hintMs: number | undefined): number | undefined => {
+    if (attempt >= retryMaxAttempts) return undefined;
+    if (hintMs !== undefined && hintMs > maxRetryAfterMs) return undefined;
+    const delayMs = hintMs ?? backoffDelayMs(attempt, retryBaseDelayMs, retryMaxDelayMs);
+    return Date.now() + delayMs >= deadline ? undefined : delayMs;
+  };
+  try {
+    for (let attempt = 0; ; attempt++) {
+      let reader: ResponseReader | undefined;
+      // Without retries nothing is held back (as without streamRetryMiddleware).
+      let committed = !retry;
+      let failedInBand: ModelResponseItem | undefined;
+      const held: ModelResponseItem[] = [];
+      try {
+        try {
+          if (bounds.at !== undefined && bounds.at - Date.now() <= 0) {
+            throw new ClientError(INVOKE_PATH, Status.DEADLINE_EXCEEDED, "Deadline exceeded before the attempt started");
+          }
+          let header = settings.authorization(item, options);
+          if (header instanceof Promise) header = await header;
+          reader = open({ item, metadata: attemptMetadata(options.metadata, requestId, header), deadline: bounds.at, signal });
+          for (;;) {
+            const result = await reader.next();
+            if (result.done) break;
+            const message = result.value;
+            if (committed) {
+              if (timed) bounds.delivering();
+              yield message;
+              if (timed) bounds.delivered();
+            } else if (failedInBand === undefined && message.error === "" && carriesContent(message)) {
+              committed = true;
+              held.push(message);
+              for (const each of held.splice(0)) {
+                if (timed) bounds.delivering();
+                yield each;
+                if (timed) bounds.delivered();
+              }
+            } else {
+              // Read on past an in-band error: its hint comes in the trailers.
+              if (failedInBand === undefined && message.error !== "") failedInBand = message;
+              held.push(message);
+            }
+          }
+        } catch (error) {
+          if (error instanceof ClientError && error.code === Status.DEADLINE_EXCEEDED && Date.now() >= deadline - DEADLINE_SLACK_MS) {
+            // The call's deadline, not this attempt's failure: nothing retries or falls back from it.
+            bounds.deadlinePassed = true;
+            const aborted = abortError();
+            aborted.cause = error;
+            throw aborted;
+          }
+          const failure = await settingErrorOf(error, settings.connection, requestId, signal);
+          if (committed || isAbortError(failure) || !(failure instanceof ClientError) || !retryableStatuses.includes(failure.code)) throw failure;
+          const delayMs = delayBefore(attempt, retryAfterMsOf(reader?.trailer()));
+          if (delayMs === undefined) throw failure;
+          onRetryableError?.(failure, attempt, delayMs);
+          await sleep(delayMs, signal);
+          continue;
+        }
+        if (failedInBand !== undefined && !committed) {
+          const hintMs = retryAfterMsOf(reader!.trailer());
+          const delayMs = hintMs === undefined ? undefined : delayBefore(attempt, hintMs);
+          if (delayMs !== undefined) {
+            onRetryableError?.(new ClientError(INVOKE_PATH, Status.RESOURCE_EXHAUSTED, failedInBand.error), attempt, delayMs);
+            await sleep(delayMs, signal);
+            continue;
+          }
+        }
+        for (const each of held) {
+          if (timed) bounds.delivering();
+          yield each;
+          if (timed) bounds.delivered();
+        }
+        return;
+      } finally {
+        reader?.close();
+      }
+    }
+  } finally {
+    if (outermost) bounds.end();
+  }
+}
+
+/** A call with fallback routes or circuit breakers: the fallback middleware's routes, each route's attempts as above. */
+async function* routed(layer: Layer, item: ModelRequestItem, options: Options): AsyncGenerator<ModelResponseItem, void, undefined> {
+  const bounds = new CallBounds(options, true);
+  try {
+    // The fallback middleware reads the deadline as a Date, as deadlineMiddleware passes it on.
+    const inner = bounds.at === undefined ? options : extend(options, { deadline: new Date(bounds.at) });
+    const call = {
+      method: INVOKE_METHOD,
+      requestStream: false,
+      responseStream: true,
+      request: item,
+      next: (routeItem: ModelRequestItem, routeOptions: Options) => attempts(layer, routeItem, routeOptions, bounds, false),
+    } as unknown as ClientMiddlewareCall<ModelRequestItem, ModelResponseItem>;
+    for await (const message of withFallback(layer.settings.fallback, call, inner)) {
+      if (bounds.timed) bounds.delivering();
+      yield message;
+      if (bounds.timed) bounds.delivered();
+    }
+  } finally {
+    bounds.end();
+  }
+}
