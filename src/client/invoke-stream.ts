@@ -53,7 +53,7 @@ export async function* invokeStream(
   const telemetry = state.telemetry?.invoke(request, item, true);
   let call;
   try {
-    call = startCall(client, options, true, request.userContext, telemetry);
+    call = startCall(client, options, true, request.userContext, telemetry, state.fusedInvoke);
   } catch (error) {
     telemetry?.fail(error);
     throw error;

@@ -59,6 +59,7 @@ export async function invoke(
         return [first, messages, call.requestId, report] as const;
       },
       telemetry,
+      state.fusedInvoke,
     );
     if (answer === undefined) throw new InternalError("The server ended the call without an answer", { requestId });
     // A second message would be silently dropped: the answer is not the one message it should be.

@@ -210,6 +210,7 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
   const state: ClientState = {
     inFlight: new Set(),
     invoke: invokeCall,
+    fusedInvoke: ownChainOnly,
     unaryOptions: retry,
     streamOptions: {
       ...retry,

@@ -8,6 +8,7 @@ import { ClientError, Metadata } from "nice-grpc-common";
 import type { Channel } from "nice-grpc";
 import { ModelRequestItem, ModelResponseItem } from "../../gen/model_service/model_service.js";
 import { abortError } from "./abort.js";
+import type { CallCancellation } from "./call-cancellation.js";
 
 /** The wire path of Invoke. */
 export const INVOKE_PATH = "/model_service.ModelService/Invoke";
@@ -23,7 +24,7 @@ const deserialize = (bytes: Buffer) => ModelResponseItem.decode(bytes);
 
 /** The answers of one attempt, read one by one; `trailer()` once it ended. */
 export interface ResponseReader {
-  /** The next answer; rejects with a ClientError (or an AbortError once `signal` aborted), as nice-grpc's client does. */
+  /** The next answer; rejects with a ClientError (or an AbortError once the call was cancelled), as nice-grpc's client does. */
   next(): Promise<IteratorResult<ModelResponseItem, undefined>>;
   /** Cancels the call if it is still running, and lets go of it. Idempotent. */
   close(): void;
@@ -37,7 +38,8 @@ export interface AttemptRequest {
   readonly metadata: GrpcMetadata;
   /** When grpc-js ends the call (ms since the epoch); none without one. */
   readonly deadline: number | undefined;
-  readonly signal: AbortSignal | undefined;
+  /** The call's cancellation: cancels the attempt while it runs. */
+  readonly cancellation: CallCancellation;
 }
 
 /** Starts Invoke calls on `channel`. */
@@ -45,10 +47,10 @@ export function createInvokeTransport(channel: Channel): (request: AttemptReques
   // As nice-grpc builds its grpc-js client: no credentials of its own, the channel's.
   const client = new Client("", null as never, { channelOverride: channel });
   const withoutDeadline = {};
-  return ({ item, metadata, deadline, signal }) => {
-    if (signal?.aborted) throw abortError();
+  return ({ item, metadata, deadline, cancellation }) => {
+    if (cancellation.aborted) throw abortError();
     const stream = client.makeServerStreamRequest(INVOKE_PATH, serialize, deserialize, item, metadata, deadline === undefined ? withoutDeadline : { deadline });
-    return readResponses(stream, signal);
+    return readResponses(stream, cancellation);
   };
 }
 
@@ -62,23 +64,23 @@ function niceMetadata(metadata: GrpcMetadata): Metadata {
 
 // nice-grpc's readable-to-iterable loop (read() until null, then wait for an
 // event), as an iterator without a generator: one promise per answer.
-function readResponses(stream: ClientReadableStream<ModelResponseItem>, signal: AbortSignal | undefined): ResponseReader {
+function readResponses(stream: ClientReadableStream<ModelResponseItem>, cancellation: CallCancellation): ResponseReader {
   let failure: ServiceError | undefined;
   let ended = false;
   let closed = false;
   let status: GrpcMetadata | undefined;
   let waiting: { resolve: (result: IteratorResult<ModelResponseItem, undefined>) => void; reject: (error: unknown) => void } | undefined;
 
-  const onAbort = () => stream.cancel();
-  signal?.addEventListener("abort", onAbort);
+  const cancel = () => stream.cancel();
+  cancellation.cancelAttempt = cancel;
   const close = () => {
     if (closed) return;
     closed = true;
-    signal?.removeEventListener("abort", onAbort);
+    if (cancellation.cancelAttempt === cancel) cancellation.cancelAttempt = undefined;
     stream.cancel();
   };
   const errorOf = (error: ServiceError): unknown => {
-    if (signal?.aborted) {
+    if (cancellation.aborted) {
       const aborted = abortError();
       aborted.cause = error;
       return aborted;
@@ -95,8 +97,8 @@ function readResponses(stream: ClientReadableStream<ModelResponseItem>, signal: 
     }
     if (ended) {
       close();
-      // As nice-grpc: a call whose signal aborted fails, however it ended.
-      if (signal?.aborted) throw abortError();
+      // As nice-grpc: a cancelled call fails, however it ended.
+      if (cancellation.aborted) throw abortError();
       return DONE;
     }
     return undefined;

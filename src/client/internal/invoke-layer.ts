@@ -15,7 +15,8 @@ import { type ConnectionFacts, settingErrorOf } from "../middleware/connection-e
 import type { Authorization, JwtCallOptions } from "../middleware/jwt.js";
 import { backoffDelayMs } from "../middleware/stream-retry.js";
 import type { ModelCallOptions } from "../model-call-options.js";
-import { abortError, callAbortController, sleep } from "./abort.js";
+import { abortError, sleep } from "./abort.js";
+import type { CallCancellation } from "./call-cancellation.js";
 import { carriesContent } from "./commit-point.js";
 import { extend } from "./extend.js";
 import { type FallbackMiddlewareSettings, withFallback } from "./fallback-middleware.js";
@@ -31,7 +32,7 @@ export interface InvokeLayerSettings {
   readonly fallback: FallbackMiddlewareSettings;
 }
 
-type Options = CallOptions & ModelCallOptions;
+type Options = CallOptions & ModelCallOptions & { callCancellation: CallCancellation };
 
 /** Runs one Invoke with the call's options; yields its answers. */
 export type InvokeCall = (item: ModelRequestItem, options: Options) => AsyncIterable<ModelResponseItem>;
@@ -60,8 +61,8 @@ export function createInvokeLayer(settings: InvokeLayerSettings): InvokeCall {
 /**
  * The call's deadline and stream timeouts. The deadline is grpc-js's own on
  * each attempt; only a call with fallback routes (one may go over HTTP) also
- * arms a timer on the call's controller, as deadlineMiddleware does. The
- * stream timeouts abort the call's controller, as streamTimeoutsMiddleware.
+ * arms a timer that cancels the call, as deadlineMiddleware does. The
+ * stream timeouts cancel the call, as streamTimeoutsMiddleware does.
  */
 class CallBounds {
   /** When the call must be over, ms since the epoch. */
@@ -69,8 +70,7 @@ class CallBounds {
   /** Set when an attempt ended because the deadline passed. */
   deadlinePassed = false;
   readonly timed: boolean;
-  #controller: AbortController | undefined;
-  #unlink: (() => void) | undefined;
+  readonly #cancellation: CallCancellation;
   #deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #first: number | undefined;
   readonly #idle: number | undefined;
@@ -80,21 +80,18 @@ class CallBounds {
   #expired: string | undefined;
 
   constructor(options: Options, deadlineTimer: boolean) {
-    const aborted = options.signal?.aborted === true;
+    const cancellation = options.callCancellation;
+    const aborted = cancellation.aborted;
+    this.#cancellation = cancellation;
     const { deadline, firstChunkTimeoutMs: first, idleTimeoutMs: idle } = options;
     this.at = deadline == null || aborted ? undefined : deadline instanceof Date ? deadline.getTime() : Date.now() + deadline;
     this.timed = !aborted && (first != null || idle != null);
     this.#first = first;
     this.#idle = idle;
-    if (this.timed || (deadlineTimer && this.at !== undefined)) {
-      const { controller, unlink } = callAbortController(options);
-      this.#controller = controller;
-      this.#unlink = unlink;
-    }
     if (deadlineTimer && this.at !== undefined) {
       this.#deadlineTimer = setTimeout(() => {
         this.deadlinePassed = true;
-        controllerOf(this).abort();
+        cancellation.abort();
       }, this.at - Date.now());
     }
     if (this.timed && first != null) this.#timer = setTimeout(this.#fire, first);
@@ -104,7 +101,7 @@ class CallBounds {
     // Re-armed instead: the wait is the consumer's, not the server's.
     if (this.#consumerHasIt) return void this.#timer?.refresh();
     this.#expired = this.#received === 0 ? `no first message within ${this.#first} ms` : `no message for ${this.#idle} ms`;
-    controllerOf(this).abort();
+    this.#cancellation.abort();
   };
 
   /** A message goes to the consumer (call only when `timed`). */
@@ -122,21 +119,14 @@ class CallBounds {
     this.#timer?.refresh();
   }
 
-  get controller(): AbortController | undefined {
-    return this.#controller;
-  }
-
   /** Ends the bounds; throws the deadline's or a stream timeout's error when one ended the call. */
   end(): void {
     clearTimeout(this.#timer);
     clearTimeout(this.#deadlineTimer);
-    this.#unlink?.();
     if (this.deadlinePassed) throw new ClientError(INVOKE_PATH, Status.DEADLINE_EXCEEDED, `Deadline exceeded (${new Date(this.at!).toISOString()})`);
     if (this.#expired !== undefined) throw new ClientError(INVOKE_PATH, Status.DEADLINE_EXCEEDED, `Stream timed out: ${this.#expired}`);
   }
 }
-
-const controllerOf = (bounds: CallBounds) => bounds.controller!;
 
 /**
  * The attempts of one route: each sends the item with the call's headers and
@@ -162,7 +152,7 @@ async function* attempts(
     onRetryableError,
     maxRetryAfterMs = DEFAULT_MAX_RETRY_AFTER_MS,
     requestId,
-    signal,
+    callCancellation: cancellation,
   } = options;
   const deadline = bounds.at ?? Infinity;
   const timed = outermost && bounds.timed;
@@ -187,7 +177,7 @@ async function* attempts(
           }
           let header = settings.authorization(item, options);
           if (header instanceof Promise) header = await header;
-          reader = open({ item, metadata: attemptMetadata(options.metadata, requestId, header), deadline: bounds.at, signal });
+          reader = open({ item, metadata: attemptMetadata(options.metadata, requestId, header), deadline: bounds.at, cancellation });
           for (;;) {
             const result = await reader.next();
             if (result.done) break;
@@ -218,12 +208,12 @@ async function* attempts(
             aborted.cause = error;
             throw aborted;
           }
-          const failure = await settingErrorOf(error, settings.connection, requestId, signal);
+          const failure = await settingErrorOf(error, settings.connection, requestId, cancellation.signal);
           if (committed || isAbortError(failure) || !(failure instanceof ClientError) || !retryableStatuses.includes(failure.code)) throw failure;
           const delayMs = delayBefore(attempt, retryAfterMsOf(reader?.trailer()));
           if (delayMs === undefined) throw failure;
           onRetryableError?.(failure, attempt, delayMs);
-          await sleep(delayMs, signal);
+          await sleep(delayMs, cancellation.signal);
           continue;
         }
         if (failedInBand !== undefined && !committed) {
@@ -231,7 +221,7 @@ async function* attempts(
           const delayMs = hintMs === undefined ? undefined : delayBefore(attempt, hintMs);
           if (delayMs !== undefined) {
             onRetryableError?.(new ClientError(INVOKE_PATH, Status.RESOURCE_EXHAUSTED, failedInBand.error), attempt, delayMs);
-            await sleep(delayMs, signal);
+            await sleep(delayMs, cancellation.signal);
             continue;
           }
         }
@@ -254,8 +244,10 @@ async function* attempts(
 async function* routed(layer: Layer, item: ModelRequestItem, options: Options): AsyncGenerator<ModelResponseItem, void, undefined> {
   const bounds = new CallBounds(options, true);
   try {
-    // The fallback middleware reads the deadline as a Date, as deadlineMiddleware passes it on.
-    const inner = bounds.at === undefined ? options : extend(options, { deadline: new Date(bounds.at) });
+    // The fallback middleware reads the deadline as a Date, as deadlineMiddleware passes it
+    // on, and sends HTTP routes with the call's signal.
+    const signal = options.callCancellation.signal;
+    const inner = bounds.at === undefined ? extend(options, { signal }) : extend(options, { deadline: new Date(bounds.at), signal });
     const call = {
       method: INVOKE_METHOD,
       requestStream: false,
