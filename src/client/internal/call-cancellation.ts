@@ -9,8 +9,8 @@ export class CallCancellation {
   aborted = false;
   /** Why it was cancelled (the ClientClosedError of close(), the caller's signal's reason, or an AbortError). */
   reason: unknown = undefined;
-  /** Cancels the attempt in flight; set by the transport while one runs. */
-  cancelAttempt: (() => void) | undefined = undefined;
+  /** The attempt in flight, set by the transport while one runs: cancelled with the call. */
+  attempt: { cancel(): void } | undefined = undefined;
   #controller: AbortController | undefined = undefined;
 
   /** Cancels the call. Idempotent. */
@@ -19,7 +19,7 @@ export class CallCancellation {
     this.aborted = true;
     this.reason = reason;
     this.#controller?.abort(reason);
-    this.cancelAttempt?.();
+    this.attempt?.cancel();
   }
 
   /** An AbortController that aborts with the call, made on first use. */

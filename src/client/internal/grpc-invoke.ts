@@ -50,7 +50,7 @@ export function createInvokeTransport(channel: Channel): (request: AttemptReques
   return ({ item, metadata, deadline, cancellation }) => {
     if (cancellation.aborted) throw abortError();
     const stream = client.makeServerStreamRequest(INVOKE_PATH, serialize, deserialize, item, metadata, deadline === undefined ? withoutDeadline : { deadline });
-    return readResponses(stream, cancellation);
+    return new Reader(stream, cancellation);
   };
 }
 
@@ -63,91 +63,122 @@ function niceMetadata(metadata: GrpcMetadata): Metadata {
 }
 
 // nice-grpc's readable-to-iterable loop (read() until null, then wait for an
-// event), as an iterator without a generator: one promise per answer.
-function readResponses(stream: ClientReadableStream<ModelResponseItem>, cancellation: CallCancellation): ResponseReader {
-  let failure: ServiceError | undefined;
-  let ended = false;
-  let closed = false;
-  let status: GrpcMetadata | undefined;
-  let waiting: { resolve: (result: IteratorResult<ModelResponseItem, undefined>) => void; reject: (error: unknown) => void } | undefined;
+// event), as an iterator without a generator: one promise per answer. A
+// class with listeners shared by every stream, not closures per call: with
+// thousands of streams open, each one's state is what stays on the heap.
+const READER = Symbol("reader");
+type Stream = ClientReadableStream<ModelResponseItem> & { [READER]?: Reader };
 
-  const cancel = () => stream.cancel();
-  cancellation.cancelAttempt = cancel;
-  const close = () => {
-    if (closed) return;
-    closed = true;
-    if (cancellation.cancelAttempt === cancel) cancellation.cancelAttempt = undefined;
-    stream.cancel();
-  };
-  const errorOf = (error: ServiceError): unknown => {
-    if (cancellation.aborted) {
+function onReadable(this: Stream) {
+  this[READER]?.wake();
+}
+function onError(this: Stream, error: ServiceError) {
+  const reader = this[READER];
+  if (reader === undefined) return;
+  reader.failure = error;
+  reader.wake();
+}
+function onStatus(this: Stream, status: { metadata: GrpcMetadata }) {
+  const reader = this[READER];
+  if (reader !== undefined) reader.status = status.metadata;
+}
+function onEnd(this: Stream) {
+  const reader = this[READER];
+  if (reader === undefined) return;
+  reader.ended = true;
+  reader.wake();
+}
+
+class Reader implements ResponseReader {
+  failure: ServiceError | undefined = undefined;
+  ended = false;
+  status: GrpcMetadata | undefined = undefined;
+  readonly #stream: Stream;
+  readonly #cancellation: CallCancellation;
+  #closed = false;
+  #resolve: ((result: IteratorResult<ModelResponseItem, undefined>) => void) | undefined = undefined;
+  #reject: ((error: unknown) => void) | undefined = undefined;
+
+  constructor(stream: Stream, cancellation: CallCancellation) {
+    this.#stream = stream;
+    this.#cancellation = cancellation;
+    cancellation.attempt = this;
+    stream[READER] = this;
+    // Errors are the reader's to report: without a listener an 'error' event would throw.
+    stream.on("readable", onReadable).on("error", onError).on("status", onStatus).on("end", onEnd).on("close", onEnd);
+  }
+
+  next(): Promise<IteratorResult<ModelResponseItem, undefined>> {
+    try {
+      const result = this.#poll();
+      if (result !== undefined) return Promise.resolve(result);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#cancellation.attempt === this) this.#cancellation.attempt = undefined;
+    this.#stream.cancel();
+  }
+
+  /** Cancels the call on the server (the call's cancellation does, while this attempt runs). */
+  cancel(): void {
+    this.#stream.cancel();
+  }
+
+  trailer(): Metadata | undefined {
+    const trailers = this.status ?? this.failure?.metadata;
+    return trailers === undefined ? undefined : niceMetadata(trailers);
+  }
+
+  wake(): void {
+    const resolve = this.#resolve;
+    const reject = this.#reject!;
+    if (resolve === undefined) return;
+    try {
+      const result = this.#poll();
+      if (result === undefined) return;
+      this.#resolve = this.#reject = undefined;
+      resolve(result);
+    } catch (error) {
+      this.#resolve = this.#reject = undefined;
+      reject(error);
+    }
+  }
+
+  // undefined: nothing yet, wait for the next event.
+  #poll(): IteratorResult<ModelResponseItem, undefined> | undefined {
+    const stream = this.#stream;
+    const message = stream.destroyed ? null : (stream.read() as ModelResponseItem | null);
+    if (message !== null) return { done: false, value: message };
+    if (this.failure !== undefined) {
+      this.close();
+      throw this.#errorOf(this.failure);
+    }
+    if (this.ended) {
+      this.close();
+      // As nice-grpc: a cancelled call fails, however it ended.
+      if (this.#cancellation.aborted) throw abortError();
+      return DONE;
+    }
+    return undefined;
+  }
+
+  #errorOf(error: ServiceError): unknown {
+    if (this.#cancellation.aborted) {
       const aborted = abortError();
       aborted.cause = error;
       return aborted;
     }
     return new ClientError(INVOKE_PATH, error.code, error.details);
-  };
-  // undefined: nothing yet, wait for the next event.
-  const poll = (): IteratorResult<ModelResponseItem, undefined> | undefined => {
-    const message = stream.destroyed ? null : (stream.read() as ModelResponseItem | null);
-    if (message !== null) return { done: false, value: message };
-    if (failure !== undefined) {
-      close();
-      throw errorOf(failure);
-    }
-    if (ended) {
-      close();
-      // As nice-grpc: a cancelled call fails, however it ended.
-      if (cancellation.aborted) throw abortError();
-      return DONE;
-    }
-    return undefined;
-  };
-  const wake = () => {
-    if (waiting === undefined) return;
-    const { resolve, reject } = waiting;
-    try {
-      const result = poll();
-      if (result === undefined) return;
-      waiting = undefined;
-      resolve(result);
-    } catch (error) {
-      waiting = undefined;
-      reject(error);
-    }
-  };
-  stream.on("readable", wake);
-  stream.on("error", (error: ServiceError) => {
-    failure = error;
-    wake();
-  });
-  stream.on("status", (received: { metadata: GrpcMetadata }) => {
-    status = received.metadata;
-  });
-  stream.on("end", () => {
-    ended = true;
-    wake();
-  });
-  stream.on("close", () => {
-    ended = true;
-    wake();
-  });
-
-  return {
-    next() {
-      try {
-        const result = poll();
-        if (result !== undefined) return Promise.resolve(result);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      return new Promise((resolve, reject) => {
-        waiting = { resolve, reject };
-      });
-    },
-    close,
-    trailer: () => (status === undefined ? (failure?.metadata === undefined ? undefined : niceMetadata(failure.metadata)) : niceMetadata(status)),
-  };
+  }
 }
 
 /**

@@ -94,21 +94,22 @@ class CallBounds {
         cancellation.abort();
       }, this.at - Date.now());
     }
-    if (this.timed && first != null) this.#timer = setTimeout(this.#fire, first);
+    if (this.timed && first != null) this.#timer = setTimeout(fire, first, this);
   }
 
-  readonly #fire = () => {
+  /** A stream timeout's timer fired. */
+  fire(): void {
     // Re-armed instead: the wait is the consumer's, not the server's.
     if (this.#consumerHasIt) return void this.#timer?.refresh();
     this.#expired = this.#received === 0 ? `no first message within ${this.#first} ms` : `no message for ${this.#idle} ms`;
     this.#cancellation.abort();
-  };
+  }
 
   /** A message goes to the consumer (call only when `timed`). */
   delivering(): void {
     if (++this.#received === 1) {
       clearTimeout(this.#timer);
-      this.#timer = this.#idle == null ? undefined : setTimeout(this.#fire, this.#idle);
+      this.#timer = this.#idle == null ? undefined : setTimeout(fire, this.#idle, this);
     }
     this.#consumerHasIt = true;
   }
@@ -127,6 +128,9 @@ class CallBounds {
     if (this.#expired !== undefined) throw new ClientError(INVOKE_PATH, Status.DEADLINE_EXCEEDED, `Stream timed out: ${this.#expired}`);
   }
 }
+
+// One function for every call's timers, not a closure per call.
+const fire = (bounds: CallBounds) => bounds.fire();
 
 /**
  * The attempts of one route: each sends the item with the call's headers and
