@@ -124,6 +124,9 @@ class CallBounds {
   end(): void {
     clearTimeout(this.#timer);
     clearTimeout(this.#deadlineTimer);
+    // As deadlineMiddleware's timer: a call still being read when its deadline
+    // passed fails, even if the server had already sent all of it.
+    if (this.at !== undefined && Date.now() >= this.at) this.deadlinePassed = true;
     if (this.deadlinePassed) throw new ClientError(INVOKE_PATH, Status.DEADLINE_EXCEEDED, `Deadline exceeded (${new Date(this.at!).toISOString()})`);
     if (this.#expired !== undefined) throw new ClientError(INVOKE_PATH, Status.DEADLINE_EXCEEDED, `Stream timed out: ${this.#expired}`);
   }
