@@ -125,7 +125,9 @@ class Reader implements ResponseReader {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#cancellation.attempt === this) this.#cancellation.attempt = undefined;
-    this.#stream.cancel();
+    // A call whose status arrived is over: cancelling it (as nice-grpc does after
+    // every call) would only walk grpc-js's call layers to find that out.
+    if (this.status === undefined && this.failure === undefined) this.#stream.cancel();
   }
 
   /** Cancels the call on the server (the call's cancellation does, while this attempt runs). */
