@@ -144,98 +144,67 @@ const fire = (bounds: CallBounds) => bounds.fire();
  * ends the bounds.
  */
 async function* attempts(
-  { open, settings }: Layer,
+  layer: Layer,
   item: ModelRequestItem,
   options: Options,
   bounds: CallBounds,
   outermost: boolean,
 ): AsyncGenerator<ModelResponseItem, void, undefined> {
-  const {
-    retry,
-    retryBaseDelayMs = 1000,
-    retryMaxDelayMs = 30_000,
-    retryMaxAttempts = 1,
-    retryableStatuses = DEFAULT_RETRYABLE,
-    onRetryableError,
-    maxRetryAfterMs = DEFAULT_MAX_RETRY_AFTER_MS,
-    requestId,
-    callCancellation: cancellation,
-  } = options;
-  const deadline = bounds.at ?? Infinity;
+  // Kept small: with thousands of streams open, each holds this generator's
+  // frame, so what is not per message lives in the functions below.
   const timed = outermost && bounds.timed;
-  // The wait before the next attempt, or undefined when there is none.
-  const delayBefore = (attempt: number, hintMs: number | undefined): number | undefined => {
-    if (attempt >= retryMaxAttempts) return undefined;
-    if (hintMs !== undefined && hintMs > maxRetryAfterMs) return undefined;
-    const delayMs = hintMs ?? backoffDelayMs(attempt, retryBaseDelayMs, retryMaxDelayMs);
-    return Date.now() + delayMs >= deadline ? undefined : delayMs;
-  };
   try {
     for (let attempt = 0; ; attempt++) {
       let reader: ResponseReader | undefined;
       // Without retries nothing is held back (as without streamRetryMiddleware).
-      let committed = !retry;
+      let committed = !options.retry;
       let failedInBand: ModelResponseItem | undefined;
-      const held: ModelResponseItem[] = [];
+      let held: ModelResponseItem[] | undefined;
       try {
+        let delayMs: number | undefined;
         try {
-          if (bounds.at !== undefined && bounds.at - Date.now() <= 0) {
-            throw new ClientError(INVOKE_PATH, Status.DEADLINE_EXCEEDED, "Deadline exceeded before the attempt started");
-          }
-          let header = settings.authorization(item, options);
-          if (header instanceof Promise) header = await header;
-          reader = open({ item, metadata: attemptMetadata(options.metadata, requestId, header), deadline: bounds.at, cancellation });
+          const opened = openAttempt(layer, item, options, bounds);
+          reader = opened instanceof Promise ? await opened : opened;
           for (;;) {
             const result = await reader.next();
             if (result.done) break;
             const message = result.value;
-            if (committed) {
-              if (timed) bounds.delivering();
-              yield message;
-              if (timed) bounds.delivered();
-            } else if (failedInBand === undefined && message.error === "" && carriesContent(message)) {
-              committed = true;
-              held.push(message);
-              for (const each of held.splice(0)) {
-                if (timed) bounds.delivering();
-                yield each;
-                if (timed) bounds.delivered();
+            if (!committed) {
+              if (failedInBand !== undefined || message.error !== "" || !carriesContent(message)) {
+                // Read on past an in-band error: its hint comes in the trailers.
+                if (failedInBand === undefined && message.error !== "") failedInBand = message;
+                (held ??= []).push(message);
+                continue;
               }
-            } else {
-              // Read on past an in-band error: its hint comes in the trailers.
-              if (failedInBand === undefined && message.error !== "") failedInBand = message;
-              held.push(message);
+              committed = true;
+              if (held !== undefined) {
+                const earlier = held;
+                held = undefined;
+                for (let index = 0; index < earlier.length; index++) {
+                  if (timed) bounds.delivering();
+                  yield earlier[index]!;
+                  if (timed) bounds.delivered();
+                }
+              }
             }
+            if (timed) bounds.delivering();
+            yield message;
+            if (timed) bounds.delivered();
           }
         } catch (error) {
-          if (error instanceof ClientError && error.code === Status.DEADLINE_EXCEEDED && Date.now() >= deadline - DEADLINE_SLACK_MS) {
-            // The call's deadline, not this attempt's failure: nothing retries or falls back from it.
-            bounds.deadlinePassed = true;
-            const aborted = abortError();
-            aborted.cause = error;
-            throw aborted;
-          }
-          const failure = await settingErrorOf(error, settings.connection, requestId, cancellation.signal);
-          if (committed || isAbortError(failure) || !(failure instanceof ClientError) || !retryableStatuses.includes(failure.code)) throw failure;
-          const delayMs = delayBefore(attempt, retryAfterMsOf(reader?.trailer()));
-          if (delayMs === undefined) throw failure;
-          onRetryableError?.(failure, attempt, delayMs);
-          await sleep(delayMs, cancellation.signal);
+          delayMs = await retryDelayAfter(error, layer.settings, options, bounds, attempt, reader, committed);
+        }
+        if (delayMs === undefined && failedInBand !== undefined && !committed) delayMs = inBandRetryDelay(options, bounds, attempt, reader!, failedInBand);
+        if (delayMs !== undefined) {
+          await sleep(delayMs, options.callCancellation.signal);
           continue;
         }
-        if (failedInBand !== undefined && !committed) {
-          const hintMs = retryAfterMsOf(reader!.trailer());
-          const delayMs = hintMs === undefined ? undefined : delayBefore(attempt, hintMs);
-          if (delayMs !== undefined) {
-            onRetryableError?.(new ClientError(INVOKE_PATH, Status.RESOURCE_EXHAUSTED, failedInBand.error), attempt, delayMs);
-            await sleep(delayMs, cancellation.signal);
-            continue;
+        if (held !== undefined) {
+          for (let index = 0; index < held.length; index++) {
+            if (timed) bounds.delivering();
+            yield held[index]!;
+            if (timed) bounds.delivered();
           }
-        }
-        for (const each of held) {
-          if (timed) bounds.delivering();
-          yield each;
-          if (timed) bounds.delivered();
         }
         return;
       } finally {
@@ -245,6 +214,64 @@ async function* attempts(
   } finally {
     if (outermost) bounds.end();
   }
+}
+
+/** Starts an attempt with the call's headers (once its token is signed) and grpc-js's deadline. */
+function openAttempt({ open, settings }: Layer, item: ModelRequestItem, options: Options, bounds: CallBounds): ResponseReader | Promise<ResponseReader> {
+  if (bounds.at !== undefined && bounds.at - Date.now() <= 0) {
+    throw new ClientError(INVOKE_PATH, Status.DEADLINE_EXCEEDED, "Deadline exceeded before the attempt started");
+  }
+  const start = (header: string | undefined) =>
+    open({ item, metadata: attemptMetadata(options.metadata, options.requestId, header), deadline: bounds.at, cancellation: options.callCancellation });
+  const header = settings.authorization(item, options);
+  return header instanceof Promise ? header.then(start) : start(header);
+}
+
+/** The wait before the next attempt, or undefined when there is none (as streamRetryMiddleware decides it). */
+function delayBefore(options: Options, bounds: CallBounds, attempt: number, hintMs: number | undefined): number | undefined {
+  if (attempt >= (options.retryMaxAttempts ?? 1)) return undefined;
+  if (hintMs !== undefined && hintMs > (options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS)) return undefined;
+  const delayMs = hintMs ?? backoffDelayMs(attempt, options.retryBaseDelayMs ?? 1000, options.retryMaxDelayMs ?? 30_000);
+  return Date.now() + delayMs >= (bounds.at ?? Infinity) ? undefined : delayMs;
+}
+
+/**
+ * After an attempt failed: the wait before the next one. Throws what the
+ * call fails with when there is none — the deadline (as an AbortError the
+ * bounds turn into its error), a setting's error (connection diagnosis), or
+ * the attempt's own.
+ */
+async function retryDelayAfter(
+  error: unknown,
+  settings: InvokeLayerSettings,
+  options: Options,
+  bounds: CallBounds,
+  attempt: number,
+  reader: ResponseReader | undefined,
+  committed: boolean,
+): Promise<number> {
+  if (error instanceof ClientError && error.code === Status.DEADLINE_EXCEEDED && Date.now() >= (bounds.at ?? Infinity) - DEADLINE_SLACK_MS) {
+    // The call's deadline, not this attempt's failure: nothing retries or falls back from it.
+    bounds.deadlinePassed = true;
+    const aborted = abortError();
+    aborted.cause = error;
+    throw aborted;
+  }
+  const failure = await settingErrorOf(error, settings.connection, options.requestId, options.callCancellation.signal);
+  const retryable = options.retryableStatuses ?? DEFAULT_RETRYABLE;
+  if (committed || isAbortError(failure) || !(failure instanceof ClientError) || !retryable.includes(failure.code)) throw failure;
+  const delayMs = delayBefore(options, bounds, attempt, retryAfterMsOf(reader?.trailer()));
+  if (delayMs === undefined) throw failure;
+  options.onRetryableError?.(failure, attempt, delayMs);
+  return delayMs;
+}
+
+/** The wait before retrying an attempt that answered with an in-band error and no content: only with the server's back-off hint. */
+function inBandRetryDelay(options: Options, bounds: CallBounds, attempt: number, reader: ResponseReader, failedInBand: ModelResponseItem): number | undefined {
+  const hintMs = retryAfterMsOf(reader.trailer());
+  const delayMs = hintMs === undefined ? undefined : delayBefore(options, bounds, attempt, hintMs);
+  if (delayMs !== undefined) options.onRetryableError?.(new ClientError(INVOKE_PATH, Status.RESOURCE_EXHAUSTED, failedInBand.error), attempt, delayMs);
+  return delayMs;
 }
 
 /** A call with fallback routes or circuit breakers: the fallback middleware's routes, each route's attempts as above. */
