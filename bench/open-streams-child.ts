@@ -1,8 +1,12 @@
 // One contender holding many streams open through one client, in a fresh
 // process started by open-streams.ts with --expose-gc: argv[2] is the
-// contender ("raw" or "sdk"), argv[3] the server address, argv[4] the number
-// of streams. Prints one JSON OpenStreamsSample on stdout.
+// contender ("raw", "sdk", or "sdk:DIST" for the SDK of another build's
+// dist/), argv[3] the server address, argv[4] the number of streams. Prints
+// one JSON OpenStreamsSample on stdout.
+import { resolve } from "node:path";
 import { memoryUsage } from "node:process";
+import { pathToFileURL } from "node:url";
+import { loadSdk, tamar } from "./client-under-test.js";
 import { rawGrpcJs } from "./contenders/raw-grpc-js.js";
 import { tamarClient } from "./contenders/tamar-client.js";
 import type { Contender } from "./contenders/contender.js";
@@ -25,10 +29,11 @@ const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error("run with --expose-gc");
 const [which, address, count] = process.argv.slice(2);
 const streams = Number(count);
-if (!address || !(streams > 0) || (which !== "raw" && which !== "sdk")) throw new Error("usage: open-streams-child.ts raw|sdk ADDRESS STREAMS");
+if (!address || !(streams > 0) || !which || !/^(raw|sdk(:.+)?)$/.test(which)) throw new Error("usage: open-streams-child.ts raw|sdk|sdk:DIST ADDRESS STREAMS");
 
-const sdk = tamarClient(address, undefined, undefined, { unary: unaryRequest, stream: openStreamRequest });
-const contender: Contender = which === "sdk" ? sdk : await rawGrpcJs(await buildWireSetup(address, sdk.client.settings.invokeTimeoutMs, openStreamRequest));
+const build = which.startsWith("sdk:") ? await loadSdk(pathToFileURL(`${resolve(which.slice("sdk:".length))}/`)) : tamar;
+const sdk = tamarClient(address, build, undefined, { unary: unaryRequest, stream: openStreamRequest });
+const contender: Contender = which === "raw" ? await rawGrpcJs(await buildWireSetup(address, sdk.client.settings.invokeTimeoutMs, openStreamRequest)) : sdk;
 if (which === "raw") await sdk.close();
 await contender.unary(); // connects (and the SDK signs its token) before anything is measured
 

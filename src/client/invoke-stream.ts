@@ -49,10 +49,11 @@ export async function* invokeStream(
   const { item } = await buildInvokeRequest(request, true);
   const fallbackItems = await fallbackItemsOf(client, request, options, true);
   const mustFinish = client.settings.requireFinishReason && endsWithFinishReason(item.invokeType);
-  const telemetry = clientStateOf(client).telemetry?.invoke(request, item, true);
+  const state = clientStateOf(client);
+  const telemetry = state.telemetry?.invoke(request, item, true);
   let call;
   try {
-    call = startCall(client, options, true, request.userContext, telemetry);
+    call = startCall(client, options, true, request.userContext, telemetry, state.fusedInvoke);
   } catch (error) {
     telemetry?.fail(error);
     throw error;
@@ -64,7 +65,7 @@ export async function* invokeStream(
   let held: ModelResponse | undefined;
   try {
     try {
-      for await (const message of client.service.invoke(item, call.options)) {
+      for await (const message of state.invoke(item, call.options)) {
         const chunk = stampRoute(toModelResponse(message, call.requestId), report, item, client);
         if (chunk.error !== undefined) throw new ProviderError(chunk.error, { requestId: chunk.requestId, response: chunk });
         if (chunk.finishReason !== undefined) finished = true;

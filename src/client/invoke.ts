@@ -39,7 +39,8 @@ export async function invoke(
 ): Promise<ModelResponse | CreatedTask> {
   const { item, async } = await buildInvokeRequest(request, false);
   const fallbackItems = await fallbackItemsOf(client, request as InvokeRequest, options, false);
-  const telemetry = clientStateOf(client).telemetry?.invoke(request, item, false);
+  const state = clientStateOf(client);
+  const telemetry = state.telemetry?.invoke(request, item, false);
   try {
     const [answer, count, requestId, report] = await withCall(
       client,
@@ -51,13 +52,14 @@ export async function invoke(
         let messages = 0;
         // Read to the end of the call, so that an error status sent after the
         // answer still surfaces.
-        for await (const message of client.service.invoke(item, call.options)) {
+        for await (const message of state.invoke(item, call.options)) {
           first ??= message;
           messages++;
         }
         return [first, messages, call.requestId, report] as const;
       },
       telemetry,
+      state.fusedInvoke,
     );
     if (answer === undefined) throw new InternalError("The server ended the call without an answer", { requestId });
     // A second message would be silently dropped: the answer is not the one message it should be.

@@ -17,6 +17,7 @@ import {
   type RouteCircuit,
 } from "./internal/circuit-breakers.js";
 import { type AttemptEvent, createFallbackMiddleware } from "./internal/fallback-middleware.js";
+import { createInvokeLayer, type InvokeCall } from "./internal/invoke-layer.js";
 import { retryCallOptions } from "./retry-policy.js";
 import { deadlineMiddleware } from "./middleware/deadline.js";
 import { createAttemptMetadataMiddleware } from "./middleware/attempt-metadata.js";
@@ -173,22 +174,31 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
   // their backoff; fallback routes are tried around the retries of each
   // route; the headers (request id, grpc-timeout, token) and the user's
   // attempt middlewares run per attempt.
+  const fallbackSettings = { address: settings.address, breakers, onAttempt, authorization, maxMessageBytes: settings.maxMessageBytes };
+  const connection = connectionFacts(settings);
   const chain: ClientMiddleware<any, any>[] = [
     requestIdOptionMiddleware,
     ...(logger ? [createLoggingMiddleware(logger)] : []),
     ...(options.callMiddlewares ?? []),
     deadlineMiddleware,
     streamTimeoutsMiddleware,
-    createFallbackMiddleware({ address: settings.address, breakers, onAttempt, authorization, maxMessageBytes: settings.maxMessageBytes }),
+    createFallbackMiddleware(fallbackSettings),
     streamRetryMiddleware,
     unaryRetryMiddleware,
-    createConnectionErrorsMiddleware(connectionFacts(settings)),
+    createConnectionErrorsMiddleware(connection),
     createAttemptMetadataMiddleware(authorization),
     ...(options.middlewares ?? []),
   ];
   let factory = createClientFactory();
   for (const middleware of chain.reverse()) factory = factory.use(middleware) as typeof factory;
   const service = factory.create(ModelServiceDefinition, channel) as Client<typeof ModelServiceDefinition, ModelCallOptions>;
+  // invoke and invokeStream go through the built-in layers fused into one
+  // (invoke-layer.ts) unless the chain holds middlewares of the user's or the
+  // logger, which keep nice-grpc's middleware contract around each call.
+  const ownChainOnly = !logger && !options.callMiddlewares?.length && !options.middlewares?.length;
+  const invokeCall: InvokeCall = ownChainOnly
+    ? createInvokeLayer({ channel, authorization, connection, fallback: fallbackSettings })
+    : (item, callOptions) => service.invoke(item, callOptions);
 
   const retry = retryCallOptions({
     maxRetries: settings.maxRetries,
@@ -199,6 +209,8 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
   });
   const state: ClientState = {
     inFlight: new Set(),
+    invoke: invokeCall,
+    fusedInvoke: ownChainOnly,
     unaryOptions: retry,
     streamOptions: {
       ...retry,

@@ -1,5 +1,5 @@
-
-function abortError(): Error {
+/** The error of an aborted operation, as nice-grpc and the SDK throw it. */
+export function abortError(): Error {
   const error = new Error("The operation has been aborted");
   error.name = "AbortError";
   return error;

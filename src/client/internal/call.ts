@@ -10,7 +10,7 @@ import { extend } from "./extend.js";
 import { checkFallbackOn, type FallbackPatch } from "../fallback.js";
 import type { ProviderErrorKind } from "../provider-error-kind.js";
 import { type RetryPolicy, retryOverride } from "../retry-policy.js";
-import { linkedController } from "./abort.js";
+import { CallCancellation, linkCancellation } from "./call-cancellation.js";
 import { clientStateOf } from "./client-state.js";
 import type { ModelCallOptions } from "../model-call-options.js";
 import type { ModelClient } from "../model-client.js";
@@ -101,7 +101,11 @@ function checkCallOptions(options: CallOptions): void {
 /** A call in progress. */
 export interface ActiveCall {
   readonly requestId: string;
-  readonly options: ModelCallOptions & { signal: AbortSignal; metadata?: Metadata };
+  /**
+   * The call's options. `signal` is set unless the call runs on the client's
+   * fused invoke layer (`fused`), which cancels through `callCancellation`.
+   */
+  readonly options: ModelCallOptions & { signal?: AbortSignal; metadata?: Metadata; callCancellation: CallCancellation };
   /** The typed error for whatever the call threw. */
   fail(error: unknown): TamarModelError;
   /** Must be called when the call is over. */
@@ -118,8 +122,9 @@ export async function withCall<T>(
   userContext: Pick<UserContext, "orgId" | "userId"> | undefined,
   run: (call: ActiveCall) => Promise<T>,
   telemetry?: CallTelemetry,
+  fused = false,
 ): Promise<T> {
-  const call = startCall(client, options, false, userContext, telemetry);
+  const call = startCall(client, options, false, userContext, telemetry, fused);
   try {
     return await run(call);
   } catch (error) {
@@ -136,6 +141,7 @@ export function startCall(
   stream: boolean,
   userContext?: Pick<UserContext, "orgId" | "userId">,
   telemetry?: CallTelemetry,
+  fused = false,
 ): ActiveCall {
   const state = clientStateOf(client);
   checkCallOptions(options);
@@ -148,14 +154,19 @@ export function startCall(
   const metadata = options.metadata ? checkedMetadata(Metadata(options.metadata)) : undefined;
   const requestId = options.requestId ?? randomUUID();
   if (state.closed) throw new ClientClosedError("The client is closed", { code: Status.CANCELLED, requestId });
-  const { controller, unlink } = linkedController(options.signal);
-  state.inFlight.add(controller);
-  const callOptions: ActiveCall["options"] = extend(stream ? state.streamOptions : state.unaryOptions, {
-    signal: controller.signal,
-    requestId,
-    // The deadline and stream-timeout middlewares abort this one rather than link one more.
-    callAbortController: controller,
-  });
+  const cancellation = new CallCancellation();
+  const unlink = linkCancellation(options.signal, cancellation);
+  state.inFlight.add(cancellation);
+  const base = stream ? state.streamOptions : state.unaryOptions;
+  const callOptions: ActiveCall["options"] = fused
+    ? (extend(base, { requestId, callCancellation: cancellation }) as ActiveCall["options"])
+    : extend(base, {
+        signal: cancellation.signal,
+        requestId,
+        // The deadline and stream-timeout middlewares abort this one rather than link one more.
+        callAbortController: cancellation.controller,
+        callCancellation: cancellation,
+      });
   const deadline = stream ? timeoutMs : (timeoutMs ?? state.invokeTimeoutMs);
   if (deadline !== undefined) callOptions.deadline = deadline;
   if (metadata) callOptions.metadata = metadata;
@@ -167,8 +178,7 @@ export function startCall(
     requestId,
     options: callOptions,
     fail(error) {
-      const reason: unknown = controller.signal.reason;
-      if (controller.signal.aborted && reason instanceof ClientClosedError) {
+      if (cancellation.aborted && cancellation.reason instanceof ClientClosedError) {
         return new ClientClosedError("The client was closed during the call", { code: Status.CANCELLED, requestId, cause: error });
       }
       if (options.signal?.aborted) {
@@ -182,7 +192,7 @@ export function startCall(
     },
     end() {
       unlink();
-      state.inFlight.delete(controller);
+      state.inFlight.delete(cancellation);
     },
   };
 }

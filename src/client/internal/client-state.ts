@@ -4,11 +4,18 @@
 import type { FallbackPatch } from "../fallback.js";
 import type { ModelCallOptions } from "../model-call-options.js";
 import type { ProviderErrorKind } from "../provider-error-kind.js";
+import type { CallCancellation } from "./call-cancellation.js";
+import type { InvokeCall } from "./invoke-layer.js";
 import type { ClientTelemetry } from "./telemetry/call-telemetry.js";
 
 /** Per-client state the call functions share; not part of the public surface. */
 export interface ClientState {
-  readonly inFlight: Set<AbortController>;
+  /** The cancellation of each call in flight, for close(). */
+  readonly inFlight: Set<CallCancellation>;
+  /** True when `invoke` runs on the fused layer (invoke-layer.ts), which takes a call's cancellation instead of a signal. */
+  readonly fusedInvoke: boolean;
+  /** Runs one Invoke RPC of `invoke` / `invokeStream` through the client's chain. */
+  readonly invoke: InvokeCall;
   readonly unaryOptions: ModelCallOptions;
   readonly streamOptions: ModelCallOptions;
   readonly invokeTimeoutMs: number;

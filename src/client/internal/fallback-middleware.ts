@@ -103,7 +103,8 @@ export function createFallbackMiddleware(settings: FallbackMiddlewareSettings): 
     });
 }
 
-async function* withFallback(
+/** The fallback middleware's work on a call it applies to; `call.next` runs one route. */
+export async function* withFallback(
   { address, breakers, onAttempt, authorization, maxMessageBytes }: FallbackMiddlewareSettings,
   call: ClientMiddlewareCall<ModelRequestItem, ModelResponseItem>,
   options: Options,

@@ -41,12 +41,21 @@ export function createConnectionErrorsMiddleware(facts: ConnectionFacts): Client
     try {
       return yield* call.next(call.request, options);
     } catch (error) {
-      if (!(error instanceof ClientError)) throw error;
-      if (error.code === Status.RESOURCE_EXHAUSTED) throw messageTooLarge(error.code, error.details, options.requestId, error) ?? error;
-      if (error.code !== Status.UNAVAILABLE) throw error;
-      throw (await diagnose(error, facts, options.signal)) ?? error;
+      throw await settingErrorOf(error, facts, options.requestId, options.signal);
     }
   };
+}
+
+/**
+ * What {@link createConnectionErrorsMiddleware} throws instead of `error`, an
+ * attempt's failure: a ConfigurationError or MessageTooLargeError when a
+ * setting caused it, else `error` itself.
+ */
+export async function settingErrorOf(error: unknown, facts: ConnectionFacts, requestId: string | undefined, signal: AbortSignal | undefined): Promise<unknown> {
+  if (!(error instanceof ClientError)) return error;
+  if (error.code === Status.RESOURCE_EXHAUSTED) return messageTooLarge(error.code, error.details, requestId, error) ?? error;
+  if (error.code !== Status.UNAVAILABLE) return error;
+  return (await diagnose(error, facts, signal)) ?? error;
 }
 
 async function diagnose(error: ClientError, facts: ConnectionFacts, signal: AbortSignal | undefined): Promise<Error | undefined> {

@@ -25,18 +25,45 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
 export function createStreamAssembler(): StreamAssembler {
-  const toolCalls = createToolCallAssembler();
-  let usage: Usage | undefined;
-  let finishReason: FinishReason | undefined;
-  let lastChunkHadUsage = false;
+  return new StreamAssembly();
+}
 
-  const finalReason = (calls: number): FinishReason | undefined =>
+// A class, not closures per stream: thousands of open streams each hold one.
+class StreamAssembly implements StreamAssembler {
+  readonly #toolCalls = createToolCallAssembler();
+  #usage: Usage | undefined = undefined;
+  #finishReason: FinishReason | undefined = undefined;
+  #lastChunkHadUsage = false;
+
+  push(chunk: ModelResponse): ModelResponse {
+    this.#toolCalls.push(chunk.rawResponse);
+    delete chunk.toolCalls;
+    if (chunk.finishReason !== undefined) this.#finishReason = chunk.finishReason;
+    const reported = chunk.usage ?? usageInRaw(chunk.rawResponse);
+    this.#lastChunkHadUsage = isRecord(reported);
+    if (isRecord(reported)) {
+      this.#usage = { ...this.#usage, ...reported };
+      const tokenUsage = normalizeUsage(this.#usage);
+      if (tokenUsage) chunk.tokenUsage = tokenUsage;
+    }
+    return chunk;
+  }
+
+  complete(last: ModelResponse): ModelResponse {
+    return this.#totals(last);
+  }
+
+  summary(requestId: string | undefined): ModelResponse | undefined {
+    // Nothing to add when the last chunk already carried the final usage and there are no calls.
+    if (this.#toolCalls.toolCalls().length === 0 && (this.#usage === undefined || this.#lastChunkHadUsage)) return undefined;
+    return this.#totals(requestId === undefined ? {} : { requestId });
+  }
+
+  #totals(target: ModelResponse): ModelResponse {
+    const usage = this.#usage;
+    const calls = this.#toolCalls.toolCalls();
     // Gemini says STOP when it stops to call tools.
-    calls > 0 && finishReason === "stop" ? "tool_calls" : finishReason;
-
-  const totals = (target: ModelResponse): ModelResponse => {
-    const calls = toolCalls.toolCalls();
-    const reason = finalReason(calls.length);
+    const reason = calls.length > 0 && this.#finishReason === "stop" ? "tool_calls" : this.#finishReason;
     const tokenUsage = normalizeUsage(usage);
     if (usage && target.usage === undefined) target.usage = usage;
     if (tokenUsage) target.tokenUsage = tokenUsage;
@@ -44,27 +71,5 @@ export function createStreamAssembler(): StreamAssembler {
     if (calls.length > 0) target.toolCalls = calls;
     else delete target.toolCalls;
     return target;
-  };
-
-  return {
-    push(chunk) {
-      toolCalls.push(chunk.rawResponse);
-      delete chunk.toolCalls;
-      if (chunk.finishReason !== undefined) finishReason = chunk.finishReason;
-      const reported = chunk.usage ?? usageInRaw(chunk.rawResponse);
-      lastChunkHadUsage = isRecord(reported);
-      if (isRecord(reported)) {
-        usage = { ...usage, ...reported };
-        const tokenUsage = normalizeUsage(usage);
-        if (tokenUsage) chunk.tokenUsage = tokenUsage;
-      }
-      return chunk;
-    },
-    complete: totals,
-    summary(requestId) {
-      // Nothing to add when the last chunk already carried the final usage and there are no calls.
-      if (toolCalls.toolCalls().length === 0 && (usage === undefined || lastChunkHadUsage)) return undefined;
-      return totals(requestId === undefined ? {} : { requestId });
-    },
-  };
+  }
 }

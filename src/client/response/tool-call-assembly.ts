@@ -31,24 +31,54 @@ export interface ToolCallAssembler {
 }
 
 export function createToolCallAssembler(): ToolCallAssembler {
-  const calls = new Map<string, Pending>();
-  let geminiCount = 0;
-  // Responses: the completed response lists every call whole and wins over the pieces.
-  let completed: ToolCall[] | undefined;
+  return new ToolCallAssembly();
+}
 
-  const pending = (key: string): Pending => {
+// A class, not closures per stream: thousands of open streams each hold one.
+class ToolCallAssembly implements ToolCallAssembler {
+  // Made at the stream's first tool call: most streams have none.
+  #calls: Map<string, Pending> | undefined = undefined;
+  #geminiCount = 0;
+  // Responses: the completed response lists every call whole and wins over the pieces.
+  #completed: ToolCall[] | undefined = undefined;
+
+  push(raw: unknown): void {
+    if (!isObject(raw)) return;
+    if (Array.isArray(raw["choices"])) {
+      const choice = raw["choices"].find((c: unknown) => isObject(c) && (c["index"] ?? 0) === 0);
+      if (choice) this.#chat(choice);
+    } else if (Array.isArray(raw["candidates"])) this.#gemini(raw);
+    else if (typeof raw["type"] === "string") {
+      if (raw["type"].startsWith("response.")) this.#responses(raw);
+      else this.#anthropic(raw);
+    }
+  }
+
+  toolCalls(): ToolCall[] {
+    if (this.#completed) return this.#completed;
+    if (this.#calls === undefined) return [];
+    return [...this.#calls.values()].map((call) => {
+      if (call.whole) return call.whole;
+      // Anthropic: a block whose input streamed no fragment has its input whole in the block start.
+      const args = call.arguments === "" && call.input !== undefined ? call.input : call.arguments;
+      return toolCall(call.id, call.name, args);
+    });
+  }
+
+  #pending(key: string): Pending {
+    const calls = (this.#calls ??= new Map());
     let call = calls.get(key);
     if (!call) calls.set(key, (call = { id: "", name: "", arguments: "" }));
     return call;
-  };
+  }
 
-  const chat = (choice: Json) => {
+  #chat(choice: Json): void {
     const delta = choice["delta"];
     if (!isObject(delta)) return;
     if (Array.isArray(delta["tool_calls"])) {
       for (const fragment of delta["tool_calls"]) {
         if (!isObject(fragment)) continue;
-        const call = pending(`chat:${fragment["index"] ?? 0}`);
+        const call = this.#pending(`chat:${fragment["index"] ?? 0}`);
         // The id and name come whole in the first fragment; later ones may repeat them.
         call.id ||= text(fragment["id"]);
         call.name ||= text(fragment["function"]?.name);
@@ -57,77 +87,54 @@ export function createToolCallAssembler(): ToolCallAssembler {
     }
     // The deprecated `functions` API streams one call the same way.
     if (isObject(delta["function_call"])) {
-      const call = pending("chat:function_call");
+      const call = this.#pending("chat:function_call");
       call.name ||= text(delta["function_call"]["name"]);
       call.arguments += text(delta["function_call"]["arguments"]);
     }
-  };
+  }
 
-  const responsesKey = (event: Json) => `responses:${event["output_index"] ?? event["item_id"] ?? event["item"]?.id}`;
-
-  const responses = (event: Json) => {
+  #responses(event: Json): void {
     const type: string = event["type"];
     if ((type === "response.output_item.added" || type === "response.output_item.done") && event["item"]?.type === "function_call") {
-      const call = pending(responsesKey(event));
+      const call = this.#pending(responsesKey(event));
       const item: Json = event["item"];
       call.id = text(item["call_id"] ?? item["id"]) || call.id;
       call.name = text(item["name"]) || call.name;
       if (type === "response.output_item.done") call.whole = responsesToolCall(item);
       else call.arguments += text(item["arguments"]);
     } else if (type === "response.function_call_arguments.delta") {
-      pending(responsesKey(event)).arguments += text(event["delta"]);
+      this.#pending(responsesKey(event)).arguments += text(event["delta"]);
     } else if (type === "response.function_call_arguments.done") {
-      const call = pending(responsesKey(event));
+      const call = this.#pending(responsesKey(event));
       call.arguments = text(event["arguments"]);
       call.name ||= text(event["name"]);
     } else if ((type === "response.completed" || type === "response.incomplete") && isObject(event["response"])) {
       const output: unknown[] = Array.isArray(event["response"]["output"]) ? event["response"]["output"] : [];
       const whole = output.filter((item): item is Json => isObject(item) && item["type"] === "function_call").map(responsesToolCall);
-      if (whole.length > 0) completed = whole;
+      if (whole.length > 0) this.#completed = whole;
     }
-  };
+  }
 
-  const anthropic = (event: Json) => {
+  #anthropic(event: Json): void {
     if (event["type"] === "content_block_start" && event["content_block"]?.type === "tool_use") {
       const block: Json = event["content_block"];
-      const call = pending(`anthropic:${event["index"]}`);
+      const call = this.#pending(`anthropic:${event["index"]}`);
       call.id = text(block["id"]);
       call.name = text(block["name"]);
       call.input = block["input"];
     } else if (event["type"] === "content_block_delta" && event["delta"]?.type === "input_json_delta") {
-      const call = calls.get(`anthropic:${event["index"]}`);
+      const call = this.#calls?.get(`anthropic:${event["index"]}`);
       if (call) call.arguments += text(event["delta"]["partial_json"]);
     }
-  };
+  }
 
-  const gemini = (chunk: Json) => {
+  #gemini(chunk: Json): void {
     const candidate = chunk["candidates"][0];
     for (const call of geminiFunctionCalls(candidate)) {
-      const index = geminiCount++;
-      pending(`gemini:${index}`).whole = geminiToolCall(call, index);
+      const index = this.#geminiCount++;
+      this.#pending(`gemini:${index}`).whole = geminiToolCall(call, index);
     }
-  };
-
-  return {
-    push(raw) {
-      if (!isObject(raw)) return;
-      if (Array.isArray(raw["choices"])) {
-        const choice = raw["choices"].find((c: unknown) => isObject(c) && (c["index"] ?? 0) === 0);
-        if (choice) chat(choice);
-      } else if (Array.isArray(raw["candidates"])) gemini(raw);
-      else if (typeof raw["type"] === "string") {
-        if (raw["type"].startsWith("response.")) responses(raw);
-        else anthropic(raw);
-      }
-    },
-    toolCalls() {
-      if (completed) return completed;
-      return [...calls.values()].map((call) => {
-        if (call.whole) return call.whole;
-        // Anthropic: a block whose input streamed no fragment has its input whole in the block start.
-        const args = call.arguments === "" && call.input !== undefined ? call.input : call.arguments;
-        return toolCall(call.id, call.name, args);
-      });
-    },
-  };
+  }
 }
+
+const responsesKey = (event: Json) => `responses:${event["output_index"] ?? event["item_id"] ?? event["item"]?.id}`;
