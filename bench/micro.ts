@@ -154,10 +154,10 @@ export async function measurePieces(settings: MicroSettings): Promise<Pieces> {
     ["standalone wireDeadlineMiddleware: grpc-timeout", middleware(tamar.wireDeadlineMiddleware, { deadline: new Date(Date.now() + 1e9) })],
     ["standalone JWT middleware, steady state (cached token)", middleware(jwt, { userContext: TENANT })],
     ["nice-grpc client, no middleware (reference)", () => drain(bare.invoke(item))],
-    ["whole invoke(), transport excluded", () => tamar.invoke(sdk, unaryRequest)],
+    ["whole invoke(), transport excluded (chain path: a user middleware answers)", () => tamar.invoke(sdk, unaryRequest)],
     ["toModelResponse of a stream chunk", () => tamar.toModelResponse(CHUNK, "id")],
     ["stream, per chunk: nice-grpc client, no middleware (reference)", () => drain(bare.invoke(streamItem)), STREAM_CHUNKS],
-    ["stream, per chunk: whole invokeStream(), transport excluded", () => drain(tamar.invokeStream(sdk, streamRequest)), STREAM_CHUNKS],
+    ["stream, per chunk: whole invokeStream(), transport excluded (chain path)", () => drain(tamar.invokeStream(sdk, streamRequest)), STREAM_CHUNKS],
   ];
   const results: MicroResult[] = [];
   const signaturesBefore = jwtSignatures();

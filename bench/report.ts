@@ -121,7 +121,7 @@ function whereTheTimeGoes(results: BenchResults): string {
   const sb = row(results.stream.rows, diagnostic).metrics;
   return [
     ...lines,
-    `- In process, without transport, the SDK's whole \`invoke()\` costs ${num(whole.micros, 1)} µs of CPU against ${num(bareMicro.micros, 1)} µs for a bare nice-grpc call (table 4 splits it).`,
+    `- In process, without transport (the chain path, table 4), the SDK's whole \`invoke()\` costs ${num(whole.micros, 1)} µs of CPU against ${num(bareMicro.micros, 1)} µs for a bare nice-grpc call (table 4 splits it).`,
     `- Streams: nice-grpc alone reads ${x(sb.chunksPerSecond.ratio)} raw chunks/s at ${num(sb.clientCpu.median, 1)} µs of client CPU per chunk; the SDK ${x(s.chunksPerSecond.ratio)} at ${num(s.clientCpu.median, 1)} µs.`,
     "- Client and server share 2 cores, so throughput at c=64 is bound by client + server CPU per call: a ratio to raw grpc-js can only reach 0.90 if the client's extra CPU per call stays under about a tenth of raw's client + server CPU.",
   ].join("\n");
@@ -285,7 +285,9 @@ ${table(["piece", "CPU µs per call"], results.pieces.results.map((p) => [p.name
 Middleware rows drive one middleware over a call whose \`next()\` answers at once; the pass-through row is
 the cost of any middleware layer. The client's chain sets all its headers of an attempt in one
 attempt-metadata middleware; the standalone rows are the exported one-header middlewares, for users who
-build their own chain. JWT signatures per call in steady state: **${results.pieces.signaturesPerCall}**
+build their own chain. The whole-call rows answer through a user middleware in place of the network, so they
+measure the nice-grpc chain path that clients with middlewares of their own take; a client without any takes
+the fused layer over grpc-js, which only the end-to-end tables above measure. JWT signatures per call in steady state: **${results.pieces.signaturesPerCall}**
 (${num(results.pieces.signedCalls)} calls through the token-sending middlewares and the whole \`invoke()\`).
 
 ## 5. Cold start
