@@ -4,11 +4,20 @@
  * records captured, optionally a fault proxy in front of it, and an SDK
  * client that counts its attempts per request id. Everything is closed when
  * the test ends, failed or not.
+ *
+ * A client takes one of two call paths: with no middleware of the user's, the
+ * fused layer over grpc-js (what most users run); with one, nice-grpc's chain.
+ * `TAMAR_TEST_CLIENT_PATH=chain` (a project of vitest.config.ts) runs these
+ * tests on the chain, counting attempts with a client middleware; by default
+ * they run on the fused layer, counting attempts from the call's span (the
+ * real OpenTelemetry SDK, in memory), which adds no middleware.
  */
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { CallOptions, ClientMiddlewareCall } from "nice-grpc-common";
 import { onTestFinished } from "vitest";
 import { createModelClient, type InvokeRequest, type ModelClient, type ModelClientOptions } from "tamar-model-client";
 import { startModelServer, type LogRecord, type ModelServerOptions, type RunningModelServer } from "tamar-model-client/server";
+import { clientStateOf } from "../../../src/client/internal/client-state.js";
 import { deferred, type Deferred } from "../../helpers/deferred.js";
 import { SECRET, TENANT } from "../../helpers/tokens.js";
 import { userContextFor } from "../../helpers/user-context.js";
@@ -25,6 +34,30 @@ export function chatRequest(prompt: string, words = 8): InvokeRequest {
     max_tokens: words,
     userContext,
   };
+}
+
+/** The call path the stack's clients take (see the header). */
+export const CLIENT_PATH: "fused" | "chain" = process.env["TAMAR_TEST_CLIENT_PATH"] === "chain" ? "chain" : "fused";
+
+/** Attempts of each call so far, by request id. */
+export interface AttemptCounts {
+  get(requestId: string): number | undefined;
+}
+
+/**
+ * Counts the attempts of each ended call from its span: `tamar.attempts`,
+ * which the client sets at every retry or fallback (1 when absent).
+ */
+function attemptsFromSpans(): { attempts: AttemptCounts; tracerProvider: BasicTracerProvider } {
+  const exporter = new InMemorySpanExporter();
+  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const attempts: AttemptCounts = {
+    get(requestId) {
+      const span = exporter.getFinishedSpans().find((each) => each.attributes["tamar.request.id"] === requestId);
+      return span === undefined ? undefined : Number(span.attributes["tamar.attempts"] ?? 1);
+    },
+  };
+  return { attempts, tracerProvider };
 }
 
 /** Counts the attempts of each call (by request id): a client middleware runs once per attempt. */
@@ -68,8 +101,8 @@ export interface Stack {
   /** The proxy between client and server (when asked for). */
   readonly proxy: FaultProxy;
   readonly client: ModelClient;
-  /** Attempts per request id, counted on the client. */
-  readonly attempts: Map<string, number>;
+  /** Attempts per request id, counted on the client (on the fused path once the call has ended). */
+  readonly attempts: AttemptCounts;
   readonly log: ReturnType<typeof recordLog>;
   /** Resolves with the server's `call` record of `requestId` once that call has ended on the server. */
   serverCallEnded(requestId: string, nth?: number): Promise<LogRecord>;
@@ -98,7 +131,11 @@ export async function startLoggedServer(options: ModelServerOptions = {}): Promi
 export async function startStack(options: { server?: ModelServerOptions; client?: ModelClientOptions } = {}): Promise<Stack> {
   const { server, log } = await startLoggedServer(options.server);
   const proxy = await startFaultProxy(server.address);
-  const { attempts, middleware } = attemptCounter();
+  const counting: { attempts: AttemptCounts; clientOptions: ModelClientOptions } =
+    CLIENT_PATH === "chain"
+      ? (({ attempts, middleware }) => ({ attempts, clientOptions: { middlewares: [middleware] } }))(attemptCounter())
+      : (({ attempts, tracerProvider }) => ({ attempts, clientOptions: { telemetry: { tracerProvider } } }))(attemptsFromSpans());
+  const { attempts } = counting;
   const clients: ModelClient[] = [];
   const newClient = (clientOptions: ModelClientOptions = {}) => {
     const client = createModelClient({
@@ -108,9 +145,14 @@ export async function startStack(options: { server?: ModelServerOptions; client?
       env: {},
       envFile: false,
       retryDelayMs: 20,
-      middlewares: [middleware],
+      ...counting.clientOptions,
       ...clientOptions,
     });
+    // The tests must run on the path they say they run on.
+    const fused = clientStateOf(client).fusedInvoke;
+    if (clientOptions.middlewares === undefined && clientOptions.callMiddlewares === undefined && fused !== (CLIENT_PATH === "fused")) {
+      throw new Error(`the stack's client takes the ${fused ? "fused" : "chain"} path, not the ${CLIENT_PATH} path`);
+    }
     clients.push(client);
     return client;
   };
