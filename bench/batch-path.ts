@@ -66,9 +66,10 @@ for (let round = 0; round < rounds + 3; round++) {
 }
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const [mine, theirs] = builds.map((b) => samples.get(b.name)!);
-console.log(`${BIG_BATCH_ITEMS} items, ${rounds} paired rounds, medians (sink ${sink % 7})`);
+console.log(`${BIG_BATCH_ITEMS} items, ${rounds} paired rounds, medians; this/other is the median of per-round ratios (sink ${sink % 7})`);
 for (const phase of ["build", "map"] as const) {
   const a = median(mine![phase]);
   const b = median(theirs![phase]);
-  console.log(`${phase}: this ${a.toFixed(1)} ms (${((a * 1000) / BIG_BATCH_ITEMS).toFixed(2)} µs/item), other ${b.toFixed(1)} ms, this/other ${(a / b).toFixed(3)}`);
+  const ratio = median(mine![phase].map((ms, round) => ms / theirs![phase][round]!));
+  console.log(`${phase}: this ${a.toFixed(1)} ms (${((a * 1000) / BIG_BATCH_ITEMS).toFixed(2)} µs/item), other ${b.toFixed(1)} ms, this/other ${ratio.toFixed(3)}`);
 }
