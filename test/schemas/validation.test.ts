@@ -119,6 +119,14 @@ describe("ValidationError before any I/O", () => {
     ]);
   });
 
+  it("a hole in a sparse items list is refused like an undefined item, not sent as a missing item", async () => {
+    const { server, client } = await setup();
+    const items = [, { provider: "openai", model: "m", messages: chat.messages }];
+    await expectRejectedOffline(client, server.calls, () => invokeBatch(client, { userContext, items } as unknown as BatchRequest), [
+      ["items.0", "must be an object"],
+    ]);
+  });
+
   it("a batch item with a misplaced field gets a hint about the batch, not about another invoke type", async () => {
     const { server, client } = await setup();
     const batch = {
