@@ -29,13 +29,26 @@ export interface BigBatchResult {
   rows: Row<BigBatchMetric>[];
 }
 
+/** Another build's SDK and client, as one more way (bench/big-batch-paired.ts). */
+export interface OtherBuild {
+  name: string;
+  invokeBatch: typeof tamar.invokeBatch;
+  client: ReturnType<typeof tamar.createModelClient>;
+}
+
 interface Way {
   name: string;
   run(): Promise<number>;
 }
 
 /** One batch of `items` per way per round, raw grpc-js (the baseline) and the SDK taking turns. */
-export async function bigBatchScenario(client: ReturnType<typeof tamar.createModelClient>, wire: WireSetup, items: number, rounds: number): Promise<BigBatchResult> {
+export async function bigBatchScenario(
+  client: ReturnType<typeof tamar.createModelClient>,
+  wire: WireSetup,
+  items: number,
+  rounds: number,
+  others: readonly OtherBuild[] = [],
+): Promise<BigBatchResult> {
   const { userContext: _, ...item } = unaryRequest;
   const request = { userContext: TENANT, items: Array.from({ length: items }, () => item) };
   // The SDK's own request building (from the same build), run once here: the raw client sends its result.
@@ -58,6 +71,7 @@ export async function bigBatchScenario(client: ReturnType<typeof tamar.createMod
         ),
     },
     { name: "tamar invokeBatch", run: async () => (await tamar.invokeBatch(client, request)).responses.length },
+    ...others.map((other) => ({ name: `${other.name} invokeBatch`, run: async () => (await other.invokeBatch(other.client, request)).responses.length })),
   ];
   try {
     const samples = await interleavedRounds(ways, rounds, async (way) => {

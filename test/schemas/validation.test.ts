@@ -97,6 +97,36 @@ describe("ValidationError before any I/O", () => {
     ]);
   });
 
+  it("values a Struct cannot carry are named by item index and field, in checked and unchecked items alike", async () => {
+    const { server, client } = await setup();
+    const unchecked = (params: Record<string, unknown>) => ({ unchecked: { provider: "openai", invokeType: "chat-completions", params } });
+    const batch = {
+      userContext,
+      items: [
+        { provider: "openai", model: "m", messages: chat.messages },
+        { provider: "openai", model: "m", messages: chat.messages, extra_body: { big: 2n ** 64n, list: [1, undefined] } },
+        unchecked({ model: "m", nested: { cycle: cyclic } }),
+        unchecked({ model: "m", temperature: Number.NaN }),
+        { provider: "openai", model: "m", messages: chat.messages, extra_body: { when: new Date(Number.NaN) } },
+      ],
+    } as unknown as BatchRequest;
+    await expectRejectedOffline(client, server.calls, () => invokeBatch(client, batch), [
+      ["items.1.extra_body.big", "bigint cannot be sent"],
+      ["items.1.extra_body.list.1", "undefined inside a list"],
+      ["items.2.unchecked.params.nested.cycle.self", "circular reference"],
+      ["items.3.unchecked.params.temperature", "only finite numbers"],
+      ["items.4.extra_body.when", "invalid Date"],
+    ]);
+  });
+
+  it("a hole in a sparse items list is refused like an undefined item, not sent as a missing item", async () => {
+    const { server, client } = await setup();
+    const items = [, { provider: "openai", model: "m", messages: chat.messages }];
+    await expectRejectedOffline(client, server.calls, () => invokeBatch(client, { userContext, items } as unknown as BatchRequest), [
+      ["items.0", "must be an object"],
+    ]);
+  });
+
   it("a batch item with a misplaced field gets a hint about the batch, not about another invoke type", async () => {
     const { server, client } = await setup();
     const batch = {

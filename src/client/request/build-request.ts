@@ -9,7 +9,6 @@ import { UncheckedAsyncRequestSchema, UncheckedBatchItemSchema, UncheckedRequest
 import { UserContextSchema, type UserContext } from "../../schemas/user-context.js";
 import { checkRequest, validate, type ValidationIssue } from "../../schemas/validate-request.js";
 import { ValidationError } from "../errors.js";
-import { extend } from "../internal/extend.js";
 import { resolveBlobs, type StructWalk, toStructValue } from "./to-struct-value.js";
 
 // Fields that travel as proto fields, never inside `extra`.
@@ -60,28 +59,26 @@ interface Checked {
  * Checks one request (or batch item: `asItem`) and builds its `extra`,
  * appending problems to `walk.issues` (paths prefixed with `prefix`).
  */
-function check(request: unknown, asItem: boolean, prefix: string, walk: StructWalk): Checked | undefined {
-  if (isRecord(request) && Object.hasOwn(request, "unchecked")) return checkUnchecked(request, asItem, prefix, walk);
+function check(request: unknown, asItem: boolean, prefix: string, walk: StructWalk, path: (string | number)[]): Checked | undefined {
+  if (isRecord(request) && Object.hasOwn(request, "unchecked")) return checkUnchecked(request, asItem, prefix, walk, path);
   const schemaIssues: ValidationIssue[] = [];
   const checked = checkRequest(request, asItem, prefix, schemaIssues);
   if (checked === undefined) {
-    walk.issues.push(...schemaIssues);
+    appendIssues(walk, schemaIssues, []);
     return undefined;
   }
   const fields = request as Record<string, unknown>;
   const extra: Record<string, unknown> = {};
-  const path: (string | number)[] = prefix ? prefix.slice(0, -1).split(".") : [];
   const structWalk: StructWalk = { issues: [], blobs: walk.blobs };
+  const ancestors = new Set<object>();
   for (const key in fields) {
     const value = fields[key];
     if (routingKeys.has(key) || value === undefined || (isUnset(value) && checked.isOptional(key))) continue;
     path.push(key);
-    extra[key] = toStructValue(value, path, structWalk);
+    extra[key] = toStructValue(value, path, structWalk, ancestors);
     path.pop();
   }
-  // One issue per place: a value the schema already refused is not reported twice.
-  const refused = new Set(schemaIssues.map((issue) => issue.path));
-  walk.issues.push(...schemaIssues, ...structWalk.issues.filter((issue) => !refused.has(issue.path)));
+  appendIssues(walk, schemaIssues, structWalk.issues);
   if (checked.async) {
     // The Python SDK 0.5 spelling, which existing servers read.
     extra["enable_async_task"] = true;
@@ -101,23 +98,24 @@ function check(request: unknown, asItem: boolean, prefix: string, walk: StructWa
  * The unchecked form: the route as given, its params checked only for what a
  * Struct carries and sent as they are (nothing dropped, no `stream` added).
  */
-function checkUnchecked(request: Record<string, unknown>, asItem: boolean, prefix: string, walk: StructWalk): Checked | undefined {
+function checkUnchecked(request: Record<string, unknown>, asItem: boolean, prefix: string, walk: StructWalk, path: (string | number)[]): Checked | undefined {
   const async = !asItem && request["enableAsyncTask"] !== undefined;
   const schema = asItem ? UncheckedBatchItemSchema : async ? UncheckedAsyncRequestSchema : UncheckedRequestSchema;
   const schemaIssues = validate(schema, request, undefined, "", prefix, asItem);
   const call = request["unchecked"];
   const params = isRecord(call) && isRecord(call["params"]) ? call["params"] : undefined;
   const extra: Record<string, unknown> = {};
-  const path: (string | number)[] = [...(prefix ? prefix.slice(0, -1).split(".") : []), "unchecked", "params"];
+  path.push("unchecked", "params");
   const structWalk: StructWalk = { issues: [], blobs: walk.blobs };
+  const ancestors = new Set<object>();
   for (const key in params) {
     if (params[key] === undefined) continue;
     path.push(key);
-    extra[key] = toStructValue(params[key], path, structWalk);
+    extra[key] = toStructValue(params[key], path, structWalk, ancestors);
     path.pop();
   }
-  const refused = new Set(schemaIssues.map((issue) => issue.path));
-  walk.issues.push(...schemaIssues, ...structWalk.issues.filter((issue) => !refused.has(issue.path)));
+  path.length -= 2;
+  appendIssues(walk, schemaIssues, structWalk.issues);
   if (schemaIssues.length > 0 || !isRecord(call)) return undefined;
   if (async) {
     extra["enable_async_task"] = true;
@@ -133,17 +131,34 @@ function checkUnchecked(request: Record<string, unknown>, asItem: boolean, prefi
   };
 }
 
+/**
+ * Adds a request's schema issues and Struct issues to the walk's, one issue
+ * per place: a value the schema already refused is not reported twice.
+ * Nearly always both lists are empty, so nothing is allocated then.
+ */
+function appendIssues(walk: StructWalk, schemaIssues: ValidationIssue[], structIssues: ValidationIssue[]): void {
+  for (const issue of schemaIssues) walk.issues.push(issue);
+  if (structIssues.length === 0) return;
+  const refused = new Set(schemaIssues.map((issue) => issue.path));
+  for (const issue of structIssues) if (!refused.has(issue.path)) walk.issues.push(issue);
+}
+
+// The path of a request's fields as toStructValue takes it: [] for a single
+// call, ["items", index] for a batch item (the walk pushes and pops below it).
+const requestPath = (): (string | number)[] => [];
+
 function newWalk(): StructWalk {
   return { issues: [], blobs: new Map() };
 }
 
-async function finish(walk: StructWalk, extras: Record<string, unknown>[]): Promise<void> {
+// `extras` is called only when Blobs were met: most requests have none.
+async function finish(walk: StructWalk, extras: () => Record<string, unknown>[]): Promise<void> {
   if (walk.issues.length > 0) throw new ValidationError(walk.issues);
   if (walk.blobs.size === 0) return;
-  for (const extra of extras) Object.assign(extra, await resolveBlobs(extra, walk.blobs));
+  for (const extra of extras()) Object.assign(extra, await resolveBlobs(extra, walk.blobs));
 }
 
-function wireItem(request: Record<string, unknown>, checked: Checked, user: UserContext, stream: boolean): ModelRequestItem {
+function wireItem(request: Record<string, unknown>, checked: Checked, user: UserContext, stream: boolean, customId: string | undefined): ModelRequestItem {
   return {
     provider: checked.provider,
     channel: checked.channel ?? "normal",
@@ -153,7 +168,7 @@ function wireItem(request: Record<string, unknown>, checked: Checked, user: User
     userId: user.userId,
     clientType: user.clientType,
     priority: request["priority"] as number | undefined,
-    customId: request["customId"] as string | undefined,
+    customId,
     extra: checked.extra,
   };
 }
@@ -175,7 +190,7 @@ export async function buildInvokeRequest(
   stream: boolean,
 ): Promise<BuiltInvokeRequest> {
   const walk = newWalk();
-  const checked = check(request, false, "", walk);
+  const checked = check(request, false, "", walk, requestPath());
   const given = isRecord(request) ? request["stream"] : undefined;
   if (checked?.async && (stream || given === true)) {
     walk.issues.push({
@@ -190,11 +205,11 @@ export async function buildInvokeRequest(
         : "invoke returns one answer; call invokeStream for a stream",
     });
   }
-  await finish(walk, checked ? [checked.extra] : []);
+  await finish(walk, () => (checked ? [checked.extra] : []));
   // The Python SDK also sends `stream: true` inside `extra` for the SDKs that
   // take it as a parameter (all but Google's); existing servers may rely on it.
   if (stream && !checked!.unchecked && checked!.provider !== "google") checked!.extra["stream"] = true;
-  const item = wireItem(request as Record<string, unknown>, checked!, request.userContext, stream);
+  const item = wireItem(request as Record<string, unknown>, checked!, request.userContext, stream, request["customId" as keyof typeof request] as string | undefined);
   return { item, async: checked!.async };
 }
 
@@ -226,21 +241,26 @@ export async function buildBatchRequest(request: BatchRequest): Promise<BuiltBat
     if (given.has(id)) walk.issues.push({ path: `items.${index}.customId`, message: `duplicate customId ${quoted(id)}` });
     given.add(id);
   });
-  const checked = items.map((item, index) => check(item, true, `items.${index}.`, walk));
-  await finish(
-    walk,
-    checked.flatMap((entry) => (entry ? [entry.extra] : [])),
-  );
-  const customIds: string[] = [];
-  const wireItems = items.map((item, index) => {
-    let id = (item as { customId?: string }).customId;
+  // One path for all items: each check pushes below ["items", index] and pops back.
+  const path: (string | number)[] = ["items", 0];
+  const checked = new Array<Checked | undefined>(items.length);
+  for (let index = 0; index < items.length; index++) {
+    path[1] = index;
+    checked[index] = check(items[index], true, `items.${index}.`, walk, path);
+  }
+  await finish(walk, () => checked.flatMap((entry) => (entry ? [entry.extra] : [])));
+  const customIds = new Array<string>(items.length);
+  const wireItems = new Array<ModelRequestItem>(items.length);
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index] as Record<string, unknown>;
+    let id = item["customId"] as string | undefined;
     if (id === undefined) {
       id = `#${index}`;
       while (given.has(id)) id = `${id}'`;
       given.add(id);
     }
-    customIds.push(id);
-    return extend(wireItem(item as Record<string, unknown>, checked[index]!, request.userContext, false), { customId: id });
-  });
+    customIds[index] = id;
+    wireItems[index] = wireItem(item, checked[index]!, request.userContext, false, id);
+  }
   return { message: { items: wireItems }, customIds };
 }

@@ -42,9 +42,10 @@ function tokenUsage(
   optional: { cachedInputTokens?: number | undefined; cacheWriteInputTokens?: number | undefined; reasoningTokens?: number | undefined },
 ): TokenUsage {
   const usage: TokenUsage = { inputTokens: input, outputTokens: output, totalTokens: total ?? input + output };
-  for (const [key, value] of Object.entries(optional) as [keyof typeof optional, number | undefined][]) {
-    if (value !== undefined) usage[key] = value;
-  }
+  // Key by key rather than over Object.entries: every answer of a batch comes through here.
+  if (optional.cachedInputTokens !== undefined) usage.cachedInputTokens = optional.cachedInputTokens;
+  if (optional.cacheWriteInputTokens !== undefined) usage.cacheWriteInputTokens = optional.cacheWriteInputTokens;
+  if (optional.reasoningTokens !== undefined) usage.reasoningTokens = optional.reasoningTokens;
   return usage;
 }
 
