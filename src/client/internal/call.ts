@@ -174,25 +174,53 @@ export function startCall(
   if (fallbackOn) callOptions.fallbackOn = fallbackOn;
   if (userContext) callOptions.userContext = userContext;
   telemetry?.attach(callOptions, requestId);
-  return {
-    requestId,
-    options: callOptions,
-    fail(error) {
-      if (cancellation.aborted && cancellation.reason instanceof ClientClosedError) {
-        return new ClientClosedError("The client was closed during the call", { code: Status.CANCELLED, requestId, cause: error });
-      }
-      if (options.signal?.aborted) {
-        return new CancelledError("The call was cancelled by the caller", {
-          code: Status.CANCELLED,
-          requestId,
-          cause: options.signal.reason,
-        });
-      }
-      return toTamarModelError(error, requestId);
-    },
-    end() {
-      unlink();
-      state.inFlight.delete(cancellation);
-    },
-  };
+  return new Call(requestId, callOptions, cancellation, options.signal, unlink, state.inFlight);
+}
+
+// A class, not closures per call: with thousands of streams open, each holds its call.
+class Call implements ActiveCall {
+  readonly requestId: string;
+  readonly options: ActiveCall["options"];
+  readonly #cancellation: CallCancellation;
+  readonly #callerSignal: AbortSignal | undefined;
+  readonly #unlink: () => void;
+  readonly #inFlight: Set<CallCancellation>;
+
+  constructor(
+    requestId: string,
+    options: ActiveCall["options"],
+    cancellation: CallCancellation,
+    callerSignal: AbortSignal | undefined,
+    unlink: () => void,
+    inFlight: Set<CallCancellation>,
+  ) {
+    this.requestId = requestId;
+    this.options = options;
+    this.#cancellation = cancellation;
+    this.#callerSignal = callerSignal;
+    this.#unlink = unlink;
+    this.#inFlight = inFlight;
+  }
+
+  fail(error: unknown): TamarModelError {
+    const requestId = this.requestId;
+    const cancellation = this.#cancellation;
+    if (cancellation.aborted && cancellation.reason instanceof ClientClosedError) {
+      return new ClientClosedError("The client was closed during the call", { code: Status.CANCELLED, requestId, cause: error });
+    }
+    const callerSignal = this.#callerSignal;
+    if (callerSignal?.aborted) {
+      return new CancelledError("The call was cancelled by the caller", {
+        code: Status.CANCELLED,
+        requestId,
+        cause: callerSignal.reason,
+      });
+    }
+    return toTamarModelError(error, requestId);
+  }
+
+  end(): void {
+    this.#unlink();
+    this.#inFlight.delete(this.#cancellation);
+  }
 }

@@ -221,10 +221,15 @@ function openAttempt({ open, settings }: Layer, item: ModelRequestItem, options:
   if (bounds.at !== undefined && bounds.at - Date.now() <= 0) {
     throw new ClientError(INVOKE_PATH, Status.DEADLINE_EXCEEDED, "Deadline exceeded before the attempt started");
   }
-  const start = (header: string | undefined) =>
-    open({ item, metadata: attemptMetadata(options.metadata, options.requestId, header), deadline: bounds.at, cancellation: options.callCancellation });
   const header = settings.authorization(item, options);
-  return header instanceof Promise ? header.then(start) : start(header);
+  // No closure when the token is at hand: grpc-js keeps the caller's stack
+  // (its frames' functions) with every call, so a per-call closure on it
+  // stays on the heap for as long as the stream is open.
+  return header instanceof Promise ? header.then((signed) => startAttempt(open, item, options, bounds, signed)) : startAttempt(open, item, options, bounds, header);
+}
+
+function startAttempt(open: Layer["open"], item: ModelRequestItem, options: Options, bounds: CallBounds, header: string | undefined): ResponseReader {
+  return open({ item, metadata: attemptMetadata(options.metadata, options.requestId, header), deadline: bounds.at, cancellation: options.callCancellation });
 }
 
 /** The wait before the next attempt, or undefined when there is none (as streamRetryMiddleware decides it). */
