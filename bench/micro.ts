@@ -83,8 +83,8 @@ function invokeCall(request: unknown): ClientMiddlewareCall<unknown, unknown> {
   } as unknown as ClientMiddlewareCall<unknown, unknown>;
 }
 
-/** A client of `sdk` (a build of the SDK) that runs all of its code but the transport. */
-export function offlineClient(sdk: typeof tamar): ReturnType<typeof tamar.createModelClient> {
+/** A client of `sdk` (a build of the SDK) that runs all of its code but the transport, with `options` besides. */
+export function offlineClient(sdk: typeof tamar, options: Parameters<typeof tamar.createModelClient>[0] = {}): ReturnType<typeof tamar.createModelClient> {
   return sdk.createModelClient({
     address: "127.0.0.1:1",
     jwtSecretKey: JWT_SECRET,
@@ -92,6 +92,7 @@ export function offlineClient(sdk: typeof tamar): ReturnType<typeof tamar.create
     env: {},
     envFile: false,
     middlewares: [answerWithoutNetwork],
+    ...options,
   });
 }
 

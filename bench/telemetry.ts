@@ -146,7 +146,9 @@ async function sdkFloor(sdk: Sdk, calls: number): Promise<() => void> {
  */
 async function telemetryAlone(tamar: import("./client-under-test.js").Sdk, dist: string): Promise<() => void> {
   type Telemetry = typeof import("../src/client/internal/telemetry/client-telemetry.js");
-  const { createClientTelemetry } = (await import(pathToFileURL(`${resolve(dist)}/client/internal/telemetry/client-telemetry.js`).href)) as Telemetry;
+  const { modulesOf } = await import("./client-under-test.js");
+  const modules = modulesOf(pathToFileURL(`${resolve(dist)}/`));
+  const { createClientTelemetry } = (await import(new URL("client/internal/telemetry/client-telemetry.js", modules).href)) as Telemetry;
   const { unaryRequest } = await import("./workload.js");
   const { ANSWER } = await import("./micro.js");
   const { item } = await tamar.buildInvokeRequest(unaryRequest, false);
@@ -162,8 +164,8 @@ async function telemetryAlone(tamar: import("./client-under-test.js").Sdk, dist:
 async function measure(mode: Mode, dist: string): Promise<Sample> {
   const on = mode === "on" || mode === "other on";
   const sdk = on || mode === "context only" ? await registerSdk(on) : undefined;
-  const { perCall, drain, offlineClient, answerWithoutNetwork, STREAM_CHUNKS } = await import("./micro.js");
-  const { JWT_SECRET, streamRequest, unaryRequest } = await import("./workload.js");
+  const { perCall, drain, offlineClient, STREAM_CHUNKS } = await import("./micro.js");
+  const { streamRequest, unaryRequest } = await import("./workload.js");
   const { loadSdk } = await import("./client-under-test.js");
   const tamar = await loadSdk(pathToFileURL(`${resolve(dist)}/`));
   const client = offlineClient(tamar);
@@ -180,15 +182,7 @@ async function measure(mode: Mode, dist: string): Promise<Sample> {
   sample.chunk = (await perCall(() => drain(tamar.invokeStream(client, streamRequest)), { iterations: streams, repeats: 5 })) / STREAM_CHUNKS;
   if (sdk && on) {
     // The same client with telemetry disabled, in the same process, taking turns with the enabled one.
-    const disabled = tamar.createModelClient({
-      address: "127.0.0.1:1",
-      jwtSecretKey: JWT_SECRET,
-      useTls: false,
-      env: {},
-      envFile: false,
-      middlewares: [answerWithoutNetwork],
-      telemetry: { enabled: false },
-    });
+    const disabled = offlineClient(tamar, { telemetry: { enabled: false } });
     const differences: number[] = [];
     for (let round = 0; round < 5; round++) {
       const enabled = await perCall(invoke, { iterations, repeats: 1 });
