@@ -42,10 +42,13 @@ export const clientEntryPath = new URL("index.js", dist).pathname;
 // what createModelClient installs).
 type AttemptMetadata = typeof import("../src/client/middleware/attempt-metadata.js");
 type Jwt = typeof import("../src/client/middleware/jwt.js");
+type RequestWire = typeof import("../src/client/internal/request-wire.js");
 const internal = async <T>(path: string): Promise<T> => (await import(new URL(`client/${path}`, modulesOf(dist)).href)) as T;
 
-/** `createAttemptMetadataMiddleware` and `createAuthorization` of the built client. */
+/** `createAttemptMetadataMiddleware`, `createAuthorization` and `encodeRequestItem` of the built client. */
 export const chainInternals = {
   ...(await internal<AttemptMetadata>("middleware/attempt-metadata.js")),
   ...(await internal<Pick<Jwt, "createAuthorization">>("middleware/jwt.js")),
+  // Builds from before the client wrote its own request bytes have none.
+  ...(await internal<Pick<RequestWire, "encodeRequestItem">>("internal/request-wire.js").catch(() => ({ encodeRequestItem: undefined }))),
 };

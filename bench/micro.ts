@@ -143,7 +143,10 @@ export async function measurePieces(settings: MicroSettings): Promise<Pieces> {
   const pieces: Array<[string, () => unknown, number?]> = [
     ["buildInvokeRequest: validation + extra sanitising", () => tamar.buildInvokeRequest(unaryRequest, false)],
     ["  of which valibot safeParse of the request", () => v.safeParse(schema, unaryRequest)],
-    ["encode the request, extra included (Struct)", () => message.encode(message.fromPartial(item)).finish()],
+    ...(chainInternals.encodeRequestItem === undefined
+      ? []
+      : [["encode the request as the client does (extra written directly)", () => chainInternals.encodeRequestItem!(item)] as [string, () => unknown]]),
+    ["encode the request with ts-proto, extra as a Struct (reference)", () => message.encode(message.fromPartial(item)).finish()],
     ["  the same without extra", () => message.encode(message.fromPartial(withoutExtra)).finish()],
     ["toModelResponse of the unary answer", () => tamar.toModelResponse(ANSWER, "id")],
     ["middleware layer, pass-through (reference)", middleware(passThrough)],

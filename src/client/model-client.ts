@@ -1,5 +1,5 @@
 import { type Channel, type ChannelOptions, type Client, type ClientMiddleware, createClientFactory } from "nice-grpc";
-import { ModelServiceDefinition } from "../gen/model_service/model_service.js";
+import type { ModelServiceDefinition } from "../gen/model_service/model_service.js";
 import { serverOf } from "./address.js";
 import { createGrpcChannel, hostOf } from "./internal/grpc-channel.js";
 import { checkOptionKeys, type ClientSettings, HTTP_FALLBACK_URL_VARIABLE, resolveSettings, type SettingsOptions, settingsOptionKeys } from "./config.js";
@@ -18,6 +18,7 @@ import {
 } from "./internal/circuit-breakers.js";
 import { type AttemptEvent, createFallbackMiddleware } from "./internal/fallback-middleware.js";
 import { createInvokeLayer, type InvokeCall } from "./internal/invoke-layer.js";
+import { clientServiceDefinition } from "./internal/request-wire.js";
 import { retryCallOptions } from "./retry-policy.js";
 import { deadlineMiddleware } from "./middleware/deadline.js";
 import { createAttemptMetadataMiddleware } from "./middleware/attempt-metadata.js";
@@ -191,7 +192,7 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
   ];
   let factory = createClientFactory();
   for (const middleware of chain.reverse()) factory = factory.use(middleware) as typeof factory;
-  const service = factory.create(ModelServiceDefinition, channel) as Client<typeof ModelServiceDefinition, ModelCallOptions>;
+  const service = factory.create(clientServiceDefinition, channel) as Client<typeof ModelServiceDefinition, ModelCallOptions>;
   // invoke and invokeStream go through the built-in layers fused into one
   // (invoke-layer.ts) unless the chain holds middlewares of the user's or the
   // logger, which keep nice-grpc's middleware contract around each call.

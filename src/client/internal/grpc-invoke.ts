@@ -6,20 +6,14 @@
 import { Client, Metadata as GrpcMetadata, type ClientReadableStream, type ServiceError } from "@grpc/grpc-js";
 import { ClientError, Metadata } from "nice-grpc-common";
 import type { Channel } from "nice-grpc";
-import { ModelRequestItem, ModelResponseItem } from "../../gen/model_service/model_service.js";
+import { type ModelRequestItem, ModelResponseItem } from "../../gen/model_service/model_service.js";
 import { abortError } from "./abort.js";
+import { encodeRequestItem } from "./request-wire.js";
 import type { CallCancellation } from "./call-cancellation.js";
 
 /** The wire path of Invoke. */
 export const INVOKE_PATH = "/model_service.ModelService/Invoke";
 
-// As nice-grpc's ts-proto support serialises: fromPartial first, so a request
-// missing a field encodes as its default instead of failing.
-const serialize = (value: ModelRequestItem) => {
-  const bytes = ModelRequestItem.encode(ModelRequestItem.fromPartial(value)).finish();
-  // grpc-js copies the message with Buffer methods: a view of the same bytes, not a copy.
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-};
 const deserialize = (bytes: Buffer) => ModelResponseItem.decode(bytes);
 
 /** The answers of one attempt, read one by one; `trailer()` once it ended. */
@@ -49,7 +43,7 @@ export function createInvokeTransport(channel: Channel): (request: AttemptReques
   const withoutDeadline = {};
   return ({ item, metadata, deadline, cancellation }) => {
     if (cancellation.aborted) throw abortError();
-    const stream = client.makeServerStreamRequest(INVOKE_PATH, serialize, deserialize, item, metadata, deadline === undefined ? withoutDeadline : { deadline });
+    const stream = client.makeServerStreamRequest(INVOKE_PATH, encodeRequestItem, deserialize, item, metadata, deadline === undefined ? withoutDeadline : { deadline });
     return new Reader(stream, cancellation);
   };
 }
