@@ -17,7 +17,7 @@ import {
   type RouteCircuit,
 } from "./internal/circuit-breakers.js";
 import { type AttemptEvent, createFallbackMiddleware } from "./internal/fallback-middleware.js";
-import { createInvokeLayer, type InvokeCall } from "./internal/invoke-layer.js";
+import { createInvokeLayer, type InvokeCall, withCallMiddleware } from "./internal/invoke-layer.js";
 import { clientServiceDefinition } from "./internal/request-wire.js";
 import { retryCallOptions } from "./retry-policy.js";
 import { deadlineMiddleware } from "./middleware/deadline.js";
@@ -194,12 +194,15 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
   for (const middleware of chain.reverse()) factory = factory.use(middleware) as typeof factory;
   const service = factory.create(clientServiceDefinition, channel) as Client<typeof ModelServiceDefinition, ModelCallOptions>;
   // invoke and invokeStream go through the built-in layers fused into one
-  // (invoke-layer.ts) unless the chain holds middlewares of the user's or the
-  // logger, which keep nice-grpc's middleware contract around each call.
-  const ownChainOnly = !logger && !options.callMiddlewares?.length && !options.middlewares?.length;
-  const invokeCall: InvokeCall = ownChainOnly
-    ? createInvokeLayer({ channel, authorization, connection, fallback: fallbackSettings })
-    : (item, callOptions) => service.invoke(item, callOptions);
+  // (invoke-layer.ts), the logger around it, unless the chain holds
+  // middlewares of the user's, which keep nice-grpc's middleware contract
+  // around each call.
+  const ownChainOnly = !options.callMiddlewares?.length && !options.middlewares?.length;
+  let invokeCall: InvokeCall = (item, callOptions) => service.invoke(item, callOptions);
+  if (ownChainOnly) {
+    invokeCall = createInvokeLayer({ channel, authorization, connection, fallback: fallbackSettings });
+    if (logger) invokeCall = withCallMiddleware(invokeCall, createLoggingMiddleware(logger));
+  }
 
   const retry = retryCallOptions({
     maxRetries: settings.maxRetries,

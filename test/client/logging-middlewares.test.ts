@@ -1,8 +1,9 @@
 // The optional logger and user middlewares.
 import { ServerError, Status } from "nice-grpc";
-import type { CallOptions, ClientMiddlewareCall } from "nice-grpc-common";
+import type { CallOptions, ClientMiddleware, ClientMiddlewareCall } from "nice-grpc-common";
 import { describe, expect, it } from "vitest";
-import { invoke, invokeStream, type Logger, type InvokeRequest } from "tamar-model-client";
+import { invoke, invokeStream, type Logger, type InvokeRequest, type ModelClientOptions } from "tamar-model-client";
+import { clientStateOf } from "../../src/client/internal/client-state.js";
 import { FINISHED } from "../helpers/scripted-server.js";
 import { setup, userContext } from "../helpers/setup.js";
 
@@ -16,10 +17,22 @@ function recordingLogger() {
   return { logger, events };
 }
 
-describe("logging", () => {
+const passThrough: ClientMiddleware = async function* (call, options) {
+  return yield* call.next(call.request, options);
+};
+
+// A logger alone keeps the client on its fused call layer; a middleware of
+// the user's puts it on nice-grpc's chain. Both log the same.
+const PATHS: { path: "fused" | "chain"; extra: Pick<ModelClientOptions, "middlewares"> }[] = [
+  { path: "fused", extra: {} },
+  { path: "chain", extra: { middlewares: [passThrough] } },
+];
+
+describe.each(PATHS)("logging on the $path path", ({ path, extra }) => {
   it("logs start, retry and end with request id, provider, model, duration and usage — never prompt text or secrets", async () => {
     const { logger, events } = recordingLogger();
-    const { server, client } = await setup({ client: { logger, jwtSecretKey: "top-secret-key" } });
+    const { server, client } = await setup({ client: { logger, jwtSecretKey: "top-secret-key", ...extra } });
+    expect(clientStateOf(client).fusedInvoke).toBe(path === "fused");
     let calls = 0;
     server.invoke = async function* () {
       if (++calls === 1) throw new ServerError(Status.UNAVAILABLE, "blip");
@@ -44,7 +57,7 @@ describe("logging", () => {
 
   it("logs a failure as request.error with its code", async () => {
     const { logger, events } = recordingLogger();
-    const { server, client } = await setup({ client: { logger } });
+    const { server, client } = await setup({ client: { logger, ...extra } });
     server.invoke = () => {
       throw new ServerError(Status.INVALID_ARGUMENT, "nope");
     };
@@ -90,10 +103,10 @@ describe("user middlewares", () => {
   });
 });
 
-describe("logging a stream the caller stops reading", () => {
+describe.each(PATHS)("logging a stream the caller stops reading, $path path", ({ extra }) => {
   it("still logs request.end, marked not completed", async () => {
     const { logger, events } = recordingLogger();
-    const { client } = await setup({ client: { logger } });
+    const { client } = await setup({ client: { logger, ...extra } });
     for await (const _ of invokeStream(client, request)) break;
     expect(events.at(-1)).toMatchObject({ level: "info", fields: { event: "request.end", messages: 1, completed: false } });
   });

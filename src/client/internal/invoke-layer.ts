@@ -7,7 +7,7 @@
 // (grpc-invoke.ts). A stream message passes one generator here instead of
 // one per middleware. Used when the client has no middlewares of the user's
 // (those keep nice-grpc's chain, see model-client.ts).
-import type { Channel, ClientMiddlewareCall } from "nice-grpc";
+import type { Channel, ClientMiddleware, ClientMiddlewareCall } from "nice-grpc";
 import { type CallOptions, ClientError, Status } from "nice-grpc-common";
 import type { ModelRequestItem, ModelResponseItem } from "../../gen/model_service/model_service.js";
 import { isAbortError } from "../../internal/abort-error.js";
@@ -279,6 +279,23 @@ function inBandRetryDelay(options: Options, bounds: CallBounds, attempt: number,
   return delayMs;
 }
 
+/** An Invoke as a nice-grpc middleware sees it, whose `next` is `next`. */
+function middlewareCall(
+  item: ModelRequestItem,
+  next: (item: ModelRequestItem, options: CallOptions) => AsyncIterable<ModelResponseItem>,
+): ClientMiddlewareCall<ModelRequestItem, ModelResponseItem> {
+  return { method: INVOKE_METHOD, requestStream: false, responseStream: true, request: item, next } as unknown as ClientMiddlewareCall<ModelRequestItem, ModelResponseItem>;
+}
+
+/**
+ * `invoke` with `middleware` around each call, as nice-grpc's chain would
+ * run it there: for the client's own middlewares that observe whole calls
+ * (the logger), without leaving the layer.
+ */
+export function withCallMiddleware(invoke: InvokeCall, middleware: ClientMiddleware<any, any>): InvokeCall {
+  return (item, options) => middleware(middlewareCall(item, (inner, innerOptions) => invoke(inner, innerOptions as Options)), options);
+}
+
 /** A call with fallback routes or circuit breakers: the fallback middleware's routes, each route's attempts as above. */
 async function* routed(layer: Layer, item: ModelRequestItem, options: Options): AsyncGenerator<ModelResponseItem, void, undefined> {
   const bounds = new CallBounds(options, true);
@@ -287,13 +304,7 @@ async function* routed(layer: Layer, item: ModelRequestItem, options: Options): 
     // on, and sends HTTP routes with the call's signal.
     const signal = options.callCancellation.signal;
     const inner = bounds.at === undefined ? extend(options, { signal }) : extend(options, { deadline: new Date(bounds.at), signal });
-    const call = {
-      method: INVOKE_METHOD,
-      requestStream: false,
-      responseStream: true,
-      request: item,
-      next: (routeItem: ModelRequestItem, routeOptions: Options) => attempts(layer, routeItem, routeOptions, bounds, false),
-    } as unknown as ClientMiddlewareCall<ModelRequestItem, ModelResponseItem>;
+    const call = middlewareCall(item, (routeItem, routeOptions) => attempts(layer, routeItem, routeOptions as Options, bounds, false));
     for await (const message of withFallback(layer.settings.fallback, call, inner)) {
       if (bounds.timed) bounds.delivering();
       yield message;

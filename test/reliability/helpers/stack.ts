@@ -149,9 +149,9 @@ export async function startStack(options: { server?: ModelServerOptions; client?
       ...clientOptions,
     });
     // The tests must run on the path they say they run on, unless they ask
-    // for a middleware or a logger (which observe calls on the chain).
+    // for a middleware of their own (which observes calls on the chain).
     const fused = clientStateOf(client).fusedInvoke;
-    const chainByTest = clientOptions.middlewares !== undefined || clientOptions.callMiddlewares !== undefined || clientOptions.logger !== undefined;
+    const chainByTest = clientOptions.middlewares !== undefined || clientOptions.callMiddlewares !== undefined;
     if (!chainByTest && fused !== (CLIENT_PATH === "fused")) {
       throw new Error(`the stack's client takes the ${fused ? "fused" : "chain"} path, not the ${CLIENT_PATH} path`);
     }
