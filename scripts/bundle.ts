@@ -37,10 +37,21 @@ const entries = [...new Set([...exported.filter((file): file is string => file?.
 // package.json still declares them all: the declaration files import their types.
 const BUNDLED = new Set(["nice-grpc", "nice-grpc-client-middleware-retry", "abort-controller-x", "valibot", "@bufbuild/protobuf", "jose"]);
 const packageOf = (specifier: string) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+// CommonJS-only packages of those: loaded with require() even where the code
+// imports them. Node's import of a CommonJS module first scans its source (and
+// every file it re-exports) for export names; require() skips that scan and
+// returns the same module object, the one users' own imports get.
+const REQUIRED = new Set(["@grpc/grpc-js", "nice-grpc-common"]);
+const REQUIRE = "require-commonjs";
 const bundleOnlyInternalDependencies: Plugin = {
   name: "bundle-only-internal-dependencies",
   setup(build) {
-    build.onResolve({ filter: /^[^./]/ }, (args) => (BUNDLED.has(packageOf(args.path)) ? undefined : { path: args.path, external: true }));
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (BUNDLED.has(packageOf(args.path))) return undefined;
+      if (REQUIRED.has(args.path) && args.kind === "import-statement") return { path: args.path, namespace: REQUIRE };
+      return { path: args.path, external: true };
+    });
+    build.onLoad({ filter: /.*/, namespace: REQUIRE }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, resolveDir: root }));
   },
 };
 
