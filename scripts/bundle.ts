@@ -10,7 +10,7 @@
 // internal pieces; it is not part of the package.
 import { chmodSync, cpSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const MODULES = "build/tsc";
@@ -25,6 +25,36 @@ const bins = Object.values(packageJson.bin).map(inPackage);
 const exported = Object.values(packageJson.exports).map((target) => (typeof target === "string" ? target : target.default));
 const entries = [...new Set([...exported.filter((file): file is string => file?.endsWith(".js") === true).map(inPackage), ...bins])];
 
+// Dependencies whose objects never reach a user: bundled (tree-shaken where they
+// are ES modules), so a fresh process neither resolves nor compiles them file by
+// file. Every other package stays an import resolved by the user's install:
+// @grpc/grpc-js and nice-grpc-common, whose classes (ClientError, Status,
+// Metadata, channels) cross the public API and meet users' own middlewares and
+// `instanceof` checks, and the optional peers. abort-controller-x is nice-grpc's
+// and the retry middleware's own; it tells abort errors by name, not identity.
+// valibot's schemas are plain objects any valibot runs; only its global message
+// and config settings are per copy, and this package sets none.
+// package.json still declares them all: the declaration files import their types.
+const BUNDLED = new Set(["nice-grpc", "nice-grpc-client-middleware-retry", "abort-controller-x", "valibot", "@bufbuild/protobuf", "jose"]);
+const packageOf = (specifier: string) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+// CommonJS-only packages of those: loaded with require() even where the code
+// imports them. Node's import of a CommonJS module first scans its source (and
+// every file it re-exports) for export names; require() skips that scan and
+// returns the same module object, the one users' own imports get.
+const REQUIRED = new Set(["@grpc/grpc-js", "nice-grpc-common"]);
+const REQUIRE = "require-commonjs";
+const bundleOnlyInternalDependencies: Plugin = {
+  name: "bundle-only-internal-dependencies",
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (BUNDLED.has(packageOf(args.path))) return undefined;
+      if (REQUIRED.has(args.path) && args.kind === "import-statement") return { path: args.path, namespace: REQUIRE };
+      return { path: args.path, external: true };
+    });
+    build.onLoad({ filter: /.*/, namespace: REQUIRE }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, resolveDir: root }));
+  },
+};
+
 cpSync(`${root}${MODULES}`, `${root}${OUT}`, { recursive: true, filter: (source) => !source.endsWith(".js") });
 
 await build({
@@ -38,8 +68,9 @@ await build({
   format: "esm",
   platform: "node",
   target: "node20",
-  // Dependencies are resolved by the user's install, as before.
-  packages: "external",
+  plugins: [bundleOnlyInternalDependencies],
+  // The bundled CommonJS packages require the external ones; ES modules have no `require` of their own.
+  banner: { js: `import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);` },
   // Keeps class and function names (error names, stack frames) as tsc wrote them.
   keepNames: true,
   logLevel: "warning",

@@ -1,15 +1,27 @@
 // JWTs as a Model Manager verifies them: HS256 over the shared secret, one
 // token per tenant, cached, re-signed shortly before expiry.
+import fc from "fast-check";
 import { SignJWT } from "jose";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AuthenticationError, type InvokeRequest, invoke, invokeBatch, PermissionDeniedError } from "tamar-model-client";
+import { hs256Key, signHs256Jwt } from "../../src/client/internal/hs256-jwt.js";
 import { setup } from "../helpers/setup.js";
+
+// The client's signer, wrapped so that a test can count the tokens it signs.
+vi.mock("../../src/client/internal/hs256-jwt.js", async (original) => {
+  const actual = await original<typeof import("../../src/client/internal/hs256-jwt.js")>();
+  return { ...actual, signHs256Jwt: vi.fn(actual.signHs256Jwt) };
+});
+const sign = vi.mocked(signHs256Jwt);
 
 const secret = "shared-secret";
 const alice = { orgId: "org-a", userId: "alice", clientType: "svc" };
 const bob = { orgId: "org-b", userId: "bob", clientType: "svc" };
 const request = (userContext: typeof alice): InvokeRequest => ({ provider: "openai", model: "m", messages: [{ role: "user", content: "hi" }], userContext });
 
+beforeEach(() => {
+  sign.mockClear();
+});
 afterEach(() => {
   vi.restoreAllMocks();
   vi.useRealTimers();
@@ -18,7 +30,6 @@ afterEach(() => {
 describe("JWT per request tenant", () => {
   it("signs each tenant's own token, verified by the server; steady state signs nothing", async () => {
     const { server, client } = await setup({ server: { jwtSecret: secret }, client: { jwtSecretKey: secret } });
-    const sign = vi.spyOn(SignJWT.prototype, "sign");
     for (let round = 0; round < 3; round++) {
       await invoke(client, request(alice));
       await invoke(client, request(bob));
@@ -36,7 +47,6 @@ describe("JWT per request tenant", () => {
 
   it("concurrent first calls of one tenant share one signature; a batch signs for its user context", async () => {
     const { server, client } = await setup({ server: { jwtSecret: secret }, client: { jwtSecretKey: secret } });
-    const sign = vi.spyOn(SignJWT.prototype, "sign");
     await Promise.all(Array.from({ length: 5 }, () => invoke(client, request(alice))));
     expect(sign).toHaveBeenCalledTimes(1);
     await invokeBatch(client, { userContext: bob, items: [] });
@@ -46,7 +56,6 @@ describe("JWT per request tenant", () => {
   it("re-signs a token shortly before it expires", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const { server, client } = await setup({ server: { jwtSecret: secret }, client: { jwtSecretKey: secret } });
-    const sign = vi.spyOn(SignJWT.prototype, "sign");
     await invoke(client, request(alice));
     vi.setSystemTime(Date.now() + 3_530_000); // 70 s before expiry: still cached
     await invoke(client, request(alice));
@@ -87,5 +96,30 @@ describe("JWT per request tenant", () => {
     const { server, client } = await setup({ server: { jwtSecret: secret }, client: { jwtToken: token } });
     await expect(invoke(client, request(bob))).rejects.toBeInstanceOf(PermissionDeniedError);
     expect(server.calls).toHaveLength(1);
+  });
+});
+
+describe("the HS256 signer", () => {
+  const jose = (claims: Record<string, string | number>, secret: string | Uint8Array) =>
+    new SignJWT(claims).setProtectedHeader({ alg: "HS256", typ: "JWT" }).sign(typeof secret === "string" ? new TextEncoder().encode(secret) : secret);
+
+  it("writes the token jose writes, byte for byte, for any tenant and secret (property, 200 runs)", async () => {
+    const text = fc.string({ unit: "binary", maxLength: 12 });
+    const secret = fc.oneof(fc.string({ unit: "binary", minLength: 1, maxLength: 40 }), fc.uint8Array({ minLength: 1, maxLength: 64 }));
+    await fc.assert(
+      fc.asyncProperty(text, text, fc.nat(2 ** 32), secret, async (orgId, userId, issuedAt, secret) => {
+        const claims = { org_id: orgId, user_id: userId, iat: issuedAt, exp: issuedAt + 3600 };
+        expect(signHs256Jwt(claims, hs256Key(secret))).toBe(await jose(claims, secret));
+      }),
+      { seed: 17, numRuns: 200 },
+    );
+  });
+
+  it("refuses what jose and WebCrypto refuse: an empty key, a time that is not a finite number", async () => {
+    expect(() => hs256Key(new Uint8Array(0))).toThrow(expect.objectContaining({ name: "DataError" }));
+    await expect(crypto.subtle.importKey("raw", new Uint8Array(0), { name: "HMAC", hash: "SHA-256" }, false, ["sign"])).rejects.toMatchObject({ name: "DataError" });
+    const claims = { org_id: "o", user_id: "u", iat: 1, exp: Number.NaN };
+    expect(() => signHs256Jwt(claims, hs256Key(secret))).toThrow(TypeError);
+    await expect(jose(claims, secret)).rejects.toThrow(TypeError);
   });
 });

@@ -34,7 +34,7 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 const fail = (code: Status, message: string) => new ClientError(INVOKE_METHOD, code, message);
 
-function headersOf(attempt: HttpAttempt, authorization: string | undefined, stream: boolean): Record<string, string> {
+function headersOf(attempt: HttpAttempt, stream: boolean): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [key, values] of attempt.metadata ?? []) {
     const text = values.find((value): value is string => typeof value === "string");
@@ -46,7 +46,7 @@ function headersOf(attempt: HttpAttempt, authorization: string | undefined, stre
     accept: stream ? "text/event-stream" : "application/json",
     "user-agent": "tamar-model-client-ts",
     ...(attempt.requestId === undefined ? {} : { "x-request-id": attempt.requestId }),
-    ...(authorization === undefined ? {} : { authorization }),
+    ...(attempt.authorization === undefined ? {} : { authorization: attempt.authorization }),
   };
 }
 
@@ -126,12 +126,11 @@ async function* sseEvents(body: ReadableStream<Uint8Array>, url: string, limit: 
 /** The messages of one Invoke over the HTTP API at `attempt.url`. */
 export async function* invokeOverHttp(item: ModelRequestItem, attempt: HttpAttempt): AsyncGenerator<ModelResponseItem, void, undefined> {
   const url = attempt.url.replace(/\/+$/, "");
-  const authorization = await attempt.authorization;
   let response: Response;
   try {
     response = await fetch(`${url}${HTTP_INVOKE_PATH}`, {
       method: "POST",
-      headers: headersOf(attempt, authorization, item.stream),
+      headers: headersOf(attempt, item.stream),
       body: JSON.stringify(invokeBodyOf(item)),
       ...(attempt.signal ? { signal: attempt.signal } : {}),
     });

@@ -163,8 +163,7 @@ async function* attempts(
       try {
         let delayMs: number | undefined;
         try {
-          const opened = openAttempt(layer, item, options, bounds);
-          reader = opened instanceof Promise ? await opened : opened;
+          reader = openAttempt(layer, item, options, bounds);
           for (;;) {
             const result = await reader.next();
             if (result.done) break;
@@ -216,19 +215,12 @@ async function* attempts(
   }
 }
 
-/** Starts an attempt with the call's headers (once its token is signed) and grpc-js's deadline. */
-function openAttempt({ open, settings }: Layer, item: ModelRequestItem, options: Options, bounds: CallBounds): ResponseReader | Promise<ResponseReader> {
+/** Starts an attempt with the call's headers and grpc-js's deadline. */
+function openAttempt({ open, settings }: Layer, item: ModelRequestItem, options: Options, bounds: CallBounds): ResponseReader {
   if (bounds.at !== undefined && bounds.at - Date.now() <= 0) {
     throw new ClientError(INVOKE_PATH, Status.DEADLINE_EXCEEDED, "Deadline exceeded before the attempt started");
   }
   const header = settings.authorization(item, options);
-  // No closure when the token is at hand: grpc-js keeps the caller's stack
-  // (its frames' functions) with every call, so a per-call closure on it
-  // stays on the heap for as long as the stream is open.
-  return header instanceof Promise ? header.then((signed) => startAttempt(open, item, options, bounds, signed)) : startAttempt(open, item, options, bounds, header);
-}
-
-function startAttempt(open: Layer["open"], item: ModelRequestItem, options: Options, bounds: CallBounds, header: string | undefined): ResponseReader {
   return open({ item, metadata: attemptMetadata(options.metadata, options.requestId, header), deadline: bounds.at, cancellation: options.callCancellation });
 }
 

@@ -1,7 +1,7 @@
-// The sign module alone: the package index loads all of jose (~35 ms more at start-up).
-import { SignJWT } from "jose/jwt/sign";
+import type { KeyObject } from "node:crypto";
 import { type CallOptions, type ClientMiddleware, type ClientMiddlewareCall, Metadata } from "nice-grpc-common";
 import { extend } from "../internal/extend.js";
+import { hs256Key, signHs256Jwt } from "../internal/hs256-jwt.js";
 import { startNow } from "../internal/start-now.js";
 
 /** Settings of {@link createJwtMiddleware}. */
@@ -42,11 +42,11 @@ function claimsOf(request: unknown, options: JwtCallOptions): JwtClaimsSource {
 }
 
 /**
- * The `authorization` header of a call: a cached token, a signature still
- * being made, or undefined when there is nothing to send (no credentials, or
- * an `authorization` already in the call's metadata).
+ * The `authorization` header of a call: a cached or freshly signed token, or
+ * undefined when there is nothing to send (no credentials, or an
+ * `authorization` already in the call's metadata).
  */
-export type Authorization = string | Promise<string> | undefined;
+export type Authorization = string | undefined;
 
 /**
  * The `authorization` of each call, as {@link createJwtMiddleware} sends it:
@@ -57,40 +57,23 @@ export type Authorization = string | Promise<string> | undefined;
 export function createAuthorization(settings: JwtMiddlewareSettings): (request: unknown, options: CallOptions & JwtCallOptions) => Authorization {
   const { secretKey, token, expiresInSeconds = 3600, refreshBeforeSeconds = 60, maxCachedTokens = 1000 } = settings;
   const cache = new Map<string, CachedToken>();
-  const signing = new Map<string, Promise<string>>();
-  let key: ReturnType<typeof crypto.subtle.importKey> | undefined;
+  let key: KeyObject | undefined;
 
-  async function sign(claims: JwtClaimsSource, cacheKey: string): Promise<string> {
-    key ??= crypto.subtle.importKey(
-      "raw",
-      typeof secretKey === "string" ? new TextEncoder().encode(secretKey) : secretKey!,
-      { name: "HMAC", hash: "SHA-256" },
-      false,
-      ["sign"],
-    );
+  function sign(claims: JwtClaimsSource, cacheKey: string): string {
+    key ??= hs256Key(secretKey!);
     const issuedAt = Math.floor(Date.now() / 1000);
-    const jwt = await new SignJWT({ org_id: claims.orgId, user_id: claims.userId })
-      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-      .setIssuedAt(issuedAt)
-      .setExpirationTime(issuedAt + expiresInSeconds)
-      .sign(await key);
+    const jwt = signHs256Jwt({ org_id: claims.orgId, user_id: claims.userId, iat: issuedAt, exp: issuedAt + expiresInSeconds }, key);
     if (cache.size >= maxCachedTokens) cache.delete(cache.keys().next().value!);
     const header = `Bearer ${jwt}`;
     cache.set(cacheKey, { header, refreshAt: (issuedAt + expiresInSeconds - refreshBeforeSeconds) * 1000 });
     return header;
   }
 
-  function signed(claims: JwtClaimsSource): string | Promise<string> {
+  function signed(claims: JwtClaimsSource): string {
     // An unambiguous key: with a separator, ("a\0b", "c") and ("a", "b\0c") would share one tenant's token.
     const cacheKey = JSON.stringify([claims.orgId, claims.userId]);
     const cached = cache.get(cacheKey);
-    if (cached && Date.now() < cached.refreshAt) return cached.header;
-    let pending = signing.get(cacheKey);
-    if (!pending) {
-      pending = sign(claims, cacheKey).finally(() => signing.delete(cacheKey));
-      signing.set(cacheKey, pending);
-    }
-    return pending;
+    return cached && Date.now() < cached.refreshAt ? cached.header : sign(claims, cacheKey);
   }
 
   const staticHeader = token ? `Bearer ${token}` : undefined;
@@ -102,8 +85,7 @@ export function createAuthorization(settings: JwtMiddlewareSettings): (request: 
 
 /**
  * Calls the next layer with `options`, whose `metadata` is `metadata` (a
- * copy owned by the caller), once `header` is set in it. A cached token goes
- * without a generator layer of its own; only a pending signature needs one.
+ * copy owned by the caller), with `header` set in it.
  */
 export function sendAuthorized<Request, Response>(
   call: ClientMiddlewareCall<Request, Response>,
@@ -111,18 +93,8 @@ export function sendAuthorized<Request, Response>(
   metadata: Metadata,
   header: Authorization,
 ) {
-  if (typeof header === "string") metadata.set("authorization", header);
-  return header instanceof Promise ? afterSigning(call, options, metadata, header) : call.next(call.request, options);
-}
-
-async function* afterSigning<Request, Response>(
-  call: ClientMiddlewareCall<Request, Response>,
-  options: CallOptions,
-  metadata: Metadata,
-  header: Promise<string>,
-) {
-  metadata.set("authorization", await header);
-  return yield* call.next(call.request, options);
+  if (header !== undefined) metadata.set("authorization", header);
+  return call.next(call.request, options);
 }
 
 /**
