@@ -16,10 +16,20 @@ export const INVOKE_PATH = "/model_service.ModelService/Invoke";
 
 const deserialize = (bytes: Buffer) => ModelResponseItem.decode(bytes);
 
+/** Told when an attempt's next answer, its end or its failure may be there to read. */
+export interface ReadWaiter {
+  readable(): void;
+}
+
 /** The answers of one attempt, read one by one; `trailer()` once it ended. */
 export interface ResponseReader {
-  /** The next answer; rejects with a ClientError (or an AbortError once the call was cancelled), as nice-grpc's client does. */
-  next(): Promise<IteratorResult<ModelResponseItem, undefined>>;
+  /**
+   * The next answer, or the end (`done`), if it is there; throws a
+   * ClientError (or an AbortError once the call was cancelled), as nice-grpc's
+   * client does. Undefined when nothing is there yet: `waiter` is then told
+   * once, when something may be, and polls again.
+   */
+  poll(waiter: ReadWaiter): IteratorResult<ModelResponseItem, undefined> | undefined;
   /** Cancels the call if it is still running, and lets go of it. Idempotent. */
   close(): void;
   /** The call's trailers, once its status arrived. */
@@ -57,9 +67,10 @@ function niceMetadata(metadata: GrpcMetadata): Metadata {
 }
 
 // nice-grpc's readable-to-iterable loop (read() until null, then wait for an
-// event), as an iterator without a generator: one promise per answer. A
-// class with listeners shared by every stream, not closures per call: with
-// thousands of streams open, each one's state is what stays on the heap.
+// event), without a generator or a promise: the reader of the answers polls,
+// and is told when to poll again. A class with listeners shared by every
+// stream, not closures per call: with thousands of streams open, each one's
+// state is what stays on the heap.
 const READER = Symbol("reader");
 type Stream = ClientReadableStream<ModelResponseItem> & { [READER]?: Reader };
 
@@ -90,8 +101,7 @@ class Reader implements ResponseReader {
   readonly #stream: Stream;
   readonly #cancellation: CallCancellation;
   #closed = false;
-  #resolve: ((result: IteratorResult<ModelResponseItem, undefined>) => void) | undefined = undefined;
-  #reject: ((error: unknown) => void) | undefined = undefined;
+  #waiter: ReadWaiter | undefined = undefined;
 
   constructor(stream: Stream, cancellation: CallCancellation) {
     this.#stream = stream;
@@ -102,17 +112,11 @@ class Reader implements ResponseReader {
     stream.on("readable", onReadable).on("error", onError).on("status", onStatus).on("end", onEnd).on("close", onEnd);
   }
 
-  next(): Promise<IteratorResult<ModelResponseItem, undefined>> {
-    try {
-      const result = this.#poll();
-      if (result !== undefined) return Promise.resolve(result);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return new Promise((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-    });
+  poll(waiter: ReadWaiter): IteratorResult<ModelResponseItem, undefined> | undefined {
+    this.#waiter = undefined;
+    const result = this.#poll();
+    if (result === undefined) this.#waiter = waiter;
+    return result;
   }
 
   close(): void {
@@ -135,18 +139,10 @@ class Reader implements ResponseReader {
   }
 
   wake(): void {
-    const resolve = this.#resolve;
-    const reject = this.#reject!;
-    if (resolve === undefined) return;
-    try {
-      const result = this.#poll();
-      if (result === undefined) return;
-      this.#resolve = this.#reject = undefined;
-      resolve(result);
-    } catch (error) {
-      this.#resolve = this.#reject = undefined;
-      reject(error);
-    }
+    const waiter = this.#waiter;
+    if (waiter === undefined) return;
+    this.#waiter = undefined;
+    waiter.readable();
   }
 
   // undefined: nothing yet, wait for the next event.

@@ -4,8 +4,8 @@
 // the behaviour of deadlineMiddleware, streamTimeoutsMiddleware, the fallback
 // middleware, streamRetryMiddleware, the connection-errors and
 // attempt-metadata middlewares stacked in that order, over grpc-js directly
-// (grpc-invoke.ts). A stream message passes one generator here instead of
-// one per middleware. Used when the client has no middlewares of the user's
+// (grpc-invoke.ts). A stream message passes one iterator here instead of a
+// generator per middleware. Used when the client has no middlewares of the user's
 // (those keep nice-grpc's chain, see model-client.ts).
 import type { Channel, ClientMiddleware, ClientMiddlewareCall } from "nice-grpc";
 import { type CallOptions, ClientError, Status } from "nice-grpc-common";
@@ -20,7 +20,7 @@ import type { CallCancellation } from "./call-cancellation.js";
 import { carriesContent } from "./commit-point.js";
 import { extend } from "./extend.js";
 import { type FallbackMiddlewareSettings, withFallback } from "./fallback-middleware.js";
-import { attemptMetadata, createInvokeTransport, INVOKE_PATH, type ResponseReader } from "./grpc-invoke.js";
+import { attemptMetadata, createInvokeTransport, INVOKE_PATH, type ReadWaiter, type ResponseReader } from "./grpc-invoke.js";
 import { retryAfterMsOf } from "./retry-after.js";
 
 /** What the layer of a client is made with. */
@@ -54,7 +54,7 @@ export function createInvokeLayer(settings: InvokeLayerSettings): InvokeCall {
   const layer: Layer = { open: createInvokeTransport(settings.channel), settings };
   return (item, options) =>
     settings.fallback.breakers === undefined && !options.fallbackItems?.length
-      ? attempts(layer, item, options, new CallBounds(options, false), true)
+      ? new Attempts(layer, item, options, new CallBounds(options, false), true)
       : routed(layer, item, options);
 }
 
@@ -135,83 +135,269 @@ class CallBounds {
 // One function for every call's timers, not a closure per call.
 const fire = (bounds: CallBounds) => bounds.fire();
 
+const DONE: IteratorResult<ModelResponseItem, undefined> = Object.freeze({ done: true, value: undefined });
+
+// Where the attempts of a route are.
+const OPEN = 0; // the next attempt is to be started
+const WAIT = 1; // waiting on something asynchronous (a retry decision, a backoff)
+const READ = 2; // reading the attempt's answers
+const FLUSH = 3; // delivering the frames held back, then reading on
+const FLUSH_LAST = 4; // delivering the frames held back, then done
+const OVER = 5;
+// No error: the call ended well.
+const NONE: unique symbol = Symbol("none");
+
 /**
  * The attempts of one route: each sends the item with the call's headers and
  * grpc-js's deadline; one that fails before the stream's first content (or
  * with an in-band error the server sent a back-off hint with) is retried as
  * streamRetryMiddleware retries it, frames before the content held back.
- * `outermost`: the layer's own generator, which delivers to the consumer and
+ * `outermost`: the layer's own iterator, which delivers to the consumer and
  * ends the bounds.
+ *
+ * What an async generator with a loop per attempt would do, as an iterator
+ * read with for-await (next, and return on `break`): with thousands of
+ * streams open, each holds its iterator while it waits for the server, and
+ * these fields are far less than a generator's frame with its request queue
+ * and the promise of each `await`.
  */
-async function* attempts(
-  layer: Layer,
-  item: ModelRequestItem,
-  options: Options,
-  bounds: CallBounds,
-  outermost: boolean,
-): AsyncGenerator<ModelResponseItem, void, undefined> {
-  // Kept small: with thousands of streams open, each holds this generator's
-  // frame, so what is not per message lives in the functions below.
-  const timed = outermost && bounds.timed;
-  try {
-    for (let attempt = 0; ; attempt++) {
-      let reader: ResponseReader | undefined;
-      // Without retries nothing is held back (as without streamRetryMiddleware).
-      let committed = !options.retry;
-      let failedInBand: ModelResponseItem | undefined;
-      let held: ModelResponseItem[] | undefined;
-      try {
-        let delayMs: number | undefined;
-        try {
-          reader = openAttempt(layer, item, options, bounds);
-          for (;;) {
-            const result = await reader.next();
-            if (result.done) break;
-            const message = result.value;
-            if (!committed) {
-              if (failedInBand !== undefined || message.error !== "" || !carriesContent(message)) {
-                // Read on past an in-band error: its hint comes in the trailers.
-                if (failedInBand === undefined && message.error !== "") failedInBand = message;
-                (held ??= []).push(message);
-                continue;
-              }
-              committed = true;
-              if (held !== undefined) {
-                const earlier = held;
-                held = undefined;
-                for (let index = 0; index < earlier.length; index++) {
-                  if (timed) bounds.delivering();
-                  yield earlier[index]!;
-                  if (timed) bounds.delivered();
-                }
-              }
-            }
-            if (timed) bounds.delivering();
-            yield message;
-            if (timed) bounds.delivered();
+class Attempts implements AsyncIterableIterator<ModelResponseItem>, ReadWaiter {
+  readonly #layer: Layer;
+  readonly #item: ModelRequestItem;
+  readonly #options: Options;
+  readonly #bounds: CallBounds;
+  readonly #outermost: boolean;
+  readonly #timed: boolean;
+  #state = OPEN;
+  #attempt = 0;
+  #reader: ResponseReader | undefined = undefined;
+  // Without retries nothing is held back (as without streamRetryMiddleware).
+  #committed = false;
+  #failedInBand: ModelResponseItem | undefined = undefined;
+  #held: ModelResponseItem[] | undefined = undefined;
+  #flushed = 0;
+  // A message is with the consumer: the stream timeouts wait for its next call.
+  #delivered = false;
+  // What the call failed with, until the consumer is told.
+  #error: unknown = NONE;
+  #resolve: ((result: IteratorResult<ModelResponseItem, undefined>) => void) | undefined = undefined;
+  #reject: ((error: unknown) => void) | undefined = undefined;
+
+  constructor(layer: Layer, item: ModelRequestItem, options: Options, bounds: CallBounds, outermost: boolean) {
+    this.#layer = layer;
+    this.#item = item;
+    this.#options = options;
+    this.#bounds = bounds;
+    this.#outermost = outermost;
+    this.#timed = outermost && bounds.timed;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<ModelResponseItem, undefined>> {
+    if (this.#state === OVER && this.#error === NONE) return Promise.resolve(DONE);
+    if (this.#delivered) {
+      this.#delivered = false;
+      if (this.#timed) this.#bounds.delivered();
+    }
+    let result;
+    try {
+      result = this.#step();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (result !== undefined) return Promise.resolve(result);
+    return new Promise((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+  }
+
+  /** The consumer stops reading (`break`): the attempt is cancelled, the bounds end (and throw the deadline's error if it passed). */
+  return(): Promise<IteratorResult<ModelResponseItem, undefined>> {
+    if (this.#state === OVER) return Promise.resolve(DONE);
+    this.#delivered = false;
+    this.#finish(NONE);
+    const pending = this.#resolve;
+    this.#resolve = this.#reject = undefined;
+    // Only for-await calls it, never while a next() is pending; if one were, it ends too.
+    pending?.(DONE);
+    const error = this.#error;
+    if (error === NONE) return Promise.resolve(DONE);
+    this.#error = NONE;
+    return Promise.reject(error);
+  }
+
+  /** The reader has something: go on where the consumer's pending `next()` waits. */
+  readable(): void {
+    this.#resume();
+  }
+
+  #resume(): void {
+    const resolve = this.#resolve;
+    if (resolve === undefined) return;
+    const reject = this.#reject!;
+    let result;
+    try {
+      result = this.#step();
+    } catch (error) {
+      this.#resolve = this.#reject = undefined;
+      return reject(error);
+    }
+    if (result === undefined) return;
+    this.#resolve = this.#reject = undefined;
+    resolve(result);
+  }
+
+  // Runs on until the next message for the consumer, the end (DONE; throws the
+  // call's error) or a wait (undefined: `#resume` goes on).
+  #step(): IteratorResult<ModelResponseItem, undefined> | undefined {
+    try {
+      return this.#run();
+    } catch (error) {
+      if (this.#state === OVER) throw error;
+      // Thrown by a callback of the call's (onRetryableError): the call ends with it, as a generator would.
+      this.#finish(error);
+      return this.#run();
+    }
+  }
+
+  #run(): IteratorResult<ModelResponseItem, undefined> | undefined {
+    for (;;) {
+      switch (this.#state) {
+        case OPEN: {
+          this.#committed = !this.#options.retry;
+          try {
+            this.#reader = openAttempt(this.#layer, this.#item, this.#options, this.#bounds);
+          } catch (error) {
+            this.#failed(error);
+            continue;
           }
-        } catch (error) {
-          delayMs = await retryDelayAfter(error, layer.settings, options, bounds, attempt, reader, committed);
-        }
-        if (delayMs === undefined && failedInBand !== undefined && !committed) delayMs = inBandRetryDelay(options, bounds, attempt, reader!, failedInBand);
-        if (delayMs !== undefined) {
-          await sleep(delayMs, options.callCancellation.signal);
+          this.#state = READ;
           continue;
         }
-        if (held !== undefined) {
-          for (let index = 0; index < held.length; index++) {
-            if (timed) bounds.delivering();
-            yield held[index]!;
-            if (timed) bounds.delivered();
+        case READ: {
+          let result;
+          try {
+            result = this.#reader!.poll(this);
+          } catch (error) {
+            this.#failed(error);
+            continue;
           }
+          if (result === undefined) return undefined;
+          if (result.done) {
+            this.#attemptEnded();
+            continue;
+          }
+          const message = result.value;
+          if (!this.#committed) {
+            if (this.#failedInBand !== undefined || message.error !== "" || !carriesContent(message)) {
+              // Read on past an in-band error: its hint comes in the trailers.
+              if (this.#failedInBand === undefined && message.error !== "") this.#failedInBand = message;
+              (this.#held ??= []).push(message);
+              continue;
+            }
+            this.#committed = true;
+            if (this.#held !== undefined) {
+              this.#held.push(message);
+              this.#state = FLUSH;
+              continue;
+            }
+          }
+          return this.#deliver(message);
         }
-        return;
-      } finally {
-        reader?.close();
+        case FLUSH:
+        case FLUSH_LAST: {
+          const held = this.#held!;
+          if (this.#flushed < held.length) return this.#deliver(held[this.#flushed++]!);
+          this.#held = undefined;
+          this.#flushed = 0;
+          if (this.#state === FLUSH) this.#state = READ;
+          else this.#finish(NONE);
+          continue;
+        }
+        case WAIT:
+          return undefined;
+        default: {
+          const error = this.#error;
+          if (error === NONE) return DONE;
+          this.#error = NONE;
+          throw error;
+        }
       }
     }
-  } finally {
-    if (outermost) bounds.end();
+  }
+
+  #deliver(message: ModelResponseItem): IteratorResult<ModelResponseItem, undefined> {
+    if (this.#timed) this.#bounds.delivering();
+    this.#delivered = true;
+    return { done: false, value: message };
+  }
+
+  // The attempt failed: the wait before the next one, or the call's error.
+  #failed(error: unknown): void {
+    this.#state = WAIT;
+    retryDelayAfter(error, this.#layer.settings, this.#options, this.#bounds, this.#attempt, this.#reader, this.#committed).then(
+      (delayMs) => {
+        if (this.#state === OVER) return;
+        this.#retryAfter(delayMs);
+      },
+      (failure: unknown) => {
+        if (this.#state === OVER) return;
+        this.#finish(failure);
+        this.#resume();
+      },
+    );
+  }
+
+  // The attempt's answers ended (or its failure was not retried): retry after an in-band error with a hint, else deliver what was held back.
+  #attemptEnded(): void {
+    const delayMs =
+      this.#failedInBand !== undefined && !this.#committed ? inBandRetryDelay(this.#options, this.#bounds, this.#attempt, this.#reader!, this.#failedInBand) : undefined;
+    if (delayMs !== undefined) this.#retryAfter(delayMs);
+    else if (this.#held !== undefined) this.#state = FLUSH_LAST;
+    else this.#finish(NONE);
+  }
+
+  #retryAfter(delayMs: number): void {
+    this.#state = WAIT;
+    sleep(delayMs, this.#options.callCancellation.signal).then(
+      () => {
+        if (this.#state === OVER) return;
+        this.#reader?.close();
+        this.#reader = undefined;
+        this.#failedInBand = undefined;
+        this.#held = undefined;
+        this.#attempt++;
+        this.#state = OPEN;
+        this.#resume();
+      },
+      (error: unknown) => {
+        if (this.#state === OVER) return;
+        this.#finish(error);
+        this.#resume();
+      },
+    );
+  }
+
+  // The call is over on this route: the attempt let go of, the bounds ended
+  // (their error replaces any other); `error` (NONE when it ended well) is
+  // what the consumer is told next.
+  #finish(error: unknown): void {
+    this.#state = OVER;
+    this.#reader?.close();
+    this.#reader = undefined;
+    this.#held = undefined;
+    if (this.#outermost) {
+      try {
+        this.#bounds.end();
+      } catch (boundsError) {
+        error = boundsError;
+      }
+    }
+    this.#error = error;
   }
 }
 
@@ -296,7 +482,7 @@ async function* routed(layer: Layer, item: ModelRequestItem, options: Options): 
     // on, and sends HTTP routes with the call's signal.
     const signal = options.callCancellation.signal;
     const inner = bounds.at === undefined ? extend(options, { signal }) : extend(options, { deadline: new Date(bounds.at), signal });
-    const call = middlewareCall(item, (routeItem, routeOptions) => attempts(layer, routeItem, routeOptions as Options, bounds, false));
+    const call = middlewareCall(item, (routeItem, routeOptions) => new Attempts(layer, routeItem, routeOptions as Options, bounds, false));
     for await (const message of withFallback(layer.settings.fallback, call, inner)) {
       if (bounds.timed) bounds.delivering();
       yield message;
