@@ -37,6 +37,20 @@ type Options = CallOptions & ModelCallOptions & { callCancellation: CallCancella
 /** Runs one Invoke with the call's options; yields its answers. */
 export type InvokeCall = (item: ModelRequestItem, options: Options) => AsyncIterable<ModelResponseItem>;
 
+/**
+ * The answers of the layer's own calls, which can also be polled as the
+ * response reader is: no promise per answer between the layer and its reader.
+ */
+export interface PolledAnswers extends AsyncIterableIterator<ModelResponseItem> {
+  /** As ResponseReader's `poll`. */
+  poll(waiter: ReadWaiter): IteratorResult<ModelResponseItem, undefined> | undefined;
+}
+
+/** True for the answers of the fused layer (not of nice-grpc's chain). */
+export function isPolled(answers: AsyncIterator<ModelResponseItem>): answers is PolledAnswers {
+  return answers instanceof Attempts;
+}
+
 interface Layer {
   readonly open: ReturnType<typeof createInvokeTransport>;
   readonly settings: InvokeLayerSettings;
@@ -161,7 +175,7 @@ const NONE: unique symbol = Symbol("none");
  * these fields are far less than a generator's frame with its request queue
  * and the promise of each `await`.
  */
-class Attempts implements AsyncIterableIterator<ModelResponseItem>, ReadWaiter {
+class Attempts implements PolledAnswers, ReadWaiter {
   readonly #layer: Layer;
   readonly #item: ModelRequestItem;
   readonly #options: Options;
@@ -180,6 +194,8 @@ class Attempts implements AsyncIterableIterator<ModelResponseItem>, ReadWaiter {
   #delivered = false;
   // What the call failed with, until the consumer is told.
   #error: unknown = NONE;
+  // Who waits for the next message: a poller, or a pending next().
+  #waiter: ReadWaiter | undefined = undefined;
   #resolve: ((result: IteratorResult<ModelResponseItem, undefined>) => void) | undefined = undefined;
   #reject: ((error: unknown) => void) | undefined = undefined;
 
@@ -197,14 +213,9 @@ class Attempts implements AsyncIterableIterator<ModelResponseItem>, ReadWaiter {
   }
 
   next(): Promise<IteratorResult<ModelResponseItem, undefined>> {
-    if (this.#state === OVER && this.#error === NONE) return Promise.resolve(DONE);
-    if (this.#delivered) {
-      this.#delivered = false;
-      if (this.#timed) this.#bounds.delivered();
-    }
     let result;
     try {
-      result = this.#step();
+      result = this.#poll();
     } catch (error) {
       return Promise.reject(error);
     }
@@ -213,6 +224,22 @@ class Attempts implements AsyncIterableIterator<ModelResponseItem>, ReadWaiter {
       this.#resolve = resolve;
       this.#reject = reject;
     });
+  }
+
+  poll(waiter: ReadWaiter): IteratorResult<ModelResponseItem, undefined> | undefined {
+    this.#waiter = undefined;
+    const result = this.#poll();
+    if (result === undefined) this.#waiter = waiter;
+    return result;
+  }
+
+  #poll(): IteratorResult<ModelResponseItem, undefined> | undefined {
+    if (this.#state === OVER && this.#error === NONE) return DONE;
+    if (this.#delivered) {
+      this.#delivered = false;
+      if (this.#timed) this.#bounds.delivered();
+    }
+    return this.#step();
   }
 
   /** The consumer stops reading (`break`): the attempt is cancelled, the bounds end (and throw the deadline's error if it passed). */
@@ -236,6 +263,11 @@ class Attempts implements AsyncIterableIterator<ModelResponseItem>, ReadWaiter {
   }
 
   #resume(): void {
+    const waiter = this.#waiter;
+    if (waiter !== undefined) {
+      this.#waiter = undefined;
+      return waiter.readable();
+    }
     const resolve = this.#resolve;
     if (resolve === undefined) return;
     const reject = this.#reject!;
