@@ -51,9 +51,25 @@ export function createInvokeTransport(channel: Channel): (request: AttemptReques
   // As nice-grpc builds its grpc-js client: no credentials of its own, the channel's.
   const client = new Client("", null as never, { channelOverride: channel });
   const withoutDeadline = {};
-  return ({ item, metadata, deadline, cancellation }) => {
+  return function start({ item, metadata, deadline, cancellation }) {
     if (cancellation.aborted) throw abortError();
-    const stream = client.makeServerStreamRequest(INVOKE_PATH, encodeRequestItem, deserialize, item, metadata, deadline === undefined ? withoutDeadline : { deadline });
+    // grpc-js makes an Error per call to add the caller's stack to the error
+    // of a call that fails; its frames keep their functions and receivers
+    // alive for as long as the call runs. The reader makes its own errors of
+    // a failed call (ClientError, below), so that stack is not captured.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    let stream;
+    try {
+      stream = client.makeServerStreamRequest(INVOKE_PATH, encodeRequestItem, deserialize, item, metadata, deadline === undefined ? withoutDeadline : { deadline });
+    } catch (error) {
+      Error.stackTraceLimit = stackTraceLimit;
+      // An error grpc-js throws as it starts the call (a closed channel) gets the stack it would have had.
+      if (error instanceof Error) Error.captureStackTrace(error, start);
+      throw error;
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
     return new Reader(stream, cancellation);
   };
 }
