@@ -257,7 +257,7 @@ function metricAttributes(
 /** One GenAI operation: a span (when tracing) and its metrics (when metering). */
 class Operation {
   readonly span: Span | undefined;
-  private readonly started = performance.now();
+  private readonly started: number;
   private readonly route: Route;
   private readonly recordContent: boolean;
   private firstChunkAt: number | undefined;
@@ -287,6 +287,9 @@ class Operation {
     this.route = route;
     const span = tracer?.startSpan(route.spanName, route.spanOptions, parent);
     this.span = span;
+    // After the span's own start: the time to first chunk it carries is never
+    // longer than the span.
+    this.started = performance.now();
     // A span the sampler dropped records nothing: nothing is read for it.
     const recording = span !== undefined && span.isRecording();
     this.recordContent = settings.recordContent && recording;
