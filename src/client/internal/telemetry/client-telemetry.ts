@@ -122,6 +122,12 @@ function endpointOf(address: string): { address: string; port?: number } {
   return server ? { address: server.host, port: server.port } : { address: address.replace(/^unix:(\/\/)?/, "") };
 }
 
+/** `server.address` / `server.port` of an HTTP route's URL (checked when the route was configured). */
+function httpEndpointOf(url: string): { address: string; port: number } {
+  const { hostname, port, protocol } = new URL(url);
+  return { address: hostname.replace(/^\[(.*)\]$/, "$1"), port: port === "" ? (protocol === "https:" ? 443 : 80) : Number(port) };
+}
+
 function createInstruments(meter: OtelApi.Meter, latest: boolean): Instruments {
   const names = clientMetricNames(latest);
   const seconds = (name: string, description: string) =>
@@ -388,7 +394,7 @@ function attemptAttributes(event: AttemptEvent, attempt: number): Attributes {
   attributes[ATTR.routeIndex] = to.index;
   attributes[ATTR.providerName] = clientProviderName(to.provider, to.channel, to.invokeType);
   if (to.model !== undefined) attributes[ATTR.requestModel] = to.model;
-  const endpoint = endpointOf(to.address);
+  const endpoint = to.transport === "http" ? httpEndpointOf(to.address) : endpointOf(to.address);
   attributes[ATTR.serverAddress] = endpoint.address;
   if (endpoint.port !== undefined) attributes[ATTR.serverPort] = endpoint.port;
   attributes[ATTR.fallbackFailedProvider] = clientProviderName(from.provider, from.channel, from.invokeType);
