@@ -22,6 +22,7 @@ import { extend } from "./extend.js";
 import { type FallbackMiddlewareSettings, withFallback } from "./fallback-middleware.js";
 import { attemptMetadata, createInvokeTransport, INVOKE_PATH, type ResponseReader } from "./grpc-invoke.js";
 import { retryAfterMsOf } from "./retry-after.js";
+import { callTelemetryOf, traceHeadersOf } from "./telemetry/call-telemetry.js";
 
 /** What the layer of a client is made with. */
 export interface InvokeLayerSettings {
@@ -229,7 +230,8 @@ function openAttempt({ open, settings }: Layer, item: ModelRequestItem, options:
 }
 
 function startAttempt(open: Layer["open"], item: ModelRequestItem, options: Options, bounds: CallBounds, header: string | undefined): ResponseReader {
-  return open({ item, metadata: attemptMetadata(options.metadata, options.requestId, header), deadline: bounds.at, cancellation: options.callCancellation });
+  const metadata = attemptMetadata(options.metadata, traceHeadersOf(options), options.requestId, header);
+  return open({ item, metadata, deadline: bounds.at, cancellation: options.callCancellation });
 }
 
 /** The wait before the next attempt, or undefined when there is none (as streamRetryMiddleware decides it). */
@@ -267,7 +269,7 @@ async function retryDelayAfter(
   if (committed || isAbortError(failure) || !(failure instanceof ClientError) || !retryable.includes(failure.code)) throw failure;
   const delayMs = delayBefore(options, bounds, attempt, retryAfterMsOf(reader?.trailer()));
   if (delayMs === undefined) throw failure;
-  options.onRetryableError?.(failure, attempt, delayMs);
+  retrying(options, failure, delayMs, attempt);
   return delayMs;
 }
 
@@ -275,8 +277,14 @@ async function retryDelayAfter(
 function inBandRetryDelay(options: Options, bounds: CallBounds, attempt: number, reader: ResponseReader, failedInBand: ModelResponseItem): number | undefined {
   const hintMs = retryAfterMsOf(reader.trailer());
   const delayMs = hintMs === undefined ? undefined : delayBefore(options, bounds, attempt, hintMs);
-  if (delayMs !== undefined) options.onRetryableError?.(new ClientError(INVOKE_PATH, Status.RESOURCE_EXHAUSTED, failedInBand.error), attempt, delayMs);
+  if (delayMs !== undefined) retrying(options, new ClientError(INVOKE_PATH, Status.RESOURCE_EXHAUSTED, failedInBand.error), delayMs, attempt);
   return delayMs;
+}
+
+/** An attempt is retried after `delayMs`: what the retry middlewares report (the call's telemetry attaches no callback here). */
+function retrying(options: Options, error: ClientError, delayMs: number, attempt: number): void {
+  options.onRetryableError?.(error, attempt, delayMs);
+  callTelemetryOf(options)?.attempt({ kind: "retry", error, delayMs });
 }
 
 /** A call with fallback routes or circuit breakers: the fallback middleware's routes, each route's attempts as above. */
