@@ -4,7 +4,10 @@
 // registered) and on, optionally for another build too (`--other`, e.g. the
 // same branch before a change: on and off of both, taking turns) and for a
 // baseline build with telemetry off (`--baseline`, e.g. main before telemetry).
-//   npm run bench:telemetry -- [--other=OTHER_DIST] [--baseline=DIST] [--processes=N] [--iterations=N]
+//   npm run bench:telemetry -- [--other=OTHER_DIST] [--baseline=DIST] [--processes=N] [--iterations=N] [--chain-only]
+// This client answers through a middleware of its own, so it takes the
+// nice-grpc chain path; bench/telemetry-fused.ts, run after it, measures the
+// fused path a default client takes, against a server in another process.
 //
 // "On" is the set-up a production service has after the NodeSDK's defaults:
 // the SDK's tracer provider (always-on sampler) with a BatchSpanProcessor, the
@@ -33,10 +36,10 @@
 // JIT's choices for shared code made a build's in-process cost vary from one
 // process to the next; the spread across processes is the noise.
 import { execFileSync } from "node:child_process";
-import type { Attributes } from "@opentelemetry/api";
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { median } from "./stats.js";
+import { registerSdk, sdkFloor } from "./telemetry-sdk.js";
 
 const args = process.argv.slice(2);
 const option = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -58,87 +61,6 @@ const HIDE_API = fileURLToPath(new URL("../test/telemetry/fixtures/hide-otel-api
 const TSX = fileURLToPath(new URL("../node_modules/tsx/dist/loader.mjs", import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
 
-type Sdk = Awaited<ReturnType<typeof registerSdk>>;
-
-/** The production-shaped SDK (see the top of this file); exporters drop, the span one keeps the first span it sees. */
-async function registerSdk(providers: boolean) {
-  const api = await import("@opentelemetry/api");
-  const { BasicTracerProvider, BatchSpanProcessor } = await import("@opentelemetry/sdk-trace-base");
-  const { MeterProvider, PeriodicExportingMetricReader, AggregationTemporality, DataPointType } = await import("@opentelemetry/sdk-metrics");
-  const { W3CTraceContextPropagator } = await import("@opentelemetry/core");
-  const { AsyncLocalStorageContextManager } = await import("@opentelemetry/context-async-hooks");
-  type ReadableSpan = import("@opentelemetry/sdk-trace-base").ReadableSpan;
-  const captured: { span?: ReadableSpan | undefined } = {};
-  const spanExporter = {
-    export(spans: ReadableSpan[], done: (result: { code: number }) => void) {
-      captured.span ??= spans.find((span) => span.attributes["gen_ai.request.stream"] === false);
-      done({ code: 0 });
-    },
-    shutdown: async () => {},
-  };
-  const metricExporter = {
-    export: (_metrics: unknown, done: (result: { code: number }) => void) => done({ code: 0 }),
-    forceFlush: async () => {},
-    shutdown: async () => {},
-    selectAggregationTemporality: () => AggregationTemporality.CUMULATIVE,
-  };
-  const reader = new PeriodicExportingMetricReader({ exporter: metricExporter });
-  const spans = new BatchSpanProcessor(spanExporter);
-  api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  api.propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  const meterProvider = new MeterProvider({ readers: [reader] });
-  if (providers) {
-    api.trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [spans] }));
-    api.metrics.setGlobalMeterProvider(meterProvider);
-  }
-  return { api, reader, spans, captured, meterProvider, DataPointType };
-}
-
-// Attributes the client knows only once the call is over: set on the span before it ends.
-const SET_AT_END = /^(gen_ai\.response\.|gen_ai\.usage\.|tamar\.attempts$|tamar\.request\.id$)/;
-
-/**
- * One invoke()'s telemetry replayed straight on the SDK: its span (taken
- * from the exporter) and its metric points (collected from the reader after
- * `calls` invokes, so each point's count says how many records one call makes).
- */
-async function sdkFloor(sdk: Sdk, calls: number): Promise<() => void> {
-  await sdk.spans.forceFlush();
-  const span = sdk.captured.span;
-  if (!span) throw new Error("no span was exported: telemetry is not on");
-  const { api } = sdk;
-  const { Metadata } = await import("nice-grpc-common");
-  const start: Record<string, unknown> = {};
-  const end: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(span.attributes)) (SET_AT_END.test(key) ? end : start)[key] = value;
-  const { resourceMetrics } = await sdk.reader.collect();
-  const meter = sdk.meterProvider.getMeter("sdk-floor");
-  const records: Array<{ record: (value: number, attributes: Attributes) => void; value: number; attributes: Attributes }> = [];
-  for (const scope of resourceMetrics.scopeMetrics) {
-    for (const metric of scope.metrics) {
-      const instrument = metric.dataPointType === sdk.DataPointType.SUM ? meter.createCounter(metric.descriptor.name) : meter.createHistogram(metric.descriptor.name);
-      const record = "add" in instrument ? instrument.add.bind(instrument) : instrument.record.bind(instrument);
-      for (const point of metric.dataPoints) {
-        const value = point.value as number | { count: number; sum?: number };
-        const count = typeof value === "number" ? calls : value.count;
-        // Points recorded by most calls (the successful unary ones), not the odd first-call one.
-        if (count < calls / 2) continue;
-        records.push({ record, value: typeof value === "number" ? value / calls : (value.sum ?? 1) / count, attributes: point.attributes });
-      }
-    }
-  }
-  const tracer = api.trace.getTracer("sdk-floor");
-  const setter = { set: (carrier: ReturnType<typeof Metadata>, key: string, value: string) => carrier.set(key, value) };
-  return () => {
-    const replayed = tracer.startSpan(span.name, { kind: span.kind, attributes: start as Attributes });
-    const metadata = Metadata();
-    api.propagation.inject(api.trace.setSpan(api.context.active(), replayed), metadata, setter);
-    replayed.setAttributes(end as Attributes);
-    replayed.end();
-    for (const { record, value, attributes } of records) record(value, attributes);
-  };
-}
-
 /**
  * What the client's telemetry does for one invoke, called as the call path
  * calls it but without the call around it: started, attached to the call's
@@ -156,7 +78,8 @@ async function telemetryAlone(tamar: import("./client-under-test.js").Sdk, dist:
   const response = tamar.toModelResponse(ANSWER, "id");
   return () => {
     const call = telemetry.invoke(unaryRequest, item, false)!;
-    call.attach({}, "id");
+    // As the chain path attaches it (this bench's client takes that path).
+    call.attach({}, "id", false);
     call.end(response);
   };
 }
@@ -268,3 +191,8 @@ if (other) {
 }
 console.log(`off − no-api: invoke ${paired("off", "no-api", (s) => s.invoke).toFixed(2)} µs`);
 if (baseline) console.log(`off − baseline: invoke ${paired("off", "baseline", (s) => s.invoke).toFixed(2)} µs, no-api − baseline ${paired("no-api", "baseline", (s) => s.invoke).toFixed(2)} µs`);
+
+// The same costs on the path a default client takes (the fused call layer, against a server), unless `--chain-only`.
+if (!args.includes("--chain-only")) {
+  execFileSync(process.execPath, [...process.execArgv, fileURLToPath(new URL("telemetry-fused.ts", import.meta.url)), ...args], { stdio: "inherit" });
+}

@@ -5,14 +5,16 @@
 import { fileURLToPath } from "node:url";
 import { context, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { ServerError, Status } from "nice-grpc";
+import { type ClientMiddleware, ServerError, Status } from "nice-grpc";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { invoke, invokeStream, type InvokeRequest } from "tamar-model-client";
 import { clientStateOf } from "../../src/client/internal/client-state.js";
 import { BUCKETS } from "../../src/telemetry/semconv.js";
 import { runTypeScript } from "../helpers/cli-process.js";
+import { sendJson, startFakeUpstream } from "../helpers/fake-upstream.js";
 import { histogramPoints, inMemoryTelemetry, parentOf, sumPoints } from "../helpers/otel.js";
 import { setup, userContext } from "../helpers/setup.js";
+import { SECRET } from "../helpers/tokens.js";
 
 const request: InvokeRequest = {
   provider: "google",
@@ -73,6 +75,38 @@ describe("client telemetry", () => {
       "gen_ai.usage.output_tokens": 3,
       "tamar.attempts": 3,
     });
+  });
+
+  // A client without middlewares of its own runs invoke on the fused layer, one with them on nice-grpc's chain.
+  const passThrough: ClientMiddleware = async function* (call, options) {
+    return yield* call.next(call.request, options);
+  };
+  it.each([
+    ["the fused layer", []],
+    ["the middleware chain", [passThrough]],
+  ])("sends the call span's trace context to an HTTP fallback route too, and names the route in its event, on %s", async (_path, middlewares) => {
+    const telemetry = inMemoryTelemetry();
+    const http = await startFakeUpstream((_req, res) => sendJson(res, 200, { content: "Salut", usage: null, raw_response: null, error: null, request_id: "r" }));
+    const { server, client } = await setup({
+      client: { telemetry: { tracerProvider: telemetry.tracerProvider }, jwtSecretKey: SECRET, maxRetries: 0, middlewares },
+    });
+    server.invoke = () => {
+      throw new ServerError(Status.UNAVAILABLE, "down");
+    };
+    await invoke(client, request, { fallbacks: [{ http: http.url }] });
+    const [callSpan] = telemetry.spans();
+    expect(server.calls).toHaveLength(1);
+    expect(http.requests).toHaveLength(1);
+    // The fallback event names the HTTP route's host and port, as the span's own attributes name a gRPC server.
+    expect(callSpan!.events.find((event) => event.name === "tamar.fallback")?.attributes).toMatchObject({
+      "server.address": "127.0.0.1",
+      "server.port": Number(new URL(http.url).port),
+    });
+    for (const headers of [server.calls[0]!.metadata, http.requests[0]!.headers]) {
+      const [, traceId, spanId] = traceparent.exec(String(headers["traceparent"] ?? "")) ?? [];
+      expect(traceId).toBe(callSpan!.spanContext().traceId);
+      expect(spanId).toBe(callSpan!.spanContext().spanId);
+    }
   });
 
   it("records prompt, instructions and answer text only when asked to", async () => {

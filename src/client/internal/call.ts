@@ -173,7 +173,7 @@ export function startCall(
   if (retry) Object.assign(callOptions, retry);
   if (fallbackOn) callOptions.fallbackOn = fallbackOn;
   if (userContext) callOptions.userContext = userContext;
-  telemetry?.attach(callOptions, requestId);
+  telemetry?.attach(callOptions, requestId, fused);
   return new Call(requestId, callOptions, cancellation, options.signal, unlink, state.inFlight);
 }
 

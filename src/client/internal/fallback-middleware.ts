@@ -23,7 +23,7 @@ import { isAbortError } from "../../internal/abort-error.js";
 import type { DeadlineOptions } from "../middleware/deadline.js";
 import type { RequestIdOptions } from "../middleware/request-id.js";
 import { startNow } from "./start-now.js";
-import { callTelemetryOf } from "./telemetry/call-telemetry.js";
+import { callTelemetryOf, traceHeadersOf } from "./telemetry/call-telemetry.js";
 
 /** Where a call went, filled in by the fallback middleware as the call runs. */
 export interface RouteReport {
@@ -152,7 +152,7 @@ export async function* withFallback(
         const messages =
           http === undefined
             ? call.next(item, requestId === rest.requestId ? rest : extend(rest, { requestId }))
-            : invokeOverHttp(item, { url: http, requestId, signal: rest.signal, metadata: rest.metadata, authorization: authorization(item, rest), maxMessageBytes });
+            : invokeOverHttp(item, { url: http, requestId, signal: rest.signal, metadata: rest.metadata, traceHeaders: traceHeadersOf(rest), authorization: authorization(item, rest), maxMessageBytes });
         for await (const message of messages) {
           if (committed) {
             yield message;

@@ -10,6 +10,7 @@ import { type ModelRequestItem, ModelResponseItem } from "../../gen/model_servic
 import { abortError } from "./abort.js";
 import { encodeRequestItem } from "./request-wire.js";
 import type { CallCancellation } from "./call-cancellation.js";
+import type { TraceHeaders } from "./telemetry/call-telemetry.js";
 
 /** The wire path of Invoke. */
 export const INVOKE_PATH = "/model_service.ModelService/Invoke";
@@ -190,16 +191,24 @@ class Reader implements ResponseReader {
 }
 
 /**
- * The grpc-js metadata of an attempt: the call's own (caller's and
- * telemetry's, converted as nice-grpc converts them), then the headers the
- * client sets, which replace any of the same name.
+ * The grpc-js metadata of an attempt: the call's own (caller's, converted as
+ * nice-grpc converts them), the trace context's headers over any of the same
+ * name, then the headers the client sets, which replace any of the same name.
  */
-export function attemptMetadata(callMetadata: Metadata | undefined, requestId: string | undefined, authorization: string | undefined): GrpcMetadata {
+export function attemptMetadata(
+  callMetadata: Metadata | undefined,
+  traceHeaders: TraceHeaders | undefined,
+  requestId: string | undefined,
+  authorization: string | undefined,
+): GrpcMetadata {
   const metadata = new GrpcMetadata();
   if (callMetadata !== undefined) {
     for (const [key, values] of callMetadata) {
       for (const value of values) metadata.add(key, typeof value === "string" ? value : Buffer.from(value));
     }
+  }
+  if (traceHeaders !== undefined) {
+    for (const key in traceHeaders) metadata.set(key, traceHeaders[key]!);
   }
   if (requestId !== undefined) metadata.set("x-request-id", requestId);
   if (authorization !== undefined) metadata.set("authorization", authorization);

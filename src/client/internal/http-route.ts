@@ -12,6 +12,7 @@ import { boundedText } from "../../internal/bounded-text.js";
 import { grpcStatusNamed, grpcStatusOfHttp } from "../../internal/http-status.js";
 import { answerItemOfJson, HTTP_INVOKE_PATH, invokeBodyOf, SSE_DONE, SSE_ERROR_EVENT } from "../../internal/http-wire.js";
 import type { Authorization } from "../middleware/jwt.js";
+import type { TraceHeaders } from "./telemetry/call-telemetry.js";
 
 const INVOKE_METHOD = "/model_service.ModelService/Invoke";
 
@@ -24,6 +25,8 @@ export interface HttpAttempt {
   readonly signal: AbortSignal | undefined;
   /** The caller's extra metadata, sent as headers (text values only). */
   readonly metadata: Metadata | undefined;
+  /** The trace context's headers of a call on the fused path (the chain path's are in `metadata`). */
+  readonly traceHeaders: TraceHeaders | undefined;
   readonly authorization: Authorization;
   /** Largest answer (or stream event) read, bytes: the client's `maxMessageBytes`, as on gRPC. */
   readonly maxMessageBytes: number;
@@ -40,6 +43,7 @@ function headersOf(attempt: HttpAttempt, stream: boolean): Record<string, string
     const text = values.find((value): value is string => typeof value === "string");
     if (text !== undefined && !key.endsWith("-bin")) headers[key] = text;
   }
+  if (attempt.traceHeaders !== undefined) Object.assign(headers, attempt.traceHeaders);
   return {
     ...headers,
     "content-type": "application/json",

@@ -22,6 +22,7 @@ import { extend } from "./extend.js";
 import { type FallbackMiddlewareSettings, withFallback } from "./fallback-middleware.js";
 import { attemptMetadata, createInvokeTransport, INVOKE_PATH, type ReadWaiter, type ResponseReader } from "./grpc-invoke.js";
 import { retryAfterMsOf } from "./retry-after.js";
+import { callTelemetryOf, traceHeadersOf } from "./telemetry/call-telemetry.js";
 
 /** What the layer of a client is made with. */
 export interface InvokeLayerSettings {
@@ -439,7 +440,8 @@ function openAttempt({ open, settings }: Layer, item: ModelRequestItem, options:
     throw new ClientError(INVOKE_PATH, Status.DEADLINE_EXCEEDED, "Deadline exceeded before the attempt started");
   }
   const header = settings.authorization(item, options);
-  return open({ item, metadata: attemptMetadata(options.metadata, options.requestId, header), deadline: bounds.at, cancellation: options.callCancellation });
+  const metadata = attemptMetadata(options.metadata, traceHeadersOf(options), options.requestId, header);
+  return open({ item, metadata, deadline: bounds.at, cancellation: options.callCancellation });
 }
 
 /** The wait before the next attempt, or undefined when there is none (as streamRetryMiddleware decides it). */
@@ -477,7 +479,7 @@ async function retryDelayAfter(
   if (committed || isAbortError(failure) || !(failure instanceof ClientError) || !retryable.includes(failure.code)) throw failure;
   const delayMs = delayBefore(options, bounds, attempt, retryAfterMsOf(reader?.trailer()));
   if (delayMs === undefined) throw failure;
-  options.onRetryableError?.(failure, attempt, delayMs);
+  retrying(options, failure, delayMs, attempt);
   return delayMs;
 }
 
@@ -485,7 +487,7 @@ async function retryDelayAfter(
 function inBandRetryDelay(options: Options, bounds: CallBounds, attempt: number, reader: ResponseReader, failedInBand: ModelResponseItem): number | undefined {
   const hintMs = retryAfterMsOf(reader.trailer());
   const delayMs = hintMs === undefined ? undefined : delayBefore(options, bounds, attempt, hintMs);
-  if (delayMs !== undefined) options.onRetryableError?.(new ClientError(INVOKE_PATH, Status.RESOURCE_EXHAUSTED, failedInBand.error), attempt, delayMs);
+  if (delayMs !== undefined) retrying(options, new ClientError(INVOKE_PATH, Status.RESOURCE_EXHAUSTED, failedInBand.error), delayMs, attempt);
   return delayMs;
 }
 
@@ -504,6 +506,12 @@ function middlewareCall(
  */
 export function withCallMiddleware(invoke: InvokeCall, middleware: ClientMiddleware<any, any>): InvokeCall {
   return (item, options) => middleware(middlewareCall(item, (inner, innerOptions) => invoke(inner, innerOptions as Options)), options);
+}
+
+/** An attempt is retried after `delayMs`: what the retry middlewares report (the call's telemetry attaches no callback here). */
+function retrying(options: Options, error: ClientError, delayMs: number, attempt: number): void {
+  options.onRetryableError?.(error, attempt, delayMs);
+  callTelemetryOf(options)?.attempt({ kind: "retry", error, delayMs });
 }
 
 /** A call with fallback routes or circuit breakers: the fallback middleware's routes, each route's attempts as above. */

@@ -30,16 +30,29 @@ export type AttemptEvent =
 
 /** Call options a call's telemetry writes into. */
 export interface TelemetryCallOptions {
+  /** The chain path's: the trace context goes into the metadata, where the chain's middlewares see it. */
   metadata?: Metadata;
+  /** The chain path's: its retry middlewares report each retry here. */
   onRetryableError?: ((error: ClientError, attempt: number, delayMs: number) => void) | undefined;
-  /** The call's telemetry, for the middlewares that record into it (fallback attempts). */
+  /** The fused path's: the trace context's headers, which each attempt sends after the call's metadata. */
+  traceHeaders?: TraceHeaders | undefined;
+  /** The call's telemetry, for the layers that record into it (fallback attempts; retries on the fused path). */
   callTelemetry?: CallTelemetry | undefined;
 }
 
+/** Header name → value, as the registered propagator wrote them. */
+export type TraceHeaders = Readonly<Record<string, string>>;
+
 /** The telemetry of one call (one Invoke or BatchInvoke RPC). */
 export interface CallTelemetry {
-  /** Puts the trace context into the call's metadata and hooks its retries. */
-  attach(options: TelemetryCallOptions, requestId: string): void;
+  /**
+   * Puts the trace context into the call's options and hooks its retries:
+   * on the chain path (`fused` false) into `metadata` and `onRetryableError`;
+   * on the client's fused invoke layer into `traceHeaders`, the layer
+   * reporting retries to `callTelemetry` itself (no nice-grpc metadata, no
+   * closure per call).
+   */
+  attach(options: TelemetryCallOptions, requestId: string, fused: boolean): void;
   /** Records a retry or fallback attempt. */
   attempt(event: AttemptEvent): void;
   /** A stream chunk arrived. */
@@ -53,6 +66,11 @@ export interface CallTelemetry {
 /** The telemetry of the call whose options these are, if it has any. */
 export function callTelemetryOf(options: object): CallTelemetry | undefined {
   return (options as TelemetryCallOptions).callTelemetry;
+}
+
+/** The trace context headers of a call on the fused path, if its telemetry set any. */
+export function traceHeadersOf(options: object): TraceHeaders | undefined {
+  return (options as TelemetryCallOptions).traceHeaders;
 }
 
 /** A client's telemetry; `undefined` from each start when nothing records. */

@@ -51,6 +51,8 @@ interface Settings {
   readonly endpoint: { address: string; port?: number };
   /** What each route's calls share, built on its first call (see {@link routeOf}). */
   readonly routes: Map<string, Route>;
+  /** The route of the client's last call: most calls go where the one before went. */
+  lastRoute: Route | undefined;
 }
 
 const metadataSetter: TextMapSetter<Metadata> = { set: (carrier, key, value) => carrier.set(key, value) };
@@ -98,6 +100,7 @@ function loadedClientTelemetry(address: string, options: TelemetryOptions): Clie
       createInstruments: (meter) => createInstruments(meter, latest),
     }),
     routes: new Map(),
+    lastRoute: undefined,
   };
   return {
     invoke(request, item, stream) {
@@ -120,6 +123,12 @@ function loadedClientTelemetry(address: string, options: TelemetryOptions): Clie
 function endpointOf(address: string): { address: string; port?: number } {
   const server = serverOf(address);
   return server ? { address: server.host, port: server.port } : { address: address.replace(/^unix:(\/\/)?/, "") };
+}
+
+/** `server.address` / `server.port` of an HTTP route's URL (checked when the route was configured). */
+function httpEndpointOf(url: string): { address: string; port: number } {
+  const { hostname, port, protocol } = new URL(url);
+  return { address: hostname.replace(/^\[(.*)\]$/, "$1"), port: port === "" ? (protocol === "https:" ? 443 : 80) : Number(port) };
 }
 
 function createInstruments(meter: OtelApi.Meter, latest: boolean): Instruments {
@@ -159,6 +168,9 @@ const MAX_OUTCOMES = 16;
  * SDK keeps a metric attribute object it is given as that series' key.
  */
 interface Route {
+  readonly provider: string;
+  readonly channel: string;
+  readonly invokeType: string;
   readonly operation: string;
   readonly providerName: string;
   readonly model: string | undefined;
@@ -184,6 +196,11 @@ interface Outcome {
 }
 
 function routeOf(settings: Settings, item: ModelRequestItem, model: string | undefined): Route {
+  const last = settings.lastRoute;
+  // Without building the map's key, which is a new string each call.
+  if (last !== undefined && last.model === model && last.provider === item.provider && last.channel === item.channel && last.invokeType === item.invokeType) {
+    return last;
+  }
   const head = `${item.provider}\0${item.channel}\0${item.invokeType}`;
   const key = model === undefined ? head : `${head}\0${model}`;
   let route = settings.routes.get(key);
@@ -191,6 +208,7 @@ function routeOf(settings: Settings, item: ModelRequestItem, model: string | und
     route = newRoute(settings, item, model);
     if (settings.routes.size < MAX_ROUTES) settings.routes.set(key, route);
   }
+  settings.lastRoute = route;
   return route;
 }
 
@@ -206,6 +224,9 @@ function newRoute(settings: Settings, item: ModelRequestItem, model: string | un
   if (model !== undefined) attributes[ATTR.requestModel] = model;
   if (endpoint.port !== undefined) attributes[ATTR.serverPort] = endpoint.port;
   return {
+    provider: item.provider,
+    channel: item.channel,
+    invokeType: item.invokeType,
     operation,
     providerName,
     model,
@@ -391,7 +412,7 @@ function attemptAttributes(event: AttemptEvent, attempt: number): Attributes {
   attributes[ATTR.routeIndex] = to.index;
   attributes[ATTR.providerName] = clientProviderName(to.provider, to.channel, to.invokeType);
   if (to.model !== undefined) attributes[ATTR.requestModel] = to.model;
-  const endpoint = endpointOf(to.address);
+  const endpoint = to.transport === "http" ? httpEndpointOf(to.address) : endpointOf(to.address);
   attributes[ATTR.serverAddress] = endpoint.address;
   if (endpoint.port !== undefined) attributes[ATTR.serverPort] = endpoint.port;
   attributes[ATTR.fallbackFailedProvider] = clientProviderName(from.provider, from.channel, from.invokeType);
@@ -410,19 +431,29 @@ abstract class RpcTelemetry implements CallTelemetry {
     this.rpcSpan = rpcSpan;
   }
 
-  attach(options: TelemetryCallOptions, requestId: string): void {
+  attach(options: TelemetryCallOptions, requestId: string, fused: boolean): void {
     options.callTelemetry = this;
-    const previous = options.onRetryableError;
-    options.onRetryableError = (error, attempt, delayMs) => {
-      previous?.(error, attempt, delayMs);
-      this.attempt({ kind: "retry", error, delayMs });
-    };
+    if (!fused) {
+      const previous = options.onRetryableError;
+      options.onRetryableError = (error, attempt, delayMs) => {
+        previous?.(error, attempt, delayMs);
+        this.attempt({ kind: "retry", error, delayMs });
+      };
+    }
     const span = this.rpcSpan;
     if (!span) return;
     span.setAttribute(ATTR.requestId, requestId);
     const { otel } = this.settings;
+    const context = otel.trace.setSpan(otel.context.active(), span);
+    if (fused) {
+      // A plain object, written by the API's default setter.
+      const headers: Record<string, string> = {};
+      otel.propagation.inject(context, headers);
+      options.traceHeaders = headers;
+      return;
+    }
     const metadata = options.metadata ?? Metadata();
-    otel.propagation.inject(otel.trace.setSpan(otel.context.active(), span), metadata, metadataSetter);
+    otel.propagation.inject(context, metadata, metadataSetter);
     options.metadata = metadata;
   }
 
