@@ -38,7 +38,14 @@ describe("invokeStream as an async iterator", () => {
     expect(steps.map((step) => (step.done ? "done" : step.value.content))).toEqual(["a", "b", "c", "done"]);
   });
 
-  it("return() at a chunk cancels the call on the server; the stream is done", async () => {
+  // return() ends the stream quietly; throw() fails it as an interruption. Either cancels the call on the server.
+  it.each([
+    { end: "return", settle: (stream: AsyncGenerator<unknown>) => expect(stream.return(undefined)).resolves.toEqual({ done: true, value: undefined }) },
+    {
+      end: "throw",
+      settle: async (stream: AsyncGenerator<unknown>) => expect(await stream.throw(new Error("consumer gave up")).catch((e: unknown) => e)).toBeInstanceOf(StreamInterruptedError),
+    },
+  ])("$end() at a chunk cancels the call on the server; the stream is done", async ({ settle }) => {
     const { server, client } = await setup();
     server.invoke = async function* (_request, context) {
       yield { content: "first" };
@@ -46,21 +53,7 @@ describe("invokeStream as an async iterator", () => {
     };
     const stream = invokeStream(client, request);
     expect((await stream.next()).value?.content).toBe("first");
-    await expect(stream.return()).resolves.toEqual({ done: true, value: undefined });
-    await aborted(server.calls[0]!.signal);
-    await expect(stream.next()).resolves.toEqual({ done: true, value: undefined });
-  });
-
-  it("throw() at a chunk cancels the call on the server and fails the stream as an interruption", async () => {
-    const { server, client } = await setup();
-    server.invoke = async function* (_request, context) {
-      yield { content: "first" };
-      await aborted(context.signal);
-    };
-    const stream = invokeStream(client, request);
-    expect((await stream.next()).value?.content).toBe("first");
-    const error = await stream.throw(new Error("consumer gave up")).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(StreamInterruptedError);
+    await settle(stream);
     await aborted(server.calls[0]!.signal);
     await expect(stream.next()).resolves.toEqual({ done: true, value: undefined });
   });
