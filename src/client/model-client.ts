@@ -177,9 +177,11 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
   // attempt middlewares run per attempt.
   const fallbackSettings = { address: settings.address, breakers, onAttempt, authorization, maxMessageBytes: settings.maxMessageBytes };
   const connection = connectionFacts(settings);
+  // One logging middleware for the chain (batches, task status) and around the fused layer (invoke).
+  const logging = logger ? createLoggingMiddleware(logger) : undefined;
   const chain: ClientMiddleware<any, any>[] = [
     requestIdOptionMiddleware,
-    ...(logger ? [createLoggingMiddleware(logger)] : []),
+    ...(logging ? [logging] : []),
     ...(options.callMiddlewares ?? []),
     deadlineMiddleware,
     streamTimeoutsMiddleware,
@@ -201,7 +203,7 @@ export function createModelClient(options: ModelClientOptions = {}): ModelClient
   let invokeCall: InvokeCall = (item, callOptions) => service.invoke(item, callOptions);
   if (ownChainOnly) {
     invokeCall = createInvokeLayer({ channel, authorization, connection, fallback: fallbackSettings });
-    if (logger) invokeCall = withCallMiddleware(invokeCall, createLoggingMiddleware(logger));
+    if (logging) invokeCall = withCallMiddleware(invokeCall, logging);
   }
 
   const retry = retryCallOptions({
