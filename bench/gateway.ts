@@ -6,19 +6,27 @@
 // (WARM_UP) until V8 has compiled its hot paths: a gateway is a long-running
 // process, and through its first few thousand calls the server's per-call CPU
 // is several times its steady state, which is not what it adds per call.
+// A floor row runs beside them: raw grpc-js through the barest gateway this
+// stack allows (bare-gateway-server.ts), so a target that even the floor
+// misses is shown to be out of this stack's reach on this machine.
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import OpenAI from "openai";
 import { spawnTracked } from "./child-processes.js";
 import type { Contender } from "./contenders/contender.js";
+import { rawGrpcJs } from "./contenders/raw-grpc-js.js";
 import { tamarClient } from "./contenders/tamar-client.js";
 import { closedLoop, interleavedRounds, timedStream, type UnarySample } from "./measure.js";
 import { type Row, summarise } from "./scenarios.js";
-import { type ServerProcess, startServerProcess } from "./server-process.js";
+import { processCpuMicros, type ServerProcess, startServerProcess } from "./server-process.js";
+import { buildWireSetup } from "./setup.js";
 import { median } from "./stats.js";
 import { JWT_SECRET, unaryRequest } from "./workload.js";
 
 const FAKE = fileURLToPath(new URL("./fake-openai.ts", import.meta.url));
+const BARE_GATEWAY = fileURLToPath(new URL("./bare-gateway-server.ts", import.meta.url));
+/** The floor row's name. */
+export const BARE_GATEWAY_NAME = "raw grpc-js → bare grpc-js gateway → fake (floor)";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const API_KEY = "sk-bench-fake";
 
@@ -50,25 +58,29 @@ export interface GatewaySettings {
 export interface GatewayResult {
   settings: GatewaySettings;
   warmUp: { readonly calls: number; readonly streams: number };
-  /** Baseline (the openai SDK calling the fake) first, then the SDK through the server, then through any other builds' servers. */
+  /** Baseline (the openai SDK calling the fake) first, then the SDK through the server, then through any other builds' servers, then the floor ({@link BARE_GATEWAY_NAME}). */
   unary: Array<{ concurrency: number; rows: Row<GatewayUnaryMetric>[] }>;
   stream: Row<"firstChunkMs">[];
 }
 
-interface FakeUpstream {
-  url: string;
+interface ListeningChild {
+  /** What followed `listening on` in its output. */
+  address: string;
+  cpuMicros(): number | undefined;
   stop(): Promise<void>;
 }
 
-function startFakeOpenAI(): Promise<FakeUpstream> {
-  const { child, exited } = spawnTracked(process.execPath, ["--import", "tsx", FAKE], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+/** A bench script in its own process, once it prints `listening on ADDRESS`. */
+function startListening(script: string, args: readonly string[], what: string): Promise<ListeningChild> {
+  const { child, exited } = spawnTracked(process.execPath, ["--import", "tsx", script, ...args], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
-    exited.then((code) => reject(new Error(`the fake OpenAI exited (${code}) before listening`)));
+    exited.then((code) => reject(new Error(`${what} exited (${code}) before listening`)));
     createInterface({ input: child.stdout! }).on("line", (line) => {
-      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(line)?.[1];
-      if (url)
+      const address = /listening on (\S+)/.exec(line)?.[1];
+      if (address)
         resolve({
-          url,
+          address,
+          cpuMicros: () => processCpuMicros(child.pid!),
           async stop() {
             child.kill("SIGTERM");
             await exited;
@@ -76,6 +88,21 @@ function startFakeOpenAI(): Promise<FakeUpstream> {
         });
     });
   });
+}
+
+const startFakeOpenAI = () => startListening(FAKE, [], "the fake OpenAI");
+
+/** The floor: raw grpc-js sending the SDK's bytes through the bare gateway, which is its "server". */
+async function startBareGateway(fake: ListeningChild, timeoutMs: number): Promise<Gateway> {
+  const bare = await startListening(BARE_GATEWAY, [`${fake.address}/v1`], "the bare gateway");
+  try {
+    const wire = await buildWireSetup(bare.address, timeoutMs, unaryRequest);
+    const contender = { ...(await rawGrpcJs(wire)), name: BARE_GATEWAY_NAME };
+    return { contender, server: { address: bare.address, pid: Number.NaN, cpuMicros: bare.cpuMicros, stop: () => bare.stop() } };
+  } catch (error) {
+    await bare.stop();
+    throw error;
+  }
 }
 
 function openAIDirect(baseURL: string): Contender {
@@ -103,6 +130,8 @@ function openAIDirect(baseURL: string): Contender {
 interface Gateway {
   readonly contender: Contender;
   readonly server: ServerProcess;
+  /** The SDK's default invoke deadline, which the floor's calls carry too. */
+  readonly timeoutMs?: number;
 }
 
 async function unaryRounds(contenders: Contender[], servers: ReadonlyMap<string, ServerProcess>, concurrency: number, calls: number, rounds: number) {
@@ -125,15 +154,16 @@ async function unaryRounds(contenders: Contender[], servers: ReadonlyMap<string,
   };
 }
 
-async function startGateway(fake: FakeUpstream, name: string, settings: GatewaySettings, cli?: string): Promise<Gateway> {
+async function startGateway(fake: ListeningChild, name: string, settings: GatewaySettings, cli?: string): Promise<Gateway> {
   const server = await startServerProcess(JWT_SECRET, {
     offline: false,
-    env: { OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: `${fake.url}/v1` },
+    env: { OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: `${fake.address}/v1` },
     ...(cli === undefined ? {} : { cli }),
     ...(settings.serverNodeArgs ? { nodeArgs: settings.serverNodeArgs } : {}),
   });
   try {
-    return { server, contender: tamarClient(server.address, undefined, name, { unary: unaryRequest, stream: unaryRequest }) };
+    const contender = tamarClient(server.address, undefined, name, { unary: unaryRequest, stream: unaryRequest });
+    return { server, contender, timeoutMs: contender.client.settings.invokeTimeoutMs };
   } catch (error) {
     await server.stop();
     throw error;
@@ -144,10 +174,12 @@ export async function gatewayScenario(settings: GatewaySettings): Promise<Gatewa
   const fake = await startFakeOpenAI();
   const gateways: Gateway[] = [];
   try {
-    gateways.push(await startGateway(fake, "tamar invoke → server → fake", settings));
+    const ours = await startGateway(fake, "tamar invoke → server → fake", settings);
+    gateways.push(ours);
     for (const other of settings.otherServers ?? []) gateways.push(await startGateway(fake, `tamar invoke → ${other.name} server → fake`, settings, other.cli));
+    gateways.push(await startBareGateway(fake, ours.timeoutMs!));
     const servers = new Map(gateways.map((gateway) => [gateway.contender.name, gateway.server]));
-    const contenders = [openAIDirect(`${fake.url}/v1`), ...gateways.map((gateway) => gateway.contender)];
+    const contenders = [openAIDirect(`${fake.address}/v1`), ...gateways.map((gateway) => gateway.contender)];
     for (const contender of contenders) {
       await contender.unary(); // connects; the SDK signs its token
       await closedLoop(() => contender.unary(), 32, WARM_UP.calls);
@@ -169,3 +201,4 @@ export async function gatewayScenario(settings: GatewaySettings): Promise<Gatewa
     await fake.stop();
   }
 }
+

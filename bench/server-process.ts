@@ -19,8 +19,9 @@ export interface ServerProcess {
 }
 
 let ticksPerSecond: number | undefined;
+/** CPU time (user + system) process `pid` has used so far, µs; undefined where /proc is missing. */
 // utime and stime (fields 14 and 15 of /proc/PID/stat) in clock ticks.
-function processCpuMicros(pid: number): number | undefined {
+export function processCpuMicros(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { type BenchResults, renderReport, table } from "../../bench/report.js";
 import type { Row, UnaryMetric } from "../../bench/scenarios.js";
+import { BARE_GATEWAY_NAME } from "../../bench/gateway.js";
 import { checkEarlierTargets, checkTargets } from "../../bench/targets.js";
 
 const names = { baseline: "raw", sdk: "sdk", peer: "peer", diagnostic: "bare", pythonAio: "py-aio", pythonSync: "py-sync" };
@@ -138,6 +139,26 @@ describe("checkTargets", () => {
     expect(statuses(results({ gatewayPerSecond: 0.74 }))[8]).toBe("not met");
     expect(statuses(results({ gatewayFirstChunk: [1, 1.51] }))[9]).toBe("not met");
     expect(statuses(results({ gatewayFirstChunk: [1, 0.9] }))[9]).toBe("met");
+  });
+
+  it("shows what the fixed stack alone reads on the unmet rows: raw grpc-js against Python, the bare gateway against direct", () => {
+    const r = results();
+    // Python's rows carry their paired ratio to raw grpc-js: 1.25× raw's req/s, 0.8× raw's p99.
+    for (const u of r.unary) {
+      const python = u.concurrency === 1 ? names.pythonSync : names.pythonAio;
+      u.rows.push(...rows({ [python]: { perSecond: u.concurrency === 16 ? 1.25 : 1.6, p99Ms: 0.8 } }, UNARY_KEYS));
+    }
+    const [c1, c32] = r.gateway.unary as [(typeof r.gateway.unary)[number], (typeof r.gateway.unary)[number]];
+    c1.rows.push(...rows({ [BARE_GATEWAY_NAME]: {} }, UNARY_KEYS, { [BARE_GATEWAY_NAME]: { p50Ms: 1.5, p99Ms: 2.4 } }));
+    c32.rows.push(...rows({ [BARE_GATEWAY_NAME]: { perSecond: 0.7 } }, UNARY_KEYS));
+    r.gateway.stream.push(...rows({ [BARE_GATEWAY_NAME]: {} }, ["firstChunkMs"], { [BARE_GATEWAY_NAME]: { firstChunkMs: 1.6 } }));
+    const floors = checkTargets(r).map((t) => t.floor);
+    expect(floors[2]).toBe("raw grpc-js: c=16: 0.80×, c=64: 0.63×");
+    expect(floors[3]).toBe("raw grpc-js: 1.25×");
+    expect(floors.slice(7)).toEqual(["bare gateway: +0.50 ms / +0.40 ms", "bare gateway: 0.70×", "bare gateway: +0.60 ms"]);
+    // The SDK's own rows are still measured against the SDK's numbers, not the floor's.
+    expect(checkTargets(r)[7]!.measured).toBe("+0.30 ms / +0.90 ms");
+    expect(renderReport(r)).toContain("| gateway: req/s at c=32 vs direct | ≥ 0.75× | 0.80× | met | bare gateway: 0.70× |");
   });
 });
 
