@@ -42,13 +42,15 @@ export const clientEntryPath = new URL("index.js", dist).pathname;
 // what createModelClient installs).
 type AttemptMetadata = typeof import("../src/client/middleware/attempt-metadata.js");
 type Jwt = typeof import("../src/client/middleware/jwt.js");
-type RequestWire = typeof import("../src/client/internal/request-wire.js");
-const internal = async <T>(path: string): Promise<T> => (await import(new URL(`client/${path}`, modulesOf(dist)).href)) as T;
+type RequestWire = typeof import("../src/internal/request-wire.js");
+const internal = async <T>(path: string): Promise<T> => (await import(new URL(path, modulesOf(dist)).href)) as T;
 
 /** `createAttemptMetadataMiddleware`, `createAuthorization` and `encodeRequestItem` of the built client. */
 export const chainInternals = {
-  ...(await internal<AttemptMetadata>("middleware/attempt-metadata.js")),
-  ...(await internal<Pick<Jwt, "createAuthorization">>("middleware/jwt.js")),
-  // Builds from before the client wrote its own request bytes have none.
-  ...(await internal<Pick<RequestWire, "encodeRequestItem">>("internal/request-wire.js").catch(() => ({ encodeRequestItem: undefined }))),
+  ...(await internal<AttemptMetadata>("client/middleware/attempt-metadata.js")),
+  ...(await internal<Pick<Jwt, "createAuthorization">>("client/middleware/jwt.js")),
+  // Builds from before the client wrote its own request bytes have none; the client kept them in client/internal/ at first.
+  ...(await internal<Pick<RequestWire, "encodeRequestItem">>("internal/request-wire.js").catch(() =>
+    internal<Pick<RequestWire, "encodeRequestItem">>("client/internal/request-wire.js").catch(() => ({ encodeRequestItem: undefined })),
+  )),
 };

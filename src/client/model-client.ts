@@ -18,7 +18,7 @@ import {
 } from "./internal/circuit-breakers.js";
 import { type AttemptEvent, createFallbackMiddleware } from "./internal/fallback-middleware.js";
 import { createInvokeLayer, type InvokeCall, withCallMiddleware } from "./internal/invoke-layer.js";
-import { clientServiceDefinition } from "./internal/request-wire.js";
+import { clientServiceDefinition } from "./internal/client-service-definition.js";
 import { retryCallOptions } from "./retry-policy.js";
 import { deadlineMiddleware } from "./middleware/deadline.js";
 import { createAttemptMetadataMiddleware } from "./middleware/attempt-metadata.js";

@@ -46,7 +46,8 @@ function delimited(bodySize: number): number {
 // JavaScript: a call into Buffer's native code costs more than the loop.
 const SHORT = 64;
 
-function utf8Length(text: string): number {
+/** Bytes of `text` in UTF-8 (a lone surrogate as the three of U+FFFD, as Buffer and TextEncoder write it). */
+export function utf8Length(text: string): number {
   if (text.length > SHORT) return Buffer.byteLength(text);
   for (let index = 0; index < text.length; index++) {
     if (text.charCodeAt(index) >= 0x80) return Buffer.byteLength(text);
@@ -128,13 +129,18 @@ export function writeVarint(out: Buffer, at: number, value: number): number {
   return at;
 }
 
+/** Writes `text`, `bytes` long in UTF-8 ({@link utf8Length}), at `at`; returns the position after it. */
+export function writeUtf8(out: Buffer, at: number, text: string, bytes: number): number {
+  if (bytes !== text.length || bytes > SHORT) return at + out.write(text, at, bytes);
+  for (let index = 0; index < bytes; index++) out[at++] = text.charCodeAt(index);
+  return at;
+}
+
 function writeString(out: Buffer, at: number, tag: number, text: string, sizes: Sizes): number {
   const bytes = sizes.list[sizes.next++]!;
   out[at++] = tag;
   at = writeVarint(out, at, bytes);
-  if (bytes !== text.length || bytes > SHORT) return at + out.write(text, at, bytes);
-  for (let index = 0; index < bytes; index++) out[at++] = text.charCodeAt(index);
-  return at;
+  return writeUtf8(out, at, text, bytes);
 }
 
 function writeStruct(out: Buffer, at: number, object: object, sizes: Sizes): number {

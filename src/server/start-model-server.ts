@@ -16,6 +16,7 @@ import { createHealthBoard } from "./grpc/health-service.js";
 import { callScope } from "./grpc/call-scope.js";
 import { watchConnections } from "./grpc/connection-watch.js";
 import { createInFlightCalls } from "./grpc/in-flight-calls.js";
+import { serverServiceDefinition } from "./grpc/server-service-definition.js";
 import { terminateOnShutdown } from "./grpc/terminate-on-shutdown.js";
 import { redactingLogger, secretRedactor, toServerLogger, type ServerLogger } from "./logging/logger.js";
 import { importPackage } from "./providers/load-sdk.js";
@@ -138,7 +139,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
       now,
     },
   });
-  server.with(scope).with(connections.middleware).with(telemetry.middleware).with(authentication).add(ModelServiceDefinition, modelService);
+  server.with(scope).with(connections.middleware).with(telemetry.middleware).with(authentication).add(serverServiceDefinition, modelService);
   server.with(terminateOnShutdown(shutdown.signal)).add(HealthDefinition, health.service);
 
   const bracketed = config.host.includes(":") ? `[${config.host}]` : config.host;

@@ -4,7 +4,8 @@
 // requests must decode into what was sent.
 import { describe, expect, it } from "vitest";
 import { ModelRequest, ModelRequestItem } from "../../src/gen/model_service/model_service.js";
-import { clientServiceDefinition, encodeModelRequest, encodeRequestItem } from "../../src/client/internal/request-wire.js";
+import { clientServiceDefinition } from "../../src/client/internal/client-service-definition.js";
+import { encodeModelRequest, encodeRequestItem } from "../../src/internal/request-wire.js";
 
 const tsProtoItem = (value: ModelRequestItem) => Buffer.from(ModelRequestItem.encode(ModelRequestItem.fromPartial(value)).finish());
 const tsProtoBatch = (value: ModelRequest) => Buffer.from(ModelRequest.encode(ModelRequest.fromPartial(value)).finish());

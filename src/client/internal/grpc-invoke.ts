@@ -8,7 +8,7 @@ import { ClientError, Metadata } from "nice-grpc-common";
 import type { Channel } from "nice-grpc";
 import { type ModelRequestItem, ModelResponseItem } from "../../gen/model_service/model_service.js";
 import { abortError } from "./abort.js";
-import { encodeRequestItem } from "./request-wire.js";
+import { encodeRequestItem } from "../../internal/request-wire.js";
 import type { CallCancellation } from "./call-cancellation.js";
 import type { TraceHeaders } from "./telemetry/call-telemetry.js";
 

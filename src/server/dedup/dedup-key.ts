@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { ModelRequestItem } from "../../gen/model_service/model_service.js";
+import type { ModelRequestItem } from "../../gen/model_service/model_service.js";
+import { encodeRequestItem } from "../../internal/request-wire.js";
 
 /** Who asked, under which request id, for which item of the call. */
 export interface DedupIdentity {
@@ -23,6 +24,7 @@ export interface DedupIdentity {
 export function dedupKey(identity: DedupIdentity, request: ModelRequestItem): string {
   const hash = createHash("sha256");
   hash.update(JSON.stringify([identity.method, identity.orgId, identity.userId, identity.requestId, identity.item ?? ""]));
-  hash.update(ModelRequestItem.encode(request).finish());
+  // ts-proto's bytes of the request (so keys stay those of earlier replicas), written without its Struct messages.
+  hash.update(encodeRequestItem(request));
   return hash.digest("base64url");
 }

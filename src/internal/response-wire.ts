@@ -1,0 +1,92 @@
+// The answer bytes of Invoke and BatchInvoke, as the server sends them: what
+// nice-grpc's ts-proto support writes (fromPartial, then encode), measured
+// first and written into one buffer. ts-proto's writer starts small and
+// doubles, so an answer with a provider's raw response of a few hundred bytes
+// cost several fresh buffers and a copy at the end; these messages are only
+// strings, so their size is known before writing.
+import type { ModelResponse, ModelResponseItem } from "../gen/model_service/model_service.js";
+import { utf8Length, varintSize, writeUtf8, writeVarint } from "./struct-wire.js";
+
+type Fields<T> = { readonly [K in keyof T]?: T[K] | undefined };
+
+// ModelResponseItem's fields in ts-proto's order, all strings: 1 content,
+// 2 usage, 3 raw_response, 4 error (written unless ""), 5 custom_id and
+// 6 request_id (optional: written unless undefined, even when "").
+const ITEM_FIELDS = ["content", "usage", "rawResponse", "error", "customId", "requestId"] as const;
+const FIRST_OPTIONAL = 4;
+// ModelResponse: 1 request_id (written unless ""), 2 items (each a length-delimited ModelResponseItem).
+const RESPONSE_REQUEST_ID_TAG = (1 << 3) | 2;
+const RESPONSE_ITEMS_TAG = (2 << 3) | 2;
+
+const tagOf = (index: number) => ((index + 1) << 3) | 2;
+
+/** The fields of `item` as written (undefined: left out), and their UTF-8 sizes. */
+interface Measured {
+  readonly texts: Array<string | undefined>;
+  readonly bytes: number[];
+  readonly size: number;
+}
+
+function measureItem(item: Fields<ModelResponseItem>): Measured {
+  const texts: Array<string | undefined> = [];
+  const bytes: number[] = [];
+  let size = 0;
+  for (let index = 0; index < ITEM_FIELDS.length; index++) {
+    const value: unknown = item[ITEM_FIELDS[index]!] ?? (index < FIRST_OPTIONAL ? "" : undefined);
+    // ts-proto's writer turns any other value into text the same way.
+    const text = value === undefined || (index < FIRST_OPTIONAL && value === "") ? undefined : typeof value === "string" ? value : String(value);
+    texts.push(text);
+    const length = text === undefined ? 0 : utf8Length(text);
+    bytes.push(length);
+    if (text !== undefined) size += 1 + varintSize(length) + length;
+  }
+  return { texts, bytes, size };
+}
+
+function writeItem(out: Buffer, at: number, measured: Measured): number {
+  for (let index = 0; index < ITEM_FIELDS.length; index++) {
+    const text = measured.texts[index];
+    if (text === undefined) continue;
+    const length = measured.bytes[index]!;
+    out[at++] = tagOf(index);
+    at = writeVarint(out, at, length);
+    at = writeUtf8(out, at, text, length);
+  }
+  return at;
+}
+
+/** An Invoke answer's bytes. */
+export function encodeResponseItem(value: Fields<ModelResponseItem>): Buffer {
+  const measured = measureItem(value);
+  const out = Buffer.allocUnsafe(measured.size);
+  writeItem(out, 0, measured);
+  return out;
+}
+
+/** A BatchInvoke answer's bytes. */
+export function encodeModelResponse(value: Fields<Omit<ModelResponse, "items">> & { readonly items?: readonly Fields<ModelResponseItem>[] | undefined }): Buffer {
+  const requestId: unknown = value.requestId ?? "";
+  const id = requestId === "" ? undefined : typeof requestId === "string" ? requestId : String(requestId);
+  const idBytes = id === undefined ? 0 : utf8Length(id);
+  // As fromPartial's map: a hole stays one, and fails as ts-proto's encode of it does.
+  const items = (value.items ?? []).map(measureItem);
+  let size = id === undefined ? 0 : 1 + varintSize(idBytes) + idBytes;
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index];
+    if (item === undefined) throw new TypeError(`Cannot read properties of undefined (reading 'content')`);
+    size += 1 + varintSize(item.size) + item.size;
+  }
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  if (id !== undefined) {
+    out[at++] = RESPONSE_REQUEST_ID_TAG;
+    at = writeVarint(out, at, idBytes);
+    at = writeUtf8(out, at, id, idBytes);
+  }
+  for (const item of items) {
+    out[at++] = RESPONSE_ITEMS_TAG;
+    at = writeVarint(out, at, item.size);
+    at = writeItem(out, at, item);
+  }
+  return out;
+}
