@@ -97,8 +97,7 @@ async function startBareGateway(fake: ListeningChild, timeoutMs: number): Promis
   const bare = await startListening(BARE_GATEWAY, [`${fake.address}/v1`], "the bare gateway");
   try {
     const wire = await buildWireSetup(bare.address, timeoutMs, unaryRequest);
-    const contender = { ...(await rawGrpcJs(wire)), name: BARE_GATEWAY_NAME };
-    return { contender, server: { address: bare.address, pid: Number.NaN, cpuMicros: bare.cpuMicros, stop: () => bare.stop() } };
+    return { contender: { ...(await rawGrpcJs(wire)), name: BARE_GATEWAY_NAME }, server: bare };
   } catch (error) {
     await bare.stop();
     throw error;
@@ -129,12 +128,11 @@ function openAIDirect(baseURL: string): Contender {
 
 interface Gateway {
   readonly contender: Contender;
-  readonly server: ServerProcess;
-  /** The SDK's default invoke deadline, which the floor's calls carry too. */
-  readonly timeoutMs?: number;
+  /** The gateway's process: its CPU is the server CPU of the contender's rows. */
+  readonly server: Pick<ServerProcess, "cpuMicros" | "stop">;
 }
 
-async function unaryRounds(contenders: Contender[], servers: ReadonlyMap<string, ServerProcess>, concurrency: number, calls: number, rounds: number) {
+async function unaryRounds(contenders: Contender[], servers: ReadonlyMap<string, Gateway["server"]>, concurrency: number, calls: number, rounds: number) {
   const samples = await interleavedRounds(contenders, rounds, async (contender) => {
     const server = servers.get(contender.name);
     const before = server?.cpuMicros();
@@ -154,7 +152,8 @@ async function unaryRounds(contenders: Contender[], servers: ReadonlyMap<string,
   };
 }
 
-async function startGateway(fake: ListeningChild, name: string, settings: GatewaySettings, cli?: string): Promise<Gateway> {
+/** The SDK through a reference server; `timeoutMs` is the SDK's default invoke deadline, which the floor's calls carry too. */
+async function startGateway(fake: ListeningChild, name: string, settings: GatewaySettings, cli?: string): Promise<Gateway & { readonly timeoutMs: number }> {
   const server = await startServerProcess(JWT_SECRET, {
     offline: false,
     env: { OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: `${fake.address}/v1` },
@@ -177,7 +176,7 @@ export async function gatewayScenario(settings: GatewaySettings): Promise<Gatewa
     const ours = await startGateway(fake, "tamar invoke → server → fake", settings);
     gateways.push(ours);
     for (const other of settings.otherServers ?? []) gateways.push(await startGateway(fake, `tamar invoke → ${other.name} server → fake`, settings, other.cli));
-    gateways.push(await startBareGateway(fake, ours.timeoutMs!));
+    gateways.push(await startBareGateway(fake, ours.timeoutMs));
     const servers = new Map(gateways.map((gateway) => [gateway.contender.name, gateway.server]));
     const contenders = [openAIDirect(`${fake.address}/v1`), ...gateways.map((gateway) => gateway.contender)];
     for (const contender of contenders) {
@@ -201,4 +200,3 @@ export async function gatewayScenario(settings: GatewaySettings): Promise<Gatewa
     await fake.stop();
   }
 }
-
