@@ -5,7 +5,7 @@
 // field — written by struct-wire.ts instead of through ts-proto's Struct
 // messages, which cost most of a request's encoding and its garbage.
 import { ModelRequest, ModelRequestItem } from "../gen/model_service/model_service.js";
-import { appendStructField, writeVarint, varintSize } from "./struct-wire.js";
+import { appendStructField, checkFilled, delimited, writeVarint } from "./struct-wire.js";
 
 // ModelRequestItem.extra: field 10, length-delimited.
 const EXTRA_TAG = (10 << 3) | 2;
@@ -34,7 +34,7 @@ export function encodeRequestItem(value: ModelRequestItem): Buffer {
 export function encodeModelRequest(value: ModelRequest): Buffer {
   const items = ModelRequest.fromPartial(value).items.map(itemBytes);
   let size = 0;
-  for (const item of items) size += 1 + varintSize(item.byteLength) + item.byteLength;
+  for (const item of items) size += delimited(item.byteLength);
   const out = Buffer.allocUnsafe(size);
   let at = 0;
   for (const item of items) {
@@ -43,5 +43,5 @@ export function encodeModelRequest(value: ModelRequest): Buffer {
     out.set(item, at);
     at += item.byteLength;
   }
-  return out;
+  return checkFilled(out, at);
 }

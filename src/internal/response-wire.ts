@@ -5,7 +5,7 @@
 // cost several fresh buffers and a copy at the end; these messages are only
 // strings, so their size is known before writing.
 import type { ModelResponse, ModelResponseItem } from "../gen/model_service/model_service.js";
-import { utf8Length, varintSize, writeUtf8, writeVarint } from "./struct-wire.js";
+import { checkFilled, delimited, utf8Length, writeTextField, writeVarint } from "./struct-wire.js";
 
 type Fields<T> = { readonly [K in keyof T]?: T[K] | undefined };
 
@@ -38,7 +38,7 @@ function measureItem(item: Fields<ModelResponseItem>): Measured {
     texts.push(text);
     const length = text === undefined ? 0 : utf8Length(text);
     bytes.push(length);
-    if (text !== undefined) size += 1 + varintSize(length) + length;
+    if (text !== undefined) size += delimited(length);
   }
   return { texts, bytes, size };
 }
@@ -46,11 +46,7 @@ function measureItem(item: Fields<ModelResponseItem>): Measured {
 function writeItem(out: Buffer, at: number, measured: Measured): number {
   for (let index = 0; index < ITEM_FIELDS.length; index++) {
     const text = measured.texts[index];
-    if (text === undefined) continue;
-    const length = measured.bytes[index]!;
-    out[at++] = tagOf(index);
-    at = writeVarint(out, at, length);
-    at = writeUtf8(out, at, text, length);
+    if (text !== undefined) at = writeTextField(out, at, tagOf(index), text, measured.bytes[index]!);
   }
   return at;
 }
@@ -59,8 +55,7 @@ function writeItem(out: Buffer, at: number, measured: Measured): number {
 export function encodeResponseItem(value: Fields<ModelResponseItem>): Buffer {
   const measured = measureItem(value);
   const out = Buffer.allocUnsafe(measured.size);
-  writeItem(out, 0, measured);
-  return out;
+  return checkFilled(out, writeItem(out, 0, measured));
 }
 
 /** A BatchInvoke answer's bytes. */
@@ -68,25 +63,16 @@ export function encodeModelResponse(value: Fields<Omit<ModelResponse, "items">> 
   const requestId: unknown = value.requestId ?? "";
   const id = requestId === "" ? undefined : typeof requestId === "string" ? requestId : String(requestId);
   const idBytes = id === undefined ? 0 : utf8Length(id);
-  // As fromPartial's map: a hole stays one, and fails as ts-proto's encode of it does.
-  const items = (value.items ?? []).map(measureItem);
-  let size = id === undefined ? 0 : 1 + varintSize(idBytes) + idBytes;
-  for (let index = 0; index < items.length; index++) {
-    const item = items[index];
-    if (item === undefined) throw new TypeError(`Cannot read properties of undefined (reading 'content')`);
-    size += 1 + varintSize(item.size) + item.size;
-  }
+  // A hole in the items is read as undefined and fails with a TypeError, as ts-proto's encode of it does.
+  const items = Array.from(value.items ?? [], measureItem);
+  let size = id === undefined ? 0 : delimited(idBytes);
+  for (const item of items) size += delimited(item.size);
   const out = Buffer.allocUnsafe(size);
-  let at = 0;
-  if (id !== undefined) {
-    out[at++] = RESPONSE_REQUEST_ID_TAG;
-    at = writeVarint(out, at, idBytes);
-    at = writeUtf8(out, at, id, idBytes);
-  }
+  let at = id === undefined ? 0 : writeTextField(out, 0, RESPONSE_REQUEST_ID_TAG, id, idBytes);
   for (const item of items) {
     out[at++] = RESPONSE_ITEMS_TAG;
     at = writeVarint(out, at, item.size);
     at = writeItem(out, at, item);
   }
-  return out;
+  return checkFilled(out, at);
 }

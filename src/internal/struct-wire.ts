@@ -38,7 +38,7 @@ export function varintSize(value: number): number {
 }
 
 /** A length-delimited field's whole size (tag, length, body). */
-function delimited(bodySize: number): number {
+export function delimited(bodySize: number): number {
   return 1 + varintSize(bodySize) + bodySize;
 }
 
@@ -136,11 +136,24 @@ export function writeUtf8(out: Buffer, at: number, text: string, bytes: number):
   return at;
 }
 
-function writeString(out: Buffer, at: number, tag: number, text: string, sizes: Sizes): number {
-  const bytes = sizes.list[sizes.next++]!;
+/** Writes a string field: `tag`, then `text` length-delimited (`bytes` long in UTF-8); returns the position after it. */
+export function writeTextField(out: Buffer, at: number, tag: number, text: string, bytes: number): number {
   out[at++] = tag;
   at = writeVarint(out, at, bytes);
   return writeUtf8(out, at, text, bytes);
+}
+
+function writeString(out: Buffer, at: number, tag: number, text: string, sizes: Sizes): number {
+  return writeTextField(out, at, tag, text, sizes.list[sizes.next++]!);
+}
+
+/**
+ * `out` came from Buffer.allocUnsafe, sized by the measuring pass: a writing
+ * pass that stopped short would send uninitialised memory, so it fails instead.
+ */
+export function checkFilled(out: Buffer, end: number): Buffer {
+  if (end !== out.byteLength) throw new Error(`wire writer: wrote ${end} of the ${out.byteLength} bytes measured`);
+  return out;
 }
 
 function writeStruct(out: Buffer, at: number, object: object, sizes: Sizes): number {
@@ -203,6 +216,5 @@ export function appendStructField(prefix: Uint8Array, tag: number, object: objec
   let at = prefix.byteLength;
   out[at++] = tag;
   at = writeVarint(out, at, body);
-  writeStruct(out, at, object, { list, next: 0 });
-  return out;
+  return checkFilled(out, writeStruct(out, at, object, { list, next: 0 }));
 }
